@@ -1,0 +1,63 @@
+"""belwar: Monte Carlo scenarios for whether Belarus deepens its part in Russia's war on Ukraine.
+
+The public API is re-exported here and imported lazily, so ``import belwar`` stays fast::
+
+    import belwar
+    scenario = belwar.load_scenario("scenarios/baseline.yaml")
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from belwar.editor_schema import scenario_schema
+    from belwar.errors import BelwarError, InputError, Problem
+    from belwar.estimative import words_for
+    from belwar.evidence import Fact, Register, Source
+    from belwar.loader import load_register, load_scenario
+    from belwar.scenario import Scenario
+
+_EXPORTS = {
+    "BelwarError": "belwar.errors",
+    "Fact": "belwar.evidence",
+    "InputError": "belwar.errors",
+    "Problem": "belwar.errors",
+    "Register": "belwar.evidence",
+    "Scenario": "belwar.scenario",
+    "Source": "belwar.evidence",
+    "load_register": "belwar.loader",
+    "load_scenario": "belwar.loader",
+    "scenario_schema": "belwar.editor_schema",
+    "words_for": "belwar.estimative",
+}
+
+__all__ = [
+    "BelwarError",
+    "Fact",
+    "InputError",
+    "Problem",
+    "Register",
+    "Scenario",
+    "Source",
+    "__version__",
+    "load_register",
+    "load_scenario",
+    "scenario_schema",
+    "words_for",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'belwar' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__

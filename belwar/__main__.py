@@ -1,0 +1,5 @@
+"""``python -m belwar`` runs the command line."""
+
+from belwar.cli import main
+
+main()

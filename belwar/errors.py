@@ -1,0 +1,70 @@
+"""Errors belwar raises, and the problems a bad input file is reported with.
+
+Every mistake in a file a person wrote becomes a :class:`Problem` that points at the place
+(``path:line:col: key.path: what is wrong``); one :class:`InputError` carries all of them, so a
+user fixes a file in one pass rather than one message at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class BelwarError(Exception):
+    """Base class of every error belwar raises on purpose."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input, and where it is.
+
+    ``file`` is the path as the user gave it (or ``--set`` for a command-line override); ``line``
+    and ``column`` are 1-based and ``None`` when the place has no position (a missing file).
+    ``key`` is the dotted path of the offending value, such as ``drivers.x.dist.ci90`` or
+    ``ladder.rungs[2].id``; ``source_line`` is the text of that line, shown under the message.
+    """
+
+    file: str
+    line: int | None
+    column: int | None
+    key: str
+    message: str
+    source_line: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file:line:col`` (as much of it as is known)."""
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        head = ": ".join(part for part in (self.where, self.key, self.message) if part)
+        if self.source_line is None or self.line is None:
+            return head
+        gutter = f"{self.line:>5} | "
+        caret = " " * (len(gutter) - 2) + "| " + " " * ((self.column or 1) - 1) + "^"
+        return f"{head}\n{gutter}{self.source_line}\n{caret}"
+
+
+class InputError(BelwarError):
+    """Bad input: a scenario, register or option a user wrote. Carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(
+            sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.key, p.message))
+        )
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """Every problem, each with its place and offending line, one after another."""
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+def input_error(message: str, *, file: str = "", key: str = "") -> InputError:
+    """An :class:`InputError` with a single problem that has no line (an option, a missing file)."""
+    return InputError([Problem(file=file, line=None, column=None, key=key, message=message)])

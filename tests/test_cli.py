@@ -1,0 +1,154 @@
+"""The command line: exit codes, help, and each command's output as a user sees it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import belwar
+from belwar import cli
+
+from .conftest import TESTS
+
+REGISTER = str(TESTS / "data" / "register")
+VALID = str(TESTS / "data" / "valid.yaml")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.run(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0
+    assert out.startswith(f"belwar {belwar.__version__}")
+
+
+def test_help_groups_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    for text in ("Check scenarios", "Evidence", "validate", "schema", "sources"):
+        assert text in out
+
+
+def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", "--register", REGISTER, VALID)
+    assert code == 0
+    assert "ok (example" in out
+
+
+def test_validate_lists_every_problem_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    bad = str(TESTS / "errors" / "misspelt-key.yaml")
+    code, out, err = run(capsys, "validate", "--register", REGISTER, VALID, bad)
+    assert code == 1
+    assert "unknown key 'referenc'; did you mean 'reference'?" in out
+    assert "2 files checked: 1 ok, 1 with problems" in out
+    assert "Traceback" not in out + err
+
+
+def test_validate_missing_file_is_a_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "validate", "no/such/file.yaml")
+    assert code == 1
+    assert "no/such/file.yaml: no such file" in out
+
+
+def test_validate_with_bad_set(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "validate", "--register", REGISTER, "--set", "ladder.start=top", VALID
+    )
+    assert code == 1
+    assert "--set ladder.start=top: ladder.start: unknown rung 'top'" in out
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "no-such-command")
+    assert code == 2
+    assert "No such command" in err
+
+
+def test_schema_to_stdout_and_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    target = tmp_path / "schema.json"
+    target.write_text("old content")
+    assert run(capsys, "schema", "--output", str(target))[0] == 0
+    assert target.read_text() == out
+    assert [p.name for p in tmp_path.iterdir()] == ["schema.json"]  # no temporary files left
+
+
+def test_schema_into_missing_folder_is_bad_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _, err = run(capsys, "schema", "--output", str(tmp_path / "nope" / "schema.json"))
+    assert code == 2
+    assert "does not exist" in err
+
+
+def test_sources_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "sources", "--register", REGISTER)
+    assert code == 0
+    assert "test-source/poll-troops" in out
+    assert "support_sending_troops" in out
+    assert "0.13" in out
+
+
+def test_sources_filtered_by_driver(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "sources", "--register", REGISTER, "--driver", "kremlin_pressure")
+    assert code == 0
+    assert "test-source/pressure" in out
+    assert "test-source/poll-troops" not in out
+
+
+def test_sources_unknown_driver_suggests(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "sources", "--register", REGISTER, "--driver", "kremlin_presure")
+    assert code == 2
+    assert "did you mean 'kremlin_pressure'?" in err
+
+
+def test_sources_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "sources", "--register", REGISTER, "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["sources"][0]["facts"][0]["figures"] == {"support_sending_troops": 0.13}
+
+
+def test_internal_error_exits_3_with_hint(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("belwar.editor_schema.scenario_schema_text", broken)
+    code, _, err = run(capsys, "schema")
+    assert code == 3
+    assert "internal error (RuntimeError: boom)" in err
+    assert "please report it" in err
+
+
+def test_interrupt_exits_130(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("belwar.editor_schema.scenario_schema_text", interrupted)
+    assert run(capsys, "schema")[0] == 130
+
+
+def test_console_script_runs_as_a_process() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "belwar", "validate", "--register", REGISTER, VALID],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ok (example" in result.stdout

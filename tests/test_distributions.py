@@ -1,0 +1,111 @@
+"""Distributions: fitted ci90 forms hit their percentiles, closed forms match, truncation holds."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from belwar import estimative
+from belwar.distributions import FitError, fit_beta_ci90, resolve
+from belwar.scenario import Beta, Estimative, LogNormal, Normal, Pert, Triangular, Uniform
+
+PERCENTILES = np.array([0.05, 0.95])
+TOLERANCE = 1e-4  # the issue's bound on fitted percentiles
+
+
+@st.composite
+def unit_intervals(draw: st.DrawFn) -> tuple[float, float]:
+    low = draw(st.floats(1e-4, 0.98))
+    high = draw(st.floats(low + 0.005, 0.9999))
+    return low, high
+
+
+@settings(max_examples=300, deadline=None)
+@given(unit_intervals())
+def test_beta_ci90_puts_percentiles_on_bounds(bounds: tuple[float, float]) -> None:
+    dist = resolve(Beta(type="beta", ci90=bounds))
+    got = dist.ppf(PERCENTILES)
+    assert np.max(np.abs(got - bounds)) < TOLERANCE
+    # independently of our ppf: scipy's own beta with the fitted parameters
+    a, b, *_ = dist.params
+    assert np.max(np.abs(stats.beta(a, b).ppf(PERCENTILES) - bounds)) < TOLERANCE
+
+
+@pytest.mark.parametrize("term", list(estimative.BANDS))
+def test_estimative_terms_are_their_bands(term: str) -> None:
+    got = resolve(Estimative(type="estimative", term=term)).ppf(PERCENTILES)  # type: ignore[arg-type]
+    assert np.max(np.abs(got - estimative.band(term))) < TOLERANCE
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(-1e3, 1e3), st.floats(1e-3, 1e3))
+def test_normal_ci90(low: float, width: float) -> None:
+    bounds = (low, low + width)
+    got = resolve(Normal(type="normal", ci90=bounds)).ppf(PERCENTILES)
+    assert np.max(np.abs(got - bounds)) < TOLERANCE * max(1.0, width)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(1e-3, 1e3), st.floats(1.01, 100))
+def test_lognormal_ci90(low: float, ratio: float) -> None:
+    bounds = (low, low * ratio)
+    got = resolve(LogNormal(type="lognormal", ci90=bounds)).ppf(PERCENTILES)
+    assert np.max(np.abs(got / bounds - 1)) < TOLERANCE
+
+
+def test_beta_mean_sd_matches_moments() -> None:
+    dist = resolve(Beta(type="beta", mean=0.2, sd=0.05))
+    a, b, *_ = dist.params
+    assert stats.beta(a, b).mean() == pytest.approx(0.2, rel=1e-12)
+    assert stats.beta(a, b).std() == pytest.approx(0.05, rel=1e-12)
+
+
+def test_pert_mean_is_the_classic_formula() -> None:
+    dist = resolve(Pert(type="pert", min=0.2, mode=0.5, max=0.9))
+    a, b, loc, scale = dist.params
+    assert loc + scale * a / (a + b) == pytest.approx((0.2 + 4 * 0.5 + 0.9) / 6)
+
+
+def test_triangular_matches_scipy() -> None:
+    dist = resolve(Triangular(type="triangular", min=1.0, mode=2.0, max=5.0))
+    u = np.linspace(0.001, 0.999, 101)
+    expected = stats.triang(c=0.25, loc=1.0, scale=4.0).ppf(u)
+    np.testing.assert_allclose(dist.ppf(u), expected, rtol=1e-12)
+
+
+def test_uniform_is_linear() -> None:
+    dist = resolve(Uniform(type="uniform", low=2.0, high=4.0))
+    np.testing.assert_allclose(dist.ppf(np.array([0.0, 0.25, 1.0])), [2.0, 2.5, 4.0])
+
+
+def test_truncation_keeps_values_in_range_and_inverts_cdf() -> None:
+    dist = resolve(Normal(type="normal", mean=0.5, sd=0.4), (0.0, 1.0))
+    u = np.linspace(0.0, 1.0, 1001)
+    x = dist.ppf(u)
+    assert x.min() >= 0.0
+    assert x.max() <= 1.0
+    np.testing.assert_allclose(dist.cdf(x[1:-1]), u[1:-1], atol=1e-9)
+    # the truncated median is the untruncated one here (the range is symmetric about the mean)
+    assert float(dist.ppf(np.array([0.5]))[0]) == pytest.approx(0.5, abs=1e-12)
+
+
+def test_range_without_mass_is_refused() -> None:
+    with pytest.raises(FitError, match="no probability"):
+        resolve(Normal(type="normal", mean=5, sd=0.1), (0.0, 1.0))
+
+
+def test_beta_fit_rejects_bounds_outside_unit_interval() -> None:
+    with pytest.raises(FitError):
+        fit_beta_ci90(0.5, 1.0)
+
+
+def test_z95_constant() -> None:
+    from belwar.distributions import Z95
+
+    assert float(stats.norm.ppf(0.95)) == pytest.approx(Z95, abs=1e-15)
+    assert math.isfinite(Z95)
