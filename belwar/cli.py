@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn, Optional
 
@@ -70,6 +72,146 @@ def _root(
     Write your judgments as cited, uncertain numbers in a YAML scenario; belwar checks them,
     and shows the evidence they rest on.
     """
+
+
+@app.command("run", rich_help_panel="Run")
+def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file to run.")],
+    samples: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--samples", "-n", metavar="N", help="Monte Carlo samples (default: the scenario's)."
+        ),
+    ] = None,
+    seed: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--seed", metavar="SEED", help="Seed of every random stream (default: the scenario's)."
+        ),
+    ] = None,
+    months: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--months",
+            metavar="M,M,...",
+            help="Months to report, e.g. 3,6,12 (within the horizon).",
+        ),
+    ] = None,
+    set_: SetOption = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or markdown."),
+    ] = "table",
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (atomically) instead of stdout.",
+            dir_okay=False,
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or messages.")
+    ] = False,
+    register: RegisterOption = None,
+) -> int:
+    """Run a scenario and print its escalation-likelihood tables.
+
+    For each rung and month: the probability of having reached it (with ICD-203 words), its 90%
+    spread across the assumptions and its Monte Carlo error; then the highest rung reached by the
+    horizon, the inputs as sampled, and what it takes to reproduce the run. Machine formats
+    (json, csv, markdown) go to stdout unwrapped and uncoloured.
+    """
+    from belwar import report
+    from belwar.loader import load_register, load_scenario
+    from belwar.simulation import simulate
+
+    _check_format(fmt, report.RUN_FORMATS)
+    chosen = _parse_months(months)
+    reg = load_register(register) if register is not None else None
+    loaded = load_scenario(scenario, overrides=set_ or (), register=reg)
+    with _progress(quiet) as tick:
+        result = simulate(loaded, samples=samples, seed=seed, months=chosen, progress=tick)
+    _emit(
+        report.run_text(result, fmt) if (output or fmt != "table") else None,
+        output,
+        quiet,
+        lambda: _print_tables(report.run_tables(result)),
+    )
+    return 0
+
+
+def _check_format(fmt: str, formats: tuple[str, ...]) -> None:
+    from belwar.errors import input_error
+    from belwar.scenario import suggest
+
+    if fmt not in formats:
+        raise input_error(
+            f"unknown format '{fmt}'{suggest(fmt, formats)} (one of: {', '.join(formats)})",
+            key="--format",
+        )
+
+
+def _parse_months(text: str | None) -> list[int] | None:
+    from belwar.errors import input_error
+
+    if text is None:
+        return None
+    try:
+        return [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise input_error(
+            f"expected whole months separated by commas, e.g. 3,6,12; got '{text}'", key="--months"
+        ) from None
+
+
+def _print_tables(items: Sequence[object]) -> None:
+    from rich.console import Console
+
+    console = Console()
+    for item in items:
+        console.print(item)
+
+
+def _emit(text: str | None, output: Path | None, quiet: bool, show: Callable[[], None]) -> None:
+    """Write ``text`` to ``output`` (atomically) or stdout; with neither, call ``show``."""
+    from belwar.atomic import write_text
+
+    if output is not None and text is not None:
+        write_text(output, text)
+        if not quiet:
+            typer.echo(f"wrote {output}", err=True)
+    elif text is not None:
+        sys.stdout.write(text)
+    else:
+        show()
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A transient progress bar on stderr, only when stderr is a terminal and not ``--quiet``."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("simulating"),
+        BarColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} samples"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("run", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield tick
 
 
 @app.command(rich_help_panel="Check scenarios")

@@ -219,3 +219,92 @@ def fit_beta_ci90(low: float, high: float) -> tuple[float, float]:
         if np.all(np.isfinite(got)) and np.max(np.abs(got - [low, high])) < CI90_TOLERANCE:
             return a, b
     raise FitError(f"no beta has its 90% interval at [{low:g}, {high:g}]")
+
+
+# --- Fast inverse CDFs ---------------------------------------------------------------------------
+
+TABLE_INTERVALS = 2048
+# Largest error of a tabulated inverse, as a share of the support's width: far below the Monte
+# Carlo error of any reported probability (an MCSE of 1e-7 would take ~1e13 samples).
+TABLE_TOLERANCE = 1e-7
+
+
+@dataclass(frozen=True, eq=False)
+class InverseCDF:
+    """A fast inverse CDF of one distribution: exact where the exact one is cheap (closed forms,
+    the normal quantile), tabulated where it is not (the beta family, including PERT).
+
+    The table is a cubic Hermite interpolant of the exact inverse on a uniform grid of
+    ``TABLE_INTERVALS`` intervals in u, with the exact slopes ``1 / pdf``. Every interval is
+    checked against the exact inverse at its quarter points when the table is built; intervals
+    that miss ``TABLE_TOLERANCE`` (times the support's width), and the first and last intervals,
+    where the inverse's slope may be unbounded, are evaluated exactly instead. So the error
+    bound holds by construction at the checked points and, the interpolant being smooth, in
+    between (tested against the exact inverse on a million uniforms).
+    """
+
+    dist: Distribution
+    coefficients: Array | None = None  # (4, TABLE_INTERVALS): the cubic in t on each interval
+    exact: NDArray[np.bool_] | None = None  # (TABLE_INTERVALS,): intervals evaluated exactly
+
+    def __call__(self, u: Array) -> Array:
+        """Values at uniforms ``u`` (any shape)."""
+        if self.coefficients is None or self.exact is None:
+            return self.dist.ppf(u)
+        u = np.asarray(u, dtype=np.float64)
+        dist = self.dist
+        if dist.truncated:
+            f_lo, f_hi = dist.raw_cdf(np.array([dist.lower, dist.upper]))
+            u = f_lo + u * (f_hi - f_lo)
+        scaled = u * TABLE_INTERVALS
+        index = np.minimum(scaled.astype(np.intp), TABLE_INTERVALS - 1)
+        t = scaled - index
+        c0, c1, c2, c3 = (np.take(row, index) for row in self.coefficients)
+        x: Array = c0 + t * (c1 + t * (c2 + t * c3))
+        slow = np.take(self.exact, index)
+        if slow.any():
+            x[slow] = dist.raw_ppf(u[slow])
+        if dist.truncated:
+            np.clip(x, dist.lower, dist.upper, out=x)
+        return x
+
+
+def inverse_cdf(dist: Distribution) -> InverseCDF:
+    """The fastest accurate inverse CDF for ``dist`` (see :class:`InverseCDF`)."""
+    if dist.family != "beta":
+        return InverseCDF(dist)
+    a, b, loc, scale = dist.params
+    unit, exact = _beta_table(a, b)
+    coefficients = scale * unit  # x = loc + scale * y: the cubic scales, its constant shifts
+    coefficients[0] += loc
+    return InverseCDF(dist, coefficients, exact)
+
+
+_TABLES: dict[tuple[float, float], tuple[Array, NDArray[np.bool_]]] = {}
+
+
+def _beta_table(a: float, b: float) -> tuple[Array, NDArray[np.bool_]]:
+    """Cubic coefficients of the standard beta(a, b) inverse on each interval, and which
+    intervals must be evaluated exactly. Cached: a run builds each table once."""
+    key = (a, b)
+    if key in _TABLES:
+        return _TABLES[key]
+    from scipy import special
+
+    n = TABLE_INTERVALS
+    knots = np.linspace(0.0, 1.0, n + 1)
+    x = special.betaincinv(a, b, knots)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        log_pdf = (a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - special.betaln(a, b)
+        slope = np.exp(-log_pdf) / n  # dx/dt with t in [0, 1] across one interval
+    x0, x1, d0, d1 = x[:-1], x[1:], slope[:-1], slope[1:]
+    coefficients = np.stack([x0, d0, 3 * (x1 - x0) - 2 * d0 - d1, 2 * (x0 - x1) + d0 + d1], axis=-1)
+    exact = ~np.all(np.isfinite(coefficients), axis=-1)
+    exact[0] = exact[-1] = True
+    coefficients[exact] = 0.0
+    for t in (0.25, 0.5, 0.75):
+        u = (np.arange(n) + t) / n
+        approx = coefficients @ np.array([1.0, t, t * t, t**3])
+        exact |= np.abs(approx - special.betaincinv(a, b, u)) > TABLE_TOLERANCE
+    _TABLES[key] = (np.ascontiguousarray(coefficients.T), exact)
+    return _TABLES[key]

@@ -51,6 +51,15 @@ def load_scenario(
     return validate_scenario(root, register=register, folder=file.resolve().parent)
 
 
+def scenario_from_data(
+    data: Mapping[str, Any], *, register: Register | None = None, origin: str = "<data>"
+) -> Scenario:
+    """Validate a scenario given as plain Python data (as a file would hold it), with every rule
+    a file gets; problems are reported against ``origin``."""
+    root = yamlio.from_python(dict(data), Loc(origin))
+    return validate_scenario(root, register=register)
+
+
 def validate_scenario(
     root: Located, *, register: Register | None = None, folder: Path | None = None
 ) -> Scenario:

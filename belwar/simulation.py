@@ -1,0 +1,152 @@
+"""``simulate``: a scenario in, a :class:`~belwar.results.Result` out (compile the model, run
+its blocks, summarise)."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import numpy as np
+
+from belwar import __version__, engine
+from belwar.errors import input_error
+from belwar.model import Model, compile_model
+from belwar.results import Cell, Highest, InputSummary, Metadata, Result, Samples
+from belwar.scenario import Scenario
+
+SPREAD = (0.05, 0.5, 0.95)
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    months: Sequence[int] | None = None,
+    keep_samples: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """Run ``scenario`` and return its escalation-likelihood tables.
+
+    ``samples``, ``seed`` and ``months`` (report months, within the horizon) default to the
+    scenario's ``simulation`` section. ``keep_samples`` attaches the per-sample arrays.
+    ``progress(done, total)`` is called after each block.
+    """
+    model = compile_model(scenario)
+    model = _with_options(model, samples, seed, months)
+    started = time.perf_counter()
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, model.samples)
+
+    totals = engine.run_blocks(
+        model, engine.blocks(model.samples), keep_samples=keep_samples, progress=tick
+    )
+    return summarise(model, totals, seconds=time.perf_counter() - started)
+
+
+def _with_options(
+    model: Model, samples: int | None, seed: int | None, months: Sequence[int] | None
+) -> Model:
+    if samples is not None:
+        if samples < 1:
+            raise input_error(f"samples must be at least 1, got {samples}", key="samples")
+        model = replace(model, samples=samples)
+    if seed is not None:
+        if not 0 <= seed < 2**63:
+            raise input_error(f"seed must be between 0 and 2**63 - 1, got {seed}", key="seed")
+        model = replace(model, seed=seed)
+    if months is not None:
+        chosen = tuple(sorted(set(months)))
+        if not chosen or chosen[0] < 1 or chosen[-1] > model.horizon:
+            raise input_error(
+                f"months must lie between 1 and the horizon ({model.horizon}), got {list(months)}",
+                key="months",
+            )
+        model = replace(model, months=chosen)
+    return model
+
+
+def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
+    """Turn merged block statistics into a :class:`Result`."""
+    n, mean, deviations = engine.merge_moments(totals.exceed)
+    mcse = _mcse(deviations, n)
+    assert totals.histogram is not None
+    spread = engine.percentiles(totals.histogram, SPREAD)
+    rungs = model.rungs[1:]
+    cells = tuple(
+        Cell(rung, month, float(mean[k, m]), float(mcse[k, m]), *(float(v) for v in spread[k, m]))
+        for k, rung in enumerate(rungs)
+        for m, month in enumerate(model.months)
+    )
+    _, highest_mean, highest_deviations = engine.merge_moments(totals.highest)
+    highest_mcse = _mcse(highest_deviations, n)
+    highest = tuple(
+        Highest(rung, float(highest_mean[s]), float(highest_mcse[s]))
+        for s, rung in enumerate(model.rungs)
+    )
+    _, input_means, _ = engine.merge_moments(totals.inputs)
+    inputs = []
+    for i, item in enumerate(model.inputs()):
+        q05, q50, q95 = item.dist.ppf(np.array(SPREAD))
+        inputs.append(
+            InputSummary(
+                item.key,
+                item.kind,
+                item.name,
+                item.label,
+                float(input_means[i]),
+                float(q05),
+                float(q50),
+                float(q95),
+                item.evidence,
+                item.unit,
+            )
+        )
+    samples = None
+    if totals.samples:
+        samples = Samples(
+            exceed=totals.gathered("exceed"),
+            highest=totals.gathered("highest"),
+            inputs=totals.gathered("inputs"),
+            input_keys=tuple(i.key for i in model.inputs()),
+        )
+    metadata = Metadata(
+        belwar=__version__,
+        numpy=np.__version__,
+        python=platform.python_version(),
+        seed=model.seed,
+        samples=n,
+        block_size=engine.BLOCK_SIZE,
+        scenario_id=model.scenario_id,
+        title=model.title,
+        fingerprint=model.fingerprint,
+        seconds=round(seconds, 4),
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    return Result(
+        start=model.rungs[0],
+        rungs=rungs,
+        rung_labels=model.rung_labels[1:],
+        months=model.months,
+        cells=cells,
+        highest=highest,
+        inputs=tuple(inputs),
+        metadata=metadata,
+        samples=samples,
+    )
+
+
+def _mcse(deviations: np.ndarray, n: int) -> np.ndarray:
+    """Standard error of the mean, sqrt(sample variance / n), from the summed squared
+    deviations; NaN for a single sample."""
+    if n < 2:
+        return np.full_like(deviations, np.nan)
+    return np.sqrt(deviations / (n - 1) / n)
