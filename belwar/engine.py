@@ -218,8 +218,11 @@ def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -
                 h1_t[k] = _hazard(base[k], factor * momentum) if momentum is not None else h0_t[k]
         p = _step(p, h0_t, h1_t)
         if t + 1 in report:
-            # P(S >= k) for k = 1..rungs: cumulative sums from the top
-            exceed[:, report[t + 1]] = np.cumsum(p[:0:-1], axis=0)[::-1]
+            # P(S >= k) for k = 1..rungs: running sums from the top
+            column = report[t + 1]
+            exceed[-1, column] = p[-1]
+            for k in range(rungs - 1, 0, -1):
+                np.add(exceed[k, column], p[k], out=exceed[k - 1, column])
 
     histogram = _histogram(exceed)
     inputs = [*drivers, *bases, *odds, *monthly, *([momentum] if momentum is not None else [])]
@@ -248,16 +251,21 @@ def _step(p: Array, h0: Array, h1: Array) -> Array:
     ``(rungs, n)`` from the start (``h0``) and from above it (``h1``): every rung above the
     current state fires independently; the new state is the highest that fired."""
     states = p.shape[0]
-    clear0, clear1 = _clear(h0), _clear(h1) if h1 is not h0 else None
-    clear1 = clear0 if clear1 is None else clear1
+    clear0 = _clear(h0)
+    clear1 = clear0 if h1 is h0 else _clear(h1)
     new = np.empty_like(p)
-    new[0] = p[0] * clear0[0]
+    np.multiply(p[0], clear0[0], out=new[0])
     below = np.zeros_like(p[0])  # probability in states 1..k-1, which climb with momentum
+    scratch = np.empty_like(p[0])
     for k in range(1, states):
+        # reach k from the start (p0 h0 clear0), from below it (below h1 clear1), or stay there
+        np.multiply(below, h1[k - 1], out=scratch)
+        scratch += p[k]
+        np.multiply(p[0], h0[k - 1], out=new[k])
         if k < states - 1:
-            new[k] = p[0] * h0[k - 1] * clear0[k] + (below * h1[k - 1] + p[k]) * clear1[k]
-        else:
-            new[k] = p[0] * h0[k - 1] + below * h1[k - 1] + p[k]
+            new[k] *= clear0[k]
+            scratch *= clear1[k]
+        new[k] += scratch
         below += p[k]
     return new
 
@@ -279,13 +287,16 @@ def _histogram(exceed: Array) -> NDArray[np.int64]:
     rungs, months, _ = exceed.shape
     with np.errstate(divide="ignore", over="ignore"):
         # the odds in float64 keep p near 0 and 1 apart; float32 is ample to pick a bin
-        logit = np.log((exceed / (1.0 - exceed)).astype(np.float32))
-    scale = np.float32(BINS / (2 * LOGIT_LIMIT))
-    slot = np.floor(logit * scale + np.float32(LOGIT_LIMIT * BINS / (2 * LOGIT_LIMIT) + 1))
+        slot = np.log((exceed / (1.0 - exceed)).astype(np.float32))
+    slot *= np.float32(BINS / (2 * LOGIT_LIMIT))
+    slot += np.float32(BINS / 2 + 1)
+    np.floor(slot, out=slot)
     np.clip(slot, 0, BINS + 1, out=slot)
-    offsets = (np.arange(rungs * months, dtype=np.int64) * HIST_SLOTS).reshape(rungs, months, 1)
-    flat = (slot.astype(np.int64) + offsets).ravel()
-    counts = np.bincount(flat, minlength=rungs * months * HIST_SLOTS)
+    # each (rung, month) gets its own run of slots; float32 holds integers exactly below 2**24
+    size = rungs * months * HIST_SLOTS
+    offsets = np.arange(rungs * months, dtype=np.float64 if size >= 2**24 else np.float32)
+    slot = slot + (offsets * HIST_SLOTS).reshape(rungs, months, 1)
+    counts = np.bincount(slot.astype(np.intp).ravel(), minlength=size)
     return counts.reshape(rungs, months, HIST_SLOTS)
 
 

@@ -152,3 +152,65 @@ def test_console_script_runs_as_a_process() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "ok (example" in result.stdout
+
+
+def test_run_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "run", "--register", REGISTER, "--samples", "2000", VALID)
+    assert code == 0
+    for text in ("deeper_integration", "by month 12", "Highest rung reached", "Drivers as sampled"):
+        assert text in out
+    assert "seed 7" in out
+    assert err == ""  # no progress bar when stderr is not a terminal
+
+
+def test_run_json_is_tidy_and_pipes_cleanly(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "run", "--register", REGISTER, "-n", "2000", "-f", "json", VALID)
+    assert code == 0
+    data = json.loads(out)
+    assert data["metadata"]["samples"] == 2000
+    assert "\x1b" not in out
+
+
+def test_run_csv_months_and_seed(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["run", "--register", REGISTER, "-n", "2000", "-f", "csv", "--months", "1,2", VALID]
+    code, out, _ = run(capsys, *argv, "--seed", "3")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "rung,month,p,mcse,p05,p50,p95,words"
+    assert len(lines) == 1 + 3 * 2
+    assert {line.split(",")[1] for line in lines[1:]} == {"1", "2"}
+    assert run(capsys, *argv, "--seed", "3")[1] == out  # same seed, same digits
+    assert run(capsys, *argv, "--seed", "4")[1] != out
+
+
+def test_run_output_file_is_written_atomically(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "result.json"
+    argv = ["run", "--register", REGISTER, "-n", "2000", "-f", "json", "-o", str(target), VALID]
+    code, out, err = run(capsys, *argv)
+    assert code == 0
+    assert out == ""
+    assert f"wrote {target}" in err
+    assert json.loads(target.read_text())["format"] == "belwar-result"
+    assert [p.name for p in tmp_path.iterdir()] == ["result.json"]
+
+
+def test_run_bad_options_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "run", "--register", REGISTER, "-f", "jsn", VALID)
+    assert code == 2
+    assert "did you mean 'json'?" in err
+    code, _, err = run(capsys, "run", "--register", REGISTER, "--months", "3,99", VALID)
+    assert code == 2
+    assert "months must lie between 1 and the horizon (12)" in err
+    code, _, err = run(capsys, "run", "--register", REGISTER, "--months", "three", VALID)
+    assert code == 2
+
+
+def test_run_bad_scenario_exits_2_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    bad = str(TESTS / "errors" / "ci90-reversed.yaml")
+    code, out, err = run(capsys, "run", "--register", REGISTER, bad)
+    assert code == 2
+    assert "low must be below high" in err
+    assert "Traceback" not in err
+    assert out == ""

@@ -109,3 +109,28 @@ def test_z95_constant() -> None:
 
     assert float(stats.norm.ppf(0.95)) == pytest.approx(Z95, abs=1e-15)
     assert math.isfinite(Z95)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "loc", "scale", "bounds"),
+    [
+        (4.48, 162.8, 0.0, 1.0, None),  # almost_no_chance: skewed, tight
+        (0.35, 0.35, 0.0, 1.0, None),  # U-shaped, unbounded density at both ends
+        (134.8, 134.8, 0.0, 1.0, None),  # roughly_even_chance: very concentrated
+        (2.0, 30.0, 0.0, 1.0, None),
+        (3.0, 2.0, 0.2, 0.7, (0.3, 0.8)),  # a PERT-like scaled beta, truncated to a range
+    ],
+)
+def test_tabulated_inverse_meets_its_documented_bound(
+    a: float, b: float, loc: float, scale: float, bounds: tuple[float, float] | None
+) -> None:
+    from belwar.distributions import TABLE_TOLERANCE, Distribution, inverse_cdf
+
+    lower, upper = bounds or (-math.inf, math.inf)
+    dist = Distribution("beta", (a, b, loc, scale), lower, upper)
+    fast = inverse_cdf(dist)
+    assert fast.coefficients is not None  # the beta family is tabulated
+    u = np.random.default_rng(0).random(1_000_000)
+    u[:4] = [0.0, 1e-12, 1 - 1e-12, 0.999999]  # the ends, where the table hands over to exact
+    error = np.max(np.abs(fast(u) - dist.ppf(u)))
+    assert error <= TABLE_TOLERANCE * scale
