@@ -214,6 +214,249 @@ def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield tick
 
 
+@app.command("diff", rich_help_panel="Compare")
+def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
+    a: Annotated[Path, typer.Argument(metavar="A", help="Scenario file or saved result (.json).")],
+    b: Annotated[Path, typer.Argument(metavar="B", help="Scenario file or saved result (.json).")],
+    samples: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--samples", "-n", metavar="N", help="Samples for both runs (default: A's)."),
+    ] = None,
+    seed: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--seed", metavar="SEED", help="Seed for both runs (default: A's)."),
+    ] = None,
+    months: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--months", metavar="M,M,...", help="Months to compare (default: A's)."),
+    ] = None,
+    tolerance: Annotated[
+        float,
+        typer.Option(
+            "--tolerance", metavar="P", help="Smallest change that matters (probability)."
+        ),
+    ] = 0.01,
+    show_all: Annotated[bool, typer.Option("--all", help="Show unchanged rows too.")] = False,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 if any change is material, else 0.")
+    ] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or markdown.")
+    ] = "table",
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to FILE (atomically).", dir_okay=False
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages.")] = False,
+    register: RegisterOption = None,
+) -> int:
+    """Compare two assumption sets: what changed, and what it did to every probability.
+
+    Two scenarios run with the same seed and samples, so their draws are paired (common random
+    numbers) and a change is judged against the paired Monte Carlo error. Saved results are
+    compared unpaired. A change is material when it exceeds --tolerance and 3 errors.
+    """
+    from belwar import report
+    from belwar.diff import compare
+    from belwar.errors import input_error
+    from belwar.loader import load_register
+
+    _check_format(fmt, report.RUN_FORMATS)
+    if not 0 <= tolerance < 1:
+        raise input_error(
+            f"tolerance must be a probability below 1, got {tolerance}", key="--tolerance"
+        )
+    reg = load_register(register) if register is not None else None
+    comparison = compare(
+        a,
+        b,
+        samples=samples,
+        seed=seed,
+        months=_parse_months(months),
+        tolerance=tolerance,
+        register=reg,
+    )
+    text = report.diff_text(comparison, fmt, show_all=show_all)
+    _emit(
+        text if (output or fmt != "table") else None,
+        output,
+        quiet,
+        lambda: _print_tables(report.diff_tables(comparison, show_all=show_all)),
+    )
+    return 1 if exit_code and comparison.material else 0
+
+
+TargetOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--target", metavar="RUNG", help="The rung whose probability is read (default: the top)."
+    ),
+]
+MonthOption = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option("--month", metavar="M", help="The month it is read at (default: the horizon)."),
+]
+WorkersOption = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option(
+        "--workers",
+        "-j",
+        metavar="N",
+        help="Processes to use (default: every core; 1 runs serially).",
+    ),
+]
+
+
+@app.command("sweep", rich_help_panel="Compare")
+def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file.")],
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            metavar="PATH=START:STOP:N",
+            help="Input to vary, e.g. [bold]kremlin_pressure=0.2:0.9:8[/] (a driver is pinned to "
+            "each value) or hazards.full_entry.base=0.001:0.01:10. Twice for a grid.",
+        ),
+    ],
+    target: TargetOption = None,
+    month: MonthOption = None,
+    threshold: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option("--threshold", metavar="P", help="Find where the probability crosses P."),
+    ] = None,
+    samples: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--samples", "-n", metavar="N", help="Samples a point (default: the scenario's)."
+        ),
+    ] = None,
+    seed: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--seed", metavar="SEED", help="Seed of every point."),
+    ] = None,
+    set_: SetOption = None,
+    workers: WorkersOption = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or markdown.")
+    ] = "table",
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to FILE (atomically).", dir_okay=False
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages.")] = False,
+    register: RegisterOption = None,
+) -> int:
+    """Run a scenario across a range of one input (or a grid of two) and find tipping points.
+
+    Every point uses the same seed (common random numbers), so the curve is smooth and the
+    differences between points are the inputs' doing. With --threshold, the crossing is refined
+    beyond the grid and given with a 95% interval.
+    """
+    from belwar import report
+    from belwar.loader import load_register, load_scenario
+    from belwar.sweep import parse_vary, sweep
+
+    _check_format(fmt, report.RUN_FORMATS)
+    reg = load_register(register) if register is not None else None
+    loaded = load_scenario(scenario, overrides=set_ or (), register=reg)
+    axes = [parse_vary(text, loaded) for text in vary]
+    result = sweep(
+        loaded,
+        axes,
+        target=target,
+        month=month,
+        threshold=threshold,
+        samples=samples,
+        seed=seed,
+        workers=workers,
+    )
+    _emit(
+        report.sweep_text(result, fmt) if (output or fmt != "table") else None,
+        output,
+        quiet,
+        lambda: _print_tables(report.sweep_tables(result)),
+    )
+    return 0
+
+
+@app.command("sensitivity", rich_help_panel="Compare")
+def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an option
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file.")],
+    target: TargetOption = None,
+    month: MonthOption = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method", metavar="METHOD", help="tornado (one run) or sobol (adds Sobol indices)."
+        ),
+    ] = "tornado",
+    samples: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--samples", "-n", metavar="N", help="Samples of the run (default: the scenario's)."
+        ),
+    ] = None,
+    sobol_samples: Annotated[
+        int,
+        typer.Option(
+            "--sobol-samples", metavar="N", help="Base samples of the Sobol design (a power of 2)."
+        ),
+    ] = 4096,
+    seed: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--seed", metavar="SEED", help="Seed."),
+    ] = None,
+    set_: SetOption = None,
+    workers: WorkersOption = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or markdown.")
+    ] = "table",
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to FILE (atomically).", dir_okay=False
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages.")] = False,
+    register: RegisterOption = None,
+) -> int:
+    """Rank the uncertain inputs by how much they move the target probability (a tornado).
+
+    For each input: the target when the input is in its bottom tenth against its top tenth,
+    and its rank correlation with the target, all from one run. --method sobol adds first-order
+    and total Sobol indices with 95% intervals.
+    """
+    from belwar import report
+    from belwar.loader import load_register, load_scenario
+    from belwar.sensitivity import sensitivity
+
+    _check_format(fmt, report.RUN_FORMATS)
+    reg = load_register(register) if register is not None else None
+    loaded = load_scenario(scenario, overrides=set_ or (), register=reg)
+    result = sensitivity(
+        loaded,
+        target=target,
+        month=month,
+        samples=samples,
+        seed=seed,
+        method=method,
+        sobol_samples=sobol_samples,
+        workers=workers,
+    )
+    _emit(
+        report.sensitivity_text(result, fmt) if (output or fmt != "table") else None,
+        output,
+        quiet,
+        lambda: _print_tables(report.sensitivity_tables(result)),
+    )
+    return 0
+
+
 @app.command(rich_help_panel="Check scenarios")
 def validate(
     paths: Annotated[

@@ -49,6 +49,11 @@ def uniforms(seed: int, key: str, block: int, shape: int | tuple[int, ...]) -> A
     return np.random.Generator(np.random.PCG64(sequence)).random(shape)
 
 
+def path_key(event_key: str) -> str:
+    """The stream key of an event's month-by-month path (``event:x:path``)."""
+    return f"{event_key}:path"
+
+
 def blocks(samples: int) -> list[tuple[int, int]]:
     """``(block index, samples in it)`` covering ``samples``; only the last block is partial."""
     full, rest = divmod(samples, BLOCK_SIZE)
@@ -157,24 +162,44 @@ def run_blocks(
 
 def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -> BlockStats:
     """Simulate ``n`` samples of ``block`` and reduce them."""
-    from scipy import special
-
-    seed = model.seed
 
     def draw(key: str, shape: int | tuple[int, ...] = n) -> Array:
-        return uniforms(seed, key, block, shape)
+        return uniforms(model.seed, key, block, shape)
 
-    u_drivers = [draw(d.key) for d in model.drivers]
+    exceed, p, inputs = evaluate(model, draw, n)
+    stats = BlockStats(
+        block=block,
+        n=n,
+        exceed=Moments.of(exceed),
+        histogram=_histogram(exceed),
+        highest=Moments.of(p),
+        inputs=Moments.of(inputs),
+    )
+    if keep_samples:
+        stats.samples = {"exceed": exceed, "highest": p, "inputs": inputs}
+    return stats
+
+
+Draw = Callable[..., Array]
+
+
+def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
+    """The model for ``n`` samples whose uniforms come from ``draw(key, shape)``: returns each
+    sample's P(S_m >= k) ``(rungs, months, n)``, its state distribution at the horizon
+    ``(states, n)`` and every input's value ``(inputs, n)`` in :meth:`Model.inputs` order."""
+    from scipy import special
+
+    u_drivers = [draw(d.key, n) for d in model.drivers]
     if model.cholesky is not None:
         z = special.ndtri(np.stack([u_drivers[i] for i in model.correlated]))
         correlated = special.ndtr(model.cholesky @ z)
         for row, i in enumerate(model.correlated):
             u_drivers[i] = correlated[row]
     drivers = [d.inverse(u) for d, u in zip(model.drivers, u_drivers, strict=True)]
-    bases = [b.inverse(draw(b.key)) for b in model.bases]
-    odds = [o.inverse(draw(o.key)) for o in model.odds]
-    monthly = [e.inverse(draw(e.key)) for e in model.events]
-    momentum = model.momentum.inverse(draw(model.momentum.key)) if model.momentum else None
+    bases = [b.inverse(draw(b.key, n)) for b in model.bases]
+    odds = [o.inverse(draw(o.key, n)) for o in model.odds]
+    monthly = [e.inverse(draw(e.key, n)) for e in model.events]
+    momentum = model.momentum.inverse(draw(model.momentum.key, n)) if model.momentum else None
 
     states, months = model.states, model.horizon
     rungs = states - 1
@@ -188,7 +213,7 @@ def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -
     # which events are active in each month: (events, months, n)
     active = np.empty((len(model.events), months, n), dtype=bool)
     for e, (event, lasts) in enumerate(zip(model.events, model.lasts, strict=True)):
-        occurs = draw(f"{event.key}:path", (months, n)) < monthly[e]
+        occurs = draw(path_key(event.key), (months, n)) < monthly[e]
         active[e] = occurs
         for lag in range(1, min(lasts, months)):  # active for `lasts` months from each onset
             active[e, lag:] |= occurs[:-lag]
@@ -224,19 +249,8 @@ def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -
             for k in range(rungs - 1, 0, -1):
                 np.add(exceed[k, column], p[k], out=exceed[k - 1, column])
 
-    histogram = _histogram(exceed)
     inputs = [*drivers, *bases, *odds, *monthly, *([momentum] if momentum is not None else [])]
-    stats = BlockStats(
-        block=block,
-        n=n,
-        exceed=Moments.of(exceed),
-        histogram=histogram,
-        highest=Moments.of(p),
-        inputs=Moments.of(np.stack(inputs) if inputs else np.zeros((0, n))),
-    )
-    if keep_samples:
-        stats.samples = {"exceed": exceed, "highest": p, "inputs": np.stack(inputs)}  # (I, n)
-    return stats
+    return exceed, p, np.stack(inputs) if inputs else np.zeros((0, n))
 
 
 def _hazard(base: Array, multiplier: Array) -> Array:

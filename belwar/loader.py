@@ -61,17 +61,23 @@ def scenario_from_data(
 
 
 def validate_scenario(
-    root: Located, *, register: Register | None = None, folder: Path | None = None
+    root: Located,
+    *,
+    register: Register | None = None,
+    folder: Path | None = None,
+    check_citations: bool = True,
 ) -> Scenario:
     """Validate a merged scenario tree: the schema, the rules across fields, the numbers
-    themselves (fits, ranges, correlations) and the citations against the register."""
+    themselves (fits, ranges, correlations) and (unless ``check_citations`` is false) the
+    citations against the register."""
     if isinstance(root.value, dict):
         root = Located({k: v for k, v in root.value.items() if k != "extends"}, root.loc)
     scenario = validate(Scenario, root)
     problems = [_place(root, _parse_key(key), message) for key, message in check(scenario)]
     if not problems:
         problems += [_place(root, _parse_key(key), msg) for key, msg in numeric_problems(scenario)]
-        problems += _citation_problems(scenario, root, register, folder)
+        if check_citations:
+            problems += _citation_problems(scenario, root, register, folder)
     if problems:
         raise InputError(problems)
     return scenario

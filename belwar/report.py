@@ -9,11 +9,16 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from belwar.estimative import words_for
 from belwar.evidence import Register, Source
 from belwar.results import RECORD_FIELDS, Result
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from belwar.diff import Comparison
+    from belwar.sensitivity import Sensitivity
+    from belwar.sweep import Sweep
 
 FORMATS = ("table", "markdown", "json")
 RUN_FORMATS = ("table", "json", "csv", "markdown")
@@ -46,8 +51,6 @@ def run_tables(result: Result) -> list[RenderableType]:
     from rich import box
     from rich.table import Table
     from rich.text import Text
-
-    from belwar.estimative import words_for
 
     meta = result.metadata
     likelihood = Table(
@@ -159,7 +162,7 @@ def run_markdown(result: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run_text(result: Result, fmt: str, *, width: int | None = None) -> str:
+def run_text(result: Result, fmt: str) -> str:
     """The run in format ``fmt`` as text (the table format without colour, for files)."""
     if fmt == "json":
         return result.to_json()
@@ -167,12 +170,7 @@ def run_text(result: Result, fmt: str, *, width: int | None = None) -> str:
         return run_csv(result)
     if fmt == "markdown":
         return run_markdown(result)
-    from rich.console import Console
-
-    console = Console(file=io.StringIO(), width=width or 120, color_system=None, record=True)
-    for item in run_tables(result):
-        console.print(item)
-    return console.export_text()
+    return _plain(run_tables(result))
 
 
 def _figure(value: float) -> str:
@@ -260,3 +258,326 @@ def _md(text: str) -> str:
 def known_drivers(register: Register) -> Iterable[str]:
     """Every driver or event name the register's facts mention, sorted."""
     return sorted({d for _, _, fact in register.facts() for d in fact.drivers})
+
+
+# --- Diffs ---------------------------------------------------------------------------------------
+
+DIFF_FIELDS = ("rung", "month", "p_a", "p_b", "delta", "mcse", "material")
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "(absent)"
+    text = (
+        json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    )
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def signed(delta: float) -> str:
+    """A change of probability in percentage points, signed (``+5.8``)."""
+    return f"{100 * delta:+.2f}"
+
+
+def diff_tables(comparison: Comparison, *, show_all: bool = False) -> list[RenderableType]:
+    """The comparison as rich renderables: assumption changes, then result changes."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    changes = Table(
+        title=f"Assumptions: {comparison.a} -> {comparison.b}",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+    )
+    changes.add_column("key", overflow="fold", ratio=3)
+    changes.add_column("A", overflow="fold", ratio=2)
+    changes.add_column("B", overflow="fold", ratio=2)
+    for change in comparison.changes:
+        changes.add_row(change.key, _value(change.old), _value(change.new))
+    if not comparison.changes:
+        changes.add_row("(no assumption differs)", "", "")
+
+    how = (
+        "paired: same seed and samples, common random numbers"
+        if comparison.paired
+        else "unpaired: saved results, errors added in quadrature"
+    )
+    meta = comparison.result_a.metadata
+    results = Table(
+        title=f"Results ({how}; {meta.samples:,} samples)",
+        caption=f"material: |change| above {100 * comparison.tolerance:g} points and "
+        "3 Monte Carlo errors",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+        caption_justify="left",
+    )
+    for column in ("rung", "month", "A", "B", "change (points)", "±", "material"):
+        results.add_column(column, justify="left" if column == "rung" else "right", no_wrap=True)
+    shown = [d for d in comparison.deltas if show_all or d.material]
+    for d in shown:
+        mark = Text("yes", style="bold") if d.material else Text("no", style="dim")
+        results.add_row(
+            d.rung,
+            str(d.month),
+            percent(d.p_a),
+            percent(d.p_b),
+            signed(d.delta),
+            points(d.mcse).removeprefix("±"),
+            mark,
+        )
+    hidden = len(comparison.deltas) - len(shown)
+    footer = Text(
+        f"{hidden} row{'s' if hidden != 1 else ''} without a material change hidden "
+        "(--all shows them)"
+        if hidden
+        else "",
+        style="dim",
+    )
+    return [changes, results, footer]
+
+
+def diff_csv(comparison: Comparison, *, show_all: bool = True) -> str:
+    """One row per rung and month: ``rung, month, p_a, p_b, delta, mcse, material``."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=DIFF_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for d in comparison.deltas:
+        if show_all or d.material:
+            writer.writerow(
+                {
+                    "rung": d.rung,
+                    "month": d.month,
+                    "p_a": repr(d.p_a),
+                    "p_b": repr(d.p_b),
+                    "delta": repr(d.delta),
+                    "mcse": repr(d.mcse),
+                    "material": str(d.material).lower(),
+                }
+            )
+    return out.getvalue()
+
+
+def diff_markdown(comparison: Comparison, *, show_all: bool = False) -> str:
+    """The comparison as GitHub-flavoured markdown."""
+    lines = [f"### {comparison.a} -> {comparison.b}", "", "| key | A | B |", "|---|---|---|"]
+    lines += [
+        f"| `{c.key}` | {_md(_value(c.old))} | {_md(_value(c.new))} |" for c in comparison.changes
+    ]
+    kind = "paired" if comparison.paired else "unpaired"
+    lines += ["", f"Results ({kind}):", ""]
+    lines += [
+        "| rung | month | A | B | change (points) | ± | material |",
+        "|---|--:|--:|--:|--:|--:|---|",
+    ]
+    for d in comparison.deltas:
+        if show_all or d.material:
+            lines.append(
+                f"| `{d.rung}` | {d.month} | {percent(d.p_a)} | {percent(d.p_b)} | "
+                f"{signed(d.delta)} | {points(d.mcse).removeprefix('±')} | "
+                f"{'**yes**' if d.material else 'no'} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def diff_text(comparison: Comparison, fmt: str, *, show_all: bool = False) -> str:
+    """The comparison in format ``fmt`` as text."""
+    if fmt == "json":
+        return comparison.to_json()
+    if fmt == "csv":
+        return diff_csv(comparison, show_all=show_all)
+    if fmt == "markdown":
+        return diff_markdown(comparison, show_all=show_all)
+    return _plain(diff_tables(comparison, show_all=show_all))
+
+
+def _plain(items: list[RenderableType]) -> str:
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=120, color_system=None, record=True)
+    for item in items:
+        console.print(item)
+    return console.export_text()
+
+
+# --- Sweeps --------------------------------------------------------------------------------------
+
+
+def sweep_tables(sweep: Sweep) -> list[RenderableType]:
+    """A curve as a value-by-value table, a grid as a matrix; then the tipping points."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    what = f"P(reaching {sweep.target} by month {sweep.month})"
+    first = sweep.axes[0]
+    table = Table(
+        title=f"{sweep.scenario_id}: {what} as {first.path} varies"
+        + (f" (rows) and {sweep.axes[1].path} (columns)" if len(sweep.axes) == 2 else ""),
+        caption=f"{sweep.samples:,} samples a point, seed {sweep.seed}: common random numbers",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+        caption_justify="left",
+    )
+    if len(sweep.axes) == 1:
+        table.add_column(first.path, justify="right")
+        table.add_column("probability", justify="right")
+        table.add_column("±", justify="right")
+        table.add_column("words")
+        for point in sweep.points:
+            table.add_row(
+                f"{point.at[0]:.4g}", percent(point.p), points(point.mcse), words_for(point.p)
+            )
+    else:
+        second = sweep.axes[1]
+        table.add_column(f"{first.path} \\ {second.path}", justify="right")
+        for value in second.values:
+            table.add_column(f"{value:.4g}", justify="right")
+        width = len(second.values)
+        for i, value in enumerate(first.values):
+            row = sweep.points[i * width : (i + 1) * width]
+            table.add_row(f"{value:.4g}", *(percent(p.p) for p in row))
+    lines = []
+    if sweep.threshold is not None:
+        for crossing in sweep.crossings:
+            where = (
+                "" if crossing.along is None else f" at {sweep.axes[1].path} = {crossing.along:.4g}"
+            )
+            if crossing.value is None:
+                lines.append(f"does not cross {percent(sweep.threshold)}{where} within the range")
+            else:
+                lines.append(
+                    f"crosses {percent(sweep.threshold)} ({crossing.direction}){where} at "
+                    f"{first.path} = {crossing.value:.4g} "
+                    f"(95%: {crossing.low:.4g} to {crossing.high:.4g})"
+                )
+    return [table, Text("\n".join(lines))]
+
+
+def sweep_records(sweep: Sweep) -> list[dict[str, Any]]:
+    """One record per point: each axis value by its path, then ``p`` and ``mcse``."""
+    return [
+        {
+            **{axis.path: v for axis, v in zip(sweep.axes, point.at, strict=True)},
+            "p": point.p,
+            "mcse": point.mcse,
+        }
+        for point in sweep.points
+    ]
+
+
+def sweep_text(sweep: Sweep, fmt: str) -> str:
+    """The sweep in format ``fmt`` as text."""
+    from dataclasses import asdict
+
+    records = sweep_records(sweep)
+    if fmt == "json":
+        data = {
+            "format": "belwar-sweep",
+            "version": 1,
+            "scenario_id": sweep.scenario_id,
+            "target": sweep.target,
+            "month": sweep.month,
+            "samples": sweep.samples,
+            "seed": sweep.seed,
+            "axes": [
+                {"path": a.path, "driver": a.driver, "values": list(a.values)} for a in sweep.axes
+            ],
+            "threshold": sweep.threshold,
+            "crossings": [asdict(c) for c in sweep.crossings],
+            "records": records,
+        }
+        return json.dumps(data, indent=2) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: repr(v) for k, v in r.items()} for r in records)
+        return out.getvalue()
+    if fmt == "markdown":
+        head = [*(a.path for a in sweep.axes), "p", "±"]
+        lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+        for point in sweep.points:
+            cells = [f"{v:.4g}" for v in point.at] + [percent(point.p), points(point.mcse)]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines) + "\n"
+    return _plain(sweep_tables(sweep))
+
+
+# --- Sensitivity ---------------------------------------------------------------------------------
+
+
+def sensitivity_tables(result: Sensitivity) -> list[RenderableType]:
+    """The tornado (and Sobol indices) as a rich table, widest swing first."""
+    from rich import box
+    from rich.table import Table
+
+    sobol = result.method == "sobol"
+    table = Table(
+        title=f"{result.scenario_id}: what moves P(reaching {result.target} by month "
+        f"{result.month}) = {percent(result.p)}",
+        caption="bottom → top: mean target when the input is in its bottom or top tenth; "
+        "rho: rank correlation"
+        + ("; S1, ST: first-order and total Sobol indices (95% interval)" if sobol else ""),
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+        caption_justify="left",
+    )
+    longest = max((len(i.key) for i in result.influences), default=10)
+    table.add_column("input", overflow="fold", min_width=min(longest, 24))
+    for column in ("bottom → top", "swing (points)", "rho"):
+        table.add_column(column, justify="right", no_wrap=True)
+    if not sobol:
+        table.add_column("", no_wrap=True)
+    if sobol:
+        table.add_column("S1", justify="right", min_width=11)
+        table.add_column("ST", justify="right", min_width=11)
+    widest = max((abs(i.swing) for i in result.influences), default=0.0) or 1.0
+    for item in result.influences:
+        bar = "█" * max(1, round(8 * abs(item.swing) / widest)) if item.swing else ""
+        cells = [
+            item.key,
+            f"{percent(item.low)} → {percent(item.high)}",
+            f"{signed(item.swing)} {points(item.swing_mcse)}",
+            f"{item.rank_correlation:+.2f}",
+        ]
+        if not sobol:
+            cells.append(f"[{'red' if item.swing > 0 else 'green'}]{bar}[/]")
+        else:
+            cells += [
+                f"{item.first_order:.2f}\n({item.first_low:.2f}\u2013{item.first_high:.2f})",
+                f"{item.total_order:.2f}\n({item.total_low:.2f}\u2013{item.total_high:.2f})",
+            ]
+        table.add_row(*cells)
+    return [table]
+
+
+def sensitivity_text(result: Sensitivity, fmt: str) -> str:
+    """The sensitivity analysis in format ``fmt`` as text."""
+    from dataclasses import asdict
+
+    records = [asdict(i) for i in result.influences]
+    if fmt == "json":
+        meta = {k: v for k, v in asdict(result).items() if k != "influences"}
+        return (
+            json.dumps(
+                {"format": "belwar-sensitivity", "version": 1, **meta, "records": records}, indent=2
+            )
+            + "\n"
+        )
+    if fmt == "csv":
+        out = io.StringIO()
+        fields = list(records[0]) if records else ["key"]
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+        return out.getvalue()
+    if fmt == "markdown":
+        lines = ["| input | low | high | swing (points) | rho |", "|---|--:|--:|--:|--:|"]
+        lines += [
+            f"| `{i.key}` | {percent(i.low)} | {percent(i.high)} | {signed(i.swing)} | "
+            f"{i.rank_correlation:+.2f} |"
+            for i in result.influences
+        ]
+        return "\n".join(lines) + "\n"
+    return _plain(sensitivity_tables(result))

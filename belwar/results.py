@@ -11,7 +11,8 @@ Saved results are JSON, versioned (``"format": "belwar-result", "version": 1``):
      "records": [{"rung", "month", "p", "mcse", "p05", "p50", "p95", "words"}, ...],
      "highest": [{"rung", "p", "mcse"}, ...],                      # at the horizon, sums to 1
      "inputs": [{"key", "kind", "name", "label", "mean", "p05", "p50", "p95", "evidence",
-                 "unit"}, ...]}
+                 "unit"}, ...],
+     "scenario": {...}}                                            # the fully resolved scenario
 
 ``p`` is the mean over samples of each sample's exact probability that the highest rung reached
 by ``month`` is at least ``rung``; ``mcse`` its Monte Carlo standard error; ``p05``/``p50``/``p95``
@@ -126,6 +127,7 @@ class Result:
     highest: tuple[Highest, ...]
     inputs: tuple[InputSummary, ...]
     metadata: Metadata
+    scenario: dict[str, Any] | None = None  # the fully resolved scenario, as JSON data
     samples: Samples | None = None
 
     def cell(self, rung: str, month: int) -> Cell:
@@ -159,6 +161,7 @@ class Result:
             "records": [cell.record() for cell in self.cells],
             "highest": [asdict(h) for h in self.highest],
             "inputs": [asdict(i) for i in self.inputs],
+            "scenario": self.scenario,
         }
 
     def to_json(self) -> str:
@@ -210,4 +213,5 @@ def from_dict(data: Any) -> Result:
         ),
         inputs=tuple(InputSummary(**i) for i in data["inputs"]),
         metadata=Metadata(**data["metadata"]),
+        scenario=data.get("scenario"),
     )

@@ -386,6 +386,24 @@ class Scenario(_Model):
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    def to_data(self) -> dict[str, Any]:
+        """The scenario as plain data (what a file would hold), defaults filled in."""
+        data: dict[str, Any] = self.model_dump(mode="python", exclude_none=True)
+        data.pop("extends", None)
+        return data
+
+    def with_overrides(
+        self, overrides: Any, *, register: Any = None, check_citations: bool = True
+    ) -> Scenario:
+        """A new scenario with dotted-path ``overrides`` applied (``{"simulation.samples":
+        5000}`` or ``["drivers.x.dist.mode=0.7"]``), validated exactly like a file; citations
+        are checked against ``register`` (default: the nearest one) unless told not to."""
+        from belwar.loader import apply_overrides, validate_scenario
+        from belwar.yamlio import Loc, from_python
+
+        root = apply_overrides(from_python(self.to_data(), Loc(f"<scenario {self.id}>")), overrides)
+        return validate_scenario(root, register=register, check_citations=check_citations)
+
     def citations(self) -> Iterator[tuple[str, str]]:
         """Every ``(key path, citation)`` in the scenario."""
 

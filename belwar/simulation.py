@@ -36,7 +36,8 @@ def simulate(
     ``progress(done, total)`` is called after each block.
     """
     model = compile_model(scenario)
-    model = _with_options(model, samples, seed, months)
+    model = with_options(model, samples, seed, months)
+    resolved = scenario.model_dump(mode="json", exclude_none=True)
     started = time.perf_counter()
     done = 0
 
@@ -49,10 +50,11 @@ def simulate(
     totals = engine.run_blocks(
         model, engine.blocks(model.samples), keep_samples=keep_samples, progress=tick
     )
-    return summarise(model, totals, seconds=time.perf_counter() - started)
+    result = summarise(model, totals, seconds=time.perf_counter() - started)
+    return replace(result, scenario=resolved)
 
 
-def _with_options(
+def with_options(
     model: Model, samples: int | None, seed: int | None, months: Sequence[int] | None
 ) -> Model:
     if samples is not None:

@@ -1,0 +1,264 @@
+"""Comparing two assumption sets: what changed in the assumptions, what that did to every
+probability, and whether each change is larger than Monte Carlo noise.
+
+Two scenarios are run with the same seed and sample count, block by block, so their draws are
+paired input by input (common random numbers): the error of a change is the standard error of the
+per-sample differences, usually far smaller than that of either run. Saved results cannot be
+paired; their changes carry the unpaired error ``hypot(mcse_a, mcse_b)``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from belwar import engine
+from belwar.evidence import Register
+from belwar.model import Model, compile_model
+from belwar.results import Result, load_result
+from belwar.scenario import Scenario
+from belwar.simulation import summarise, with_options
+
+DEFAULT_TOLERANCE = 0.01
+MCSE_MULTIPLE = 3.0
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One assumption that differs: a dotted key with its value in A and in B (``None`` where
+    the key is absent on that side)."""
+
+    key: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Delta:
+    """How one rung's probability by one month moved from A to B."""
+
+    rung: str
+    month: int
+    p_a: float
+    p_b: float
+    delta: float
+    mcse: float  # paired when the comparison is paired
+    unpaired_mcse: float  # hypot of the two runs' own errors, for reference
+    material: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """The two sides of a diff: assumption changes and result changes."""
+
+    a: str
+    b: str
+    paired: bool
+    tolerance: float
+    changes: tuple[Change, ...]
+    deltas: tuple[Delta, ...]
+    result_a: Result
+    result_b: Result
+
+    @property
+    def material(self) -> bool:
+        """Whether any probability moved by more than the tolerance and 3 MCSE."""
+        return any(d.material for d in self.deltas)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Tidy records plus the assumption changes and how the error was computed."""
+        meta = self.result_a.metadata
+        return {
+            "format": "belwar-diff",
+            "version": 1,
+            "a": self.a,
+            "b": self.b,
+            "paired": self.paired,
+            "tolerance": self.tolerance,
+            "samples": meta.samples,
+            "seed": meta.seed,
+            "material": self.material,
+            "changes": [asdict(c) for c in self.changes],
+            "records": [
+                {k: v for k, v in asdict(d).items() if k != "unpaired_mcse"} for d in self.deltas
+            ],
+            "unpaired_mcse": [d.unpaired_mcse for d in self.deltas],
+        }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as indented JSON ending in a newline."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+Side = Scenario | Result | str | os.PathLike[str]
+
+
+def compare(
+    a: Side,
+    b: Side,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    months: Sequence[int] | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    register: Register | None = None,
+) -> Comparison:
+    """Compare two scenarios (run paired, with A's seed and sample count unless given) or two
+    saved results (compared unpaired). Paths ending in ``.json`` are read as saved results."""
+    name_a, side_a = _side(a, register)
+    name_b, side_b = _side(b, register)
+    if isinstance(side_a, Scenario) and isinstance(side_b, Scenario):
+        return _paired(
+            name_a=name_a,
+            name_b=name_b,
+            a=side_a,
+            b=side_b,
+            samples=samples,
+            seed=seed,
+            months=months,
+            tolerance=tolerance,
+        )
+    result_a = side_a if isinstance(side_a, Result) else _run(side_a, samples, seed, months)
+    result_b = side_b if isinstance(side_b, Result) else _run(side_b, samples, seed, months)
+    return _unpaired(name_a, name_b, result_a, result_b, tolerance)
+
+
+def _side(side: Side, register: Register | None) -> tuple[str, Scenario | Result]:
+    if isinstance(side, Scenario):
+        return side.id, side
+    if isinstance(side, Result):
+        return side.metadata.scenario_id, side
+    path = os.fspath(side)
+    if Path(path).suffix.lower() == ".json":
+        return path, load_result(path)
+    from belwar.loader import load_scenario
+
+    return path, load_scenario(path, register=register)
+
+
+def _run(
+    scenario: Scenario, samples: int | None, seed: int | None, months: Sequence[int] | None
+) -> Result:
+    from belwar.simulation import simulate
+
+    return simulate(scenario, samples=samples, seed=seed, months=months)
+
+
+def _paired(
+    *,
+    name_a: str,
+    name_b: str,
+    a: Scenario,
+    b: Scenario,
+    samples: int | None,
+    seed: int | None,
+    months: Sequence[int] | None,
+    tolerance: float,
+) -> Comparison:
+    model_a = with_options(compile_model(a), samples, seed, months)
+    horizon = min(model_a.horizon, b.simulation.horizon_months)
+    chosen = [m for m in model_a.months if m <= horizon] if months is None else months
+    model_a = with_options(model_a, None, None, chosen)
+    model_b = replace(
+        with_options(compile_model(b), None, None, chosen),
+        samples=model_a.samples,
+        seed=model_a.seed,
+    )
+    pairs = _common_rungs(model_a, model_b)
+    totals_a, totals_b = engine.Totals(), engine.Totals()
+    differences: list[engine.Moments] = []
+    for block, n in engine.blocks(model_a.samples):
+        stats_a = engine.run_block(model_a, block, n, keep_samples=True)
+        stats_b = engine.run_block(model_b, block, n, keep_samples=True)
+        assert stats_a.samples is not None
+        assert stats_b.samples is not None
+        rows_a = [i for i, _ in pairs]
+        rows_b = [j for _, j in pairs]
+        gap = stats_b.samples["exceed"][rows_b] - stats_a.samples["exceed"][rows_a]
+        differences.append(engine.Moments.of(gap))
+        stats_a.samples = stats_b.samples = None  # keep memory flat
+        totals_a.add(stats_a)
+        totals_b.add(stats_b)
+    result_a = replace(summarise(model_a, totals_a, seconds=0.0), scenario=_data(a))
+    result_b = replace(summarise(model_b, totals_b, seconds=0.0), scenario=_data(b))
+    n, _, deviations = engine.merge_moments(differences)
+    paired_mcse = (deviations / (n - 1) / n) ** 0.5 if n > 1 else deviations * math.nan
+    deltas = []
+    for row, (i, _) in enumerate(pairs):
+        rung = model_a.rungs[1:][i]
+        for m, month in enumerate(model_a.months):
+            ca, cb = result_a.cell(rung, month), result_b.cell(rung, month)
+            deltas.append(
+                _delta(
+                    ca.rung,
+                    month,
+                    ca.p,
+                    cb.p,
+                    float(paired_mcse[row, m]),
+                    math.hypot(ca.mcse, cb.mcse),
+                    tolerance,
+                )
+            )
+    changes = assumption_changes(_data(a), _data(b))
+    return Comparison(name_a, name_b, True, tolerance, changes, tuple(deltas), result_a, result_b)
+
+
+def _common_rungs(a: Model, b: Model) -> list[tuple[int, int]]:
+    above_b = list(b.rungs[1:])
+    return [(i, above_b.index(r)) for i, r in enumerate(a.rungs[1:]) if r in above_b]
+
+
+def _unpaired(name_a: str, name_b: str, a: Result, b: Result, tolerance: float) -> Comparison:
+    deltas = []
+    for cell in a.cells:
+        if cell.rung in b.rungs and cell.month in b.months:
+            other = b.cell(cell.rung, cell.month)
+            error = math.hypot(cell.mcse, other.mcse)
+            deltas.append(_delta(cell.rung, cell.month, cell.p, other.p, error, error, tolerance))
+    changes = assumption_changes(a.scenario or {}, b.scenario or {})
+    return Comparison(name_a, name_b, False, tolerance, changes, tuple(deltas), a, b)
+
+
+def _delta(  # noqa: PLR0917 - a private record constructor
+    rung: str, month: int, p_a: float, p_b: float, mcse: float, unpaired: float, tolerance: float
+) -> Delta:
+    change = p_b - p_a
+    material = abs(change) > tolerance and abs(change) > MCSE_MULTIPLE * mcse
+    return Delta(rung, month, p_a, p_b, change, mcse, unpaired, material)
+
+
+def _data(scenario: Scenario) -> dict[str, Any]:
+    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True)
+    return data
+
+
+def assumption_changes(a: dict[str, Any], b: dict[str, Any]) -> tuple[Change, ...]:
+    """Every dotted key whose value differs between two resolved scenarios (ids, titles and
+    descriptions included; ``extends`` is resolved away)."""
+    flat_a, flat_b = flatten(a), flatten(b)
+    changes = []
+    for key in sorted(flat_a.keys() | flat_b.keys()):
+        old, new = flat_a.get(key, _MISSING), flat_b.get(key, _MISSING)
+        if old != new:
+            changes.append(
+                Change(key, None if old is _MISSING else old, None if new is _MISSING else new)
+            )
+    return tuple(changes)
+
+
+def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested mappings as ``{dotted.key: leaf}``; lists are leaves (they replace, not merge)."""
+    if isinstance(data, dict) and data:
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(data, tuple):
+        data = list(data)
+    return {prefix: data} if prefix else {}

@@ -1,0 +1,240 @@
+"""Sweeps: the target probability across a range of one input (a curve) or two (a grid), with
+common random numbers at every point, and where it crosses a threshold (the tipping point).
+
+A path that names a driver (``drivers.kremlin_pressure``, or just ``kremlin_pressure``) pins the
+driver to each value; any other path (``hazards.full_entry.base``) is overridden as given. Every
+point is its own full run with the same seed, so neighbouring points share their draws and the
+curve is smooth; points are independent of one another, so they run on every core and the
+result is the same as a serial run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import re
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from belwar.errors import input_error
+from belwar.scenario import Scenario, suggest
+
+MAX_POINTS = 2_500
+REFINE_STEPS = 12
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One varied input: the override path, the driver it pins (if any) and the grid values."""
+
+    path: str
+    values: tuple[float, ...]
+    driver: str | None = None
+
+    @property
+    def override(self) -> str:
+        """The key path each value is written to."""
+        return f"drivers.{self.driver}.dist" if self.driver else self.path
+
+
+@dataclass(frozen=True)
+class Point:
+    """The target probability at one grid point (``at`` has one value per axis)."""
+
+    at: tuple[float, ...]
+    p: float
+    mcse: float
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """Where the curve along the first axis crosses the threshold, for one value of the second
+    axis (``along`` is ``None`` on a curve). ``value`` is ``None`` when it does not cross."""
+
+    along: float | None
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    direction: str = ""  # "up" or "down" as the first axis grows
+
+    @property
+    def found(self) -> bool:
+        """Whether the threshold is crossed within the range."""
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A sweep's points in grid order (the last axis varies fastest) and its crossings."""
+
+    scenario_id: str
+    target: str
+    month: int
+    axes: tuple[Axis, ...]
+    points: tuple[Point, ...]
+    samples: int
+    seed: int
+    threshold: float | None = None
+    crossings: tuple[Crossing, ...] = ()
+
+
+def parse_vary(text: str, scenario: Scenario) -> Axis:
+    """``PATH=START:STOP:N`` as an :class:`Axis` (N evenly spaced values, ends included)."""
+    match = re.fullmatch(r"\s*([^=\s]+)\s*=\s*([^:]+):([^:]+):(\d+)\s*", text)
+    if match is None:
+        raise input_error(
+            f"expected PATH=START:STOP:N, e.g. drivers.x=0.2:0.9:8; got '{text}'", key="--vary"
+        )
+    path, start_text, stop_text, count_text = match.groups()
+    try:
+        start, stop = float(start_text), float(stop_text)
+    except ValueError:
+        raise input_error(f"START and STOP must be numbers in '{text}'", key="--vary") from None
+    count = int(count_text)
+    if count < 2 or not (math.isfinite(start) and math.isfinite(stop)) or start == stop:
+        raise input_error(f"need N >= 2 and START != STOP (finite) in '{text}'", key="--vary")
+    values = tuple(start + (stop - start) * i / (count - 1) for i in range(count))
+    name = path.removeprefix("drivers.")
+    if name in scenario.drivers and path in (name, f"drivers.{name}"):
+        return Axis(path, values, driver=name)
+    if path.startswith("drivers.") and "." not in name and name not in scenario.drivers:
+        raise input_error(f"unknown driver '{name}'{suggest(name, scenario.drivers)}", key="--vary")
+    return Axis(path, values)
+
+
+def sweep(
+    scenario: Scenario,
+    axes: Sequence[Axis],
+    *,
+    target: str | None = None,
+    month: int | None = None,
+    threshold: float | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+) -> Sweep:
+    """Run ``scenario`` at every grid point of ``axes`` (one or two) and read the probability of
+    reaching ``target`` (default: the top rung) by ``month`` (default: the horizon).
+    ``workers`` processes (default: every core; 1 runs serially) give identical results."""
+    if not 1 <= len(axes) <= 2:
+        raise input_error("vary one input (a curve) or two (a grid)", key="--vary")
+    rungs = [r.id for r in scenario.ladder.rungs]
+    start = rungs.index(scenario.ladder.start_id)
+    target = target or rungs[-1]
+    if target not in rungs[start + 1 :]:
+        raise input_error(
+            f"unknown target rung '{target}'{suggest(target, rungs)} (rungs above the start: "
+            f"{', '.join(rungs[start + 1 :])})",
+            key="--target",
+        )
+    sim = scenario.simulation
+    month = month or sim.horizon_months
+    if not 1 <= month <= sim.horizon_months:
+        raise input_error(f"month must lie between 1 and {sim.horizon_months}", key="--month")
+    if threshold is not None and not 0 < threshold < 1:
+        raise input_error(
+            f"threshold must lie strictly between 0 and 1, got {threshold}", key="--threshold"
+        )
+    grid = _grid(axes)
+    if len(grid) > MAX_POINTS:
+        raise input_error(f"{len(grid)} points is more than {MAX_POINTS}", key="--vary")
+    samples = samples or sim.samples
+    seed = sim.seed if seed is None else seed
+    job = _Job(scenario, tuple(axes), target, month, samples, seed)
+    job.check(grid[0])  # a bad path or value fails once, clearly, before any work
+    points = _map(job, grid, workers)
+    crossings: tuple[Crossing, ...] = ()
+    if threshold is not None:
+        crossings = _crossings(job, points, threshold)
+    return Sweep(
+        scenario.id, target, month, tuple(axes), tuple(points), samples, seed, threshold, crossings
+    )
+
+
+def _grid(axes: Sequence[Axis]) -> list[tuple[float, ...]]:
+    if len(axes) == 1:
+        return [(v,) for v in axes[0].values]
+    return [(x, y) for x in axes[0].values for y in axes[1].values]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Everything a worker needs to evaluate one point (picklable)."""
+
+    scenario: Scenario
+    axes: tuple[Axis, ...]
+    target: str
+    month: int
+    samples: int
+    seed: int
+
+    def scenario_at(self, at: tuple[float, ...]) -> Scenario:
+        overrides: dict[str, Any] = {
+            axis.override: value for axis, value in zip(self.axes, at, strict=True)
+        }
+        return self.scenario.with_overrides(overrides, check_citations=False)
+
+    def check(self, at: tuple[float, ...]) -> None:
+        self.scenario_at(at)
+
+    def __call__(self, at: tuple[float, ...]) -> Point:
+        from belwar.simulation import simulate
+
+        result = simulate(
+            self.scenario_at(at), samples=self.samples, seed=self.seed, months=[self.month]
+        )
+        cell = result.cell(self.target, self.month)
+        return Point(at, cell.p, cell.mcse)
+
+
+def _map(job: _Job, grid: list[tuple[float, ...]], workers: int | None) -> list[Point]:
+    count = min(workers or os.cpu_count() or 1, len(grid))
+    if count <= 1:
+        return [job(at) for at in grid]
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(job, grid))
+
+
+def _crossings(job: _Job, points: list[Point], threshold: float) -> tuple[Crossing, ...]:
+    first = job.axes[0].values
+    if len(job.axes) == 1:
+        return (_crossing(job, points, threshold, None),)
+    out = []
+    for j, along in enumerate(job.axes[1].values):
+        line = [points[i * len(job.axes[1].values) + j] for i in range(len(first))]
+        out.append(_crossing(job, line, threshold, along))
+    return tuple(out)
+
+
+def _crossing(job: _Job, line: list[Point], threshold: float, along: float | None) -> Crossing:
+    """Bracket the first sign change on the grid, bisect it with extra runs (same seed), then
+    interpolate; the interval adds the Monte Carlo error through the local slope."""
+    for left, right in itertools.pairwise(line):
+        if (left.p - threshold) * (right.p - threshold) <= 0 and left.p != right.p:
+            break
+    else:
+        return Crossing(along, None)
+    direction = "up" if right.p > left.p else "down"
+
+    def at(x: float) -> tuple[float, ...]:
+        return (x,) if along is None else (x, along)
+
+    for _ in range(REFINE_STEPS):
+        x_mid = (left.at[0] + right.at[0]) / 2
+        middle = job(at(x_mid))
+        if (left.p - threshold) * (middle.p - threshold) <= 0:
+            right = middle
+        else:
+            left = middle
+        if left.p == right.p:
+            break
+    slope = (right.p - left.p) / (right.at[0] - left.at[0])
+    value = left.at[0] + (threshold - left.p) / slope if slope else (left.at[0] + right.at[0]) / 2
+    mcse = max(left.mcse, right.mcse)
+    half = Z95 * mcse / abs(slope) if slope else math.inf
+    half = max(half, abs(right.at[0] - left.at[0]) / 2)
+    return Crossing(along, value, value - half, value + half, direction)
