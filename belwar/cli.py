@@ -74,6 +74,17 @@ def _root(
     """
 
 
+WorkersOption = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option(
+        "--workers",
+        "-j",
+        metavar="N",
+        help="Processes (default: every core for big jobs; 1 runs serially).",
+    ),
+]
+
+
 @app.command("run", rich_help_panel="Run")
 def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file to run.")],
@@ -115,6 +126,7 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or messages.")
     ] = False,
+    workers: WorkersOption = None,
     register: RegisterOption = None,
 ) -> int:
     """Run a scenario and print its escalation-likelihood tables.
@@ -133,7 +145,9 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
     reg = load_register(register) if register is not None else None
     loaded = load_scenario(scenario, overrides=set_ or (), register=reg)
     with _progress(quiet) as tick:
-        result = simulate(loaded, samples=samples, seed=seed, months=chosen, progress=tick)
+        result = simulate(
+            loaded, samples=samples, seed=seed, months=chosen, workers=workers, progress=tick
+        )
     _emit(
         report.run_text(result, fmt) if (output or fmt != "table") else None,
         output,
@@ -297,15 +311,6 @@ TargetOption = Annotated[
 MonthOption = Annotated[
     Optional[int],  # noqa: UP045
     typer.Option("--month", metavar="M", help="The month it is read at (default: the horizon)."),
-]
-WorkersOption = Annotated[
-    Optional[int],  # noqa: UP045
-    typer.Option(
-        "--workers",
-        "-j",
-        metavar="N",
-        help="Processes to use (default: every core; 1 runs serially).",
-    ),
 ]
 
 

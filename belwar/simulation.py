@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from belwar import __version__, engine
+from belwar import __version__, engine, execution
 from belwar.errors import input_error
 from belwar.model import Model, compile_model
 from belwar.results import Cell, Highest, InputSummary, Metadata, Result, Samples
@@ -27,13 +27,16 @@ def simulate(
     seed: int | None = None,
     months: Sequence[int] | None = None,
     keep_samples: bool = False,
+    workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Run ``scenario`` and return its escalation-likelihood tables.
 
     ``samples``, ``seed`` and ``months`` (report months, within the horizon) default to the
     scenario's ``simulation`` section. ``keep_samples`` attaches the per-sample arrays.
-    ``progress(done, total)`` is called after each block.
+    ``workers`` processes run the blocks (default: every core from a million samples up, else
+    one); the result is bit-identical whatever the number. ``progress(done, total)`` is called
+    after each block.
     """
     model = compile_model(scenario)
     model = with_options(model, samples, seed, months)
@@ -47,9 +50,7 @@ def simulate(
         if progress is not None:
             progress(done, model.samples)
 
-    totals = engine.run_blocks(
-        model, engine.blocks(model.samples), keep_samples=keep_samples, progress=tick
-    )
+    totals = execution.run(model, workers=workers, keep_samples=keep_samples, progress=tick)
     result = summarise(model, totals, seconds=time.perf_counter() - started)
     return replace(result, scenario=resolved)
 
