@@ -14,15 +14,30 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from belwar.diff import Comparison, compare
     from belwar.editor_schema import scenario_schema
     from belwar.errors import BelwarError, InputError, Problem
     from belwar.estimative import words_for
     from belwar.evidence import Fact, Register, Source
-    from belwar.loader import load_register, load_scenario
+    from belwar.loader import load_register, load_scenario, scenario_from_data
+    from belwar.results import Result, load_result
     from belwar.scenario import Scenario
+    from belwar.sensitivity import Sensitivity, sensitivity
+    from belwar.simulation import simulate
+    from belwar.sweep import Sweep, sweep
 
 _EXPORTS = {
     "BelwarError": "belwar.errors",
+    "Comparison": "belwar.diff",
+    "Result": "belwar.results",
+    "Sensitivity": "belwar.sensitivity",
+    "Sweep": "belwar.sweep",
+    "compare": "belwar.diff",
+    "load_result": "belwar.results",
+    "scenario_from_data": "belwar.loader",
+    "sensitivity": "belwar.sensitivity",
+    "simulate": "belwar.simulation",
+    "sweep": "belwar.sweep",
     "Fact": "belwar.evidence",
     "InputError": "belwar.errors",
     "Problem": "belwar.errors",
@@ -37,16 +52,26 @@ _EXPORTS = {
 
 __all__ = [
     "BelwarError",
+    "Comparison",
     "Fact",
     "InputError",
     "Problem",
     "Register",
+    "Result",
     "Scenario",
+    "Sensitivity",
     "Source",
+    "Sweep",
     "__version__",
+    "compare",
     "load_register",
+    "load_result",
     "load_scenario",
+    "scenario_from_data",
     "scenario_schema",
+    "sensitivity",
+    "simulate",
+    "sweep",
     "words_for",
 ]
 

@@ -1,0 +1,52 @@
+"""The README is tested code: every Python block runs, and every belwar command it shows runs
+and succeeds (the install line aside, which .ci/run performs itself)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+
+from belwar import cli
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
+COMMANDS = [
+    line.strip()
+    for block in re.findall(r"```sh\n(.*?)```", README, flags=re.DOTALL)
+    for line in block.splitlines()
+    if line.strip().startswith(".venv/bin/belwar ")
+]
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    blocks = re.findall(r"```sh\n(.*?)```", README, flags=re.DOTALL)
+    assert "pip install" in blocks[0]
+    assert "belwar run scenarios/baseline.yaml" in blocks[0]
+    assert blocks[1].strip() == ".venv/bin/python -m pytest"
+    assert blocks[1].strip() in (ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.parametrize(
+    "block", PYTHON_BLOCKS, ids=[f"python-{i}" for i in range(len(PYTHON_BLOCKS))]
+)
+def test_python_block_runs(block: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    exec(compile(block, "README.md", "exec"), {})  # the README's own code
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=COMMANDS)
+def test_shell_command_runs(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(ROOT)
+    argv = shlex.split(command)[1:]
+    assert cli.run(argv) == 0, capsys.readouterr().err
+
+
+def test_there_is_something_to_test() -> None:
+    assert PYTHON_BLOCKS
+    assert len(COMMANDS) >= 3
