@@ -127,6 +127,14 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
         bool, typer.Option("--quiet", "-q", help="No progress bar or messages.")
     ] = False,
     workers: WorkersOption = None,
+    dask: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            help="Run on a Dask scheduler (tcp://host:8786), or 'local' for an embedded cluster.",
+        ),
+    ] = None,
     register: RegisterOption = None,
 ) -> int:
     """Run a scenario and print its escalation-likelihood tables.
@@ -146,7 +154,13 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
     loaded = load_scenario(scenario, overrides=set_ or (), register=reg)
     with _progress(quiet) as tick:
         result = simulate(
-            loaded, samples=samples, seed=seed, months=chosen, workers=workers, progress=tick
+            loaded,
+            samples=samples,
+            seed=seed,
+            months=chosen,
+            workers=workers,
+            dask=dask,
+            progress=tick,
         )
     _emit(
         report.run_text(result, fmt) if (output or fmt != "table") else None,

@@ -139,6 +139,19 @@ class Totals:
         if stats.samples is not None:
             self.samples[stats.block] = stats.samples
 
+    def merge(self, other: Totals) -> None:
+        """Fold in another set of merged blocks (from a worker); exact, in any order."""
+        self.n += other.n
+        self.exceed += other.exceed
+        self.highest += other.highest
+        self.inputs += other.inputs
+        if other.histogram is not None:
+            if self.histogram is None:
+                self.histogram = other.histogram.copy()
+            else:
+                self.histogram += other.histogram
+        self.samples.update(other.samples)
+
     def gathered(self, name: str) -> Array:
         """Per-sample array ``name`` from every block, in block order, samples on the last axis."""
         return np.concatenate([self.samples[b][name] for b in sorted(self.samples)], axis=-1)

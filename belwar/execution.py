@@ -1,8 +1,13 @@
-"""Where blocks run: in this process, or spread over a local pool of processes.
+"""Where blocks run: in this process, on a local pool of processes, or on a Dask cluster.
 
-Work is the engine's fixed blocks; each worker returns only the reduced statistics of its blocks
-(moments and histograms), and they merge exactly whatever order they arrive in, so the result is
-bit-identical to a serial run for any number of workers.
+Work is the engine's fixed blocks, sent in batches; each worker merges its batch and returns only
+the reduced statistics (per-block moments, one summed histogram), never per-sample arrays. They
+merge exactly whatever order they arrive in, so the result is bit-identical to a serial run for
+any number of workers and on any engine.
+
+``dask="local"`` starts an embedded ``LocalCluster`` on loopback; any other value is the address
+of an existing ``dask.distributed`` scheduler (``tcp://host:8786``). Dask is an optional extra:
+``pip install 'belwar[dask]'``.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from belwar import engine
+from belwar.errors import input_error
 from belwar.model import Model
 
 # Below this many samples a pool costs more (starting processes, importing numpy) than it saves.
@@ -36,34 +42,86 @@ def batches(work: Sequence[tuple[int, int]], count: int) -> list[list[tuple[int,
     return out
 
 
-def _run_batch(
-    model: Model, work: list[tuple[int, int]], keep_samples: bool
-) -> list[engine.BlockStats]:
-    return [engine.run_block(model, block, n, keep_samples=keep_samples) for block, n in work]
+def run_batch(model: Model, work: list[tuple[int, int]], keep_samples: bool) -> engine.Totals:
+    """Run a batch of blocks and merge them (what a worker does)."""
+    return engine.run_blocks(model, work, keep_samples=keep_samples)
 
 
 def run(
     model: Model,
     *,
     workers: int | None = None,
+    dask: str | None = None,
     keep_samples: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> engine.Totals:
-    """Run every block of ``model`` on ``workers`` processes (default: :func:`default_workers`;
-    1 runs here) and merge them."""
+    """Run every block of ``model`` on ``workers`` local processes (default:
+    :func:`default_workers`; 1 runs here) or on the Dask cluster ``dask``, and merge them."""
     work = engine.blocks(model.samples)
+    if dask is not None:
+        return _on_dask(model, work, dask, keep_samples, progress)
     count = default_workers(model.samples) if workers is None else max(1, workers)
     if count == 1 or len(work) == 1:
         return engine.run_blocks(model, work, keep_samples=keep_samples, progress=progress)
     totals = engine.Totals()
     with ProcessPoolExecutor(max_workers=count) as pool:
         futures = [
-            pool.submit(_run_batch, model, batch, keep_samples)
+            pool.submit(run_batch, model, batch, keep_samples)
             for batch in batches(work, count * BATCHES_PER_WORKER)
         ]
         for future in as_completed(futures):
-            for stats in future.result():
-                totals.add(stats)
-                if progress is not None:
-                    progress(stats.n)
+            part = future.result()
+            totals.merge(part)
+            if progress is not None:
+                progress(part.n)
     return totals
+
+
+def _on_dask(
+    model: Model,
+    work: list[tuple[int, int]],
+    address: str,
+    keep_samples: bool,
+    progress: Callable[[int], None] | None,
+) -> engine.Totals:
+    try:
+        from distributed import Client, LocalCluster, as_completed as dask_completed
+    except ImportError:
+        raise input_error(
+            "--dask needs the dask extra: pip install 'belwar[dask]'", key="--dask"
+        ) from None
+    cluster = None
+    try:
+        if address == "local":
+            cluster = LocalCluster(
+                n_workers=os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            )
+            client = Client(cluster)
+        else:
+            try:
+                client = Client(address, timeout=10)
+            except (OSError, TimeoutError) as exc:
+                raise input_error(
+                    f"cannot reach the Dask scheduler at {address}: {exc}", key="--dask"
+                ) from None
+        with client:
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+            shared = client.scatter(model, broadcast=True)
+            futures = [
+                client.submit(run_batch, shared, batch, keep_samples, pure=False)
+                for batch in batches(work, workers * BATCHES_PER_WORKER)
+            ]
+            totals = engine.Totals()
+            for future in dask_completed(futures):
+                part = future.result()
+                totals.merge(part)
+                if progress is not None:
+                    progress(part.n)
+            return totals
+    finally:
+        if cluster is not None:
+            cluster.close()

@@ -28,6 +28,7 @@ def simulate(
     months: Sequence[int] | None = None,
     keep_samples: bool = False,
     workers: int | None = None,
+    dask: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Run ``scenario`` and return its escalation-likelihood tables.
@@ -35,8 +36,8 @@ def simulate(
     ``samples``, ``seed`` and ``months`` (report months, within the horizon) default to the
     scenario's ``simulation`` section. ``keep_samples`` attaches the per-sample arrays.
     ``workers`` processes run the blocks (default: every core from a million samples up, else
-    one); the result is bit-identical whatever the number. ``progress(done, total)`` is called
-    after each block.
+    one), or the Dask cluster at ``dask`` ("local" for an embedded one); the result is
+    bit-identical either way. ``progress(done, total)`` is called as blocks complete.
     """
     model = compile_model(scenario)
     model = with_options(model, samples, seed, months)
@@ -50,7 +51,9 @@ def simulate(
         if progress is not None:
             progress(done, model.samples)
 
-    totals = execution.run(model, workers=workers, keep_samples=keep_samples, progress=tick)
+    totals = execution.run(
+        model, workers=workers, dask=dask, keep_samples=keep_samples, progress=tick
+    )
     result = summarise(model, totals, seconds=time.perf_counter() - started)
     return replace(result, scenario=resolved)
 

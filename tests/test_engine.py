@@ -359,3 +359,15 @@ def test_batches_cover_every_block_once_in_order() -> None:
         split = batches(work, count)
         assert [piece for batch in split for piece in batch] == work
         assert max(map(len, split)) - min(map(len, split)) <= 1
+
+
+def test_dask_local_cluster_gives_bit_identical_results() -> None:
+    scenario = make(**copy.deepcopy(RICH))
+    assert _numbers(simulate(scenario, dask="local")) == _numbers(simulate(scenario, workers=1))
+
+
+def test_unreachable_dask_scheduler_is_bad_input() -> None:
+    from belwar.errors import InputError
+
+    with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
+        simulate(make(**copy.deepcopy(RICH)), dask="tcp://127.0.0.1:9")
