@@ -85,7 +85,8 @@ def _on_dask(
     progress: Callable[[int], None] | None,
 ) -> engine.Totals:
     try:
-        from distributed import Client, LocalCluster, as_completed as dask_completed
+        from distributed import Client, LocalCluster
+        from distributed import as_completed as dask_completed
     except ImportError:
         raise input_error(
             "--dask needs the dask extra: pip install 'belwar[dask]'", key="--dask"
