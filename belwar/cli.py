@@ -242,6 +242,49 @@ def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield tick
 
 
+@app.command("run-many", rich_help_panel="Run")
+def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
+    paths: Annotated[
+        list[str], typer.Argument(metavar="DIR_OR_FILES...", help="Scenario files or folders.")
+    ],
+    output_dir: Annotated[
+        Path,
+        typer.Option(
+            "--output-dir",
+            "-o",
+            metavar="DIR",
+            help="Where the results go (one .json each).",
+            file_okay=False,
+        ),
+    ] = Path("."),
+    samples: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--samples", "-n", metavar="N", help="Samples for every run (default: each scenario's)."
+        ),
+    ] = None,
+    seed: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            "--seed", metavar="SEED", help="Seed for every run (default: each scenario's)."
+        ),
+    ] = None,
+    workers: WorkersOption = None,
+    register: RegisterOption = None,
+) -> int:
+    """Run a set of scenario files in parallel: one result file each and a summary table."""
+    from belwar import report
+    from belwar.execution import run_many
+    from belwar.loader import load_register
+
+    reg = load_register(register) if register is not None else None
+    runs = run_many(
+        paths, str(output_dir), samples=samples, seed=seed, workers=workers, register=reg
+    )
+    _print_tables(report.many_table(runs))
+    return 0
+
+
 @app.command("diff", rich_help_panel="Compare")
 def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
     a: Annotated[Path, typer.Argument(metavar="A", help="Scenario file or saved result (.json).")],

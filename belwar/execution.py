@@ -15,10 +15,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import TYPE_CHECKING
 
 from belwar import engine
-from belwar.errors import input_error
+from belwar.errors import InputError, Problem, input_error
 from belwar.model import Model
+
+if TYPE_CHECKING:
+    from belwar.evidence import Register
+    from belwar.results import Result
+    from belwar.scenario import Scenario
 
 # Below this many samples a pool costs more (starting processes, importing numpy) than it saves.
 POOL_THRESHOLD = 1_000_000
@@ -126,3 +132,61 @@ def _on_dask(
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def run_many(
+    paths: Sequence[str],
+    output_dir: str,
+    *,
+    samples: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    register: Register | None = None,
+) -> list[tuple[str, Result]]:
+    """Run every scenario file (a folder means its ``*.yaml`` files, ``schema.json`` aside),
+    save one result each as ``<output_dir>/<scenario id>.json``, and return them in input
+    order. Files run in parallel, one per process; each result is what a serial run gives.
+    All files are validated first, so one bad file stops the batch before any work."""
+    from pathlib import Path
+
+    from belwar.loader import load_scenario
+
+    files: list[Path] = []
+    for item in paths:
+        path = Path(item)
+        files += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    if not files:
+        raise input_error("no scenario files given", key="PATHS")
+    target = Path(output_dir)
+    if not target.is_dir():
+        raise input_error(f"the output folder {output_dir} does not exist", key="--output-dir")
+    problems: list[Problem] = []
+    scenarios: list[Scenario] = []
+    for file in files:
+        try:
+            scenarios.append(load_scenario(file, register=register))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    ids = [s.id for s in scenarios]
+    clash = sorted({i for i in ids if ids.count(i) > 1})
+    if clash:
+        raise input_error(f"scenario ids must differ to name the result files: {', '.join(clash)}")
+    count = min(workers or os.cpu_count() or 1, len(scenarios))
+    jobs = [(s, samples, seed) for s in scenarios]
+    if count <= 1:
+        results = [_run_one(job) for job in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=count) as pool:
+            results = list(pool.map(_run_one, jobs))
+    for scenario, result in zip(scenarios, results, strict=True):
+        result.save(target / f"{scenario.id}.json")
+    return [(str(f), r) for f, r in zip(files, results, strict=True)]
+
+
+def _run_one(job: tuple[Scenario, int | None, int | None]) -> Result:
+    from belwar.simulation import simulate
+
+    scenario, samples, seed = job
+    return simulate(scenario, samples=samples, seed=seed, workers=1)

@@ -581,3 +581,30 @@ def sensitivity_text(result: Sensitivity, fmt: str) -> str:
         ]
         return "\n".join(lines) + "\n"
     return _plain(sensitivity_tables(result))
+
+
+# --- Many runs -----------------------------------------------------------------------------------
+
+
+def many_table(runs: list[tuple[str, Result]]) -> list[RenderableType]:
+    """One row per scenario: the chance of reaching each rung by its last reported month."""
+    from rich import box
+    from rich.table import Table
+
+    rungs: list[str] = []
+    for _, result in runs:
+        rungs += [r for r in result.rungs if r not in rungs]
+    table = Table(
+        title="Chance of reaching each rung by the last reported month",
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+    )
+    table.add_column("scenario", overflow="fold")
+    table.add_column("month", justify="right")
+    for rung in rungs:
+        table.add_column(rung, justify="right", min_width=len(rung))
+    for path, result in runs:
+        month = max(result.months)
+        cells = [percent(result.probability(r, month)) if r in result.rungs else "-" for r in rungs]
+        table.add_row(f"{result.metadata.scenario_id}\n[dim]{path}[/]", str(month), *cells)
+    return [table]

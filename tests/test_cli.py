@@ -214,3 +214,50 @@ def test_run_bad_scenario_exits_2_without_traceback(capsys: pytest.CaptureFixtur
     assert "low must be below high" in err
     assert "Traceback" not in err
     assert out == ""
+
+
+def test_run_many_writes_one_result_each(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    text = Path(VALID).read_text()
+    (folder / "a.yaml").write_text(text)
+    (folder / "b.yaml").write_text(text.replace("id: example", "id: other"))
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = [
+        "run-many",
+        str(folder),
+        "-o",
+        str(out),
+        "-n",
+        "3000",
+        "-j",
+        "2",
+        "--register",
+        REGISTER,
+    ]
+    code, stdout, err = run(capsys, *argv)
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["example.json", "other.json"]
+    assert "example" in stdout
+    assert "other" in stdout
+    # each file holds what a plain run of that scenario gives
+    saved = json.loads((out / "example.json").read_text())
+    argv = ["run", str(folder / "a.yaml"), "-n", "3000", "-f", "json", "--register", REGISTER]
+    code, stdout, _ = run(capsys, *argv)
+    assert code == 0
+    assert saved["records"] == json.loads(stdout)["records"]
+
+
+def test_run_many_stops_before_work_on_a_bad_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = TESTS / "errors" / "ci90-reversed.yaml"
+    code, _, err = run(
+        capsys, "run-many", VALID, str(bad), "-o", str(tmp_path), "--register", REGISTER
+    )
+    assert code == 2
+    assert "low must be below high" in err
+    assert list(tmp_path.iterdir()) == []
