@@ -12,15 +12,20 @@ from belwar.errors import input_error
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Replace ``path`` with ``text`` atomically; the old file survives any failure intact."""
+    """Replace ``path`` with ``text`` (UTF-8) atomically; the old file survives any failure."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically; the old file survives any failure intact."""
     target = Path(path)
     folder = target.parent
     if not folder.is_dir():
         raise input_error(f"cannot write: the folder {folder} does not exist", file=str(target))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         if target.exists():

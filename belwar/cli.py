@@ -39,6 +39,12 @@ SetOption = Annotated[
         "[bold]--set drivers.kremlin_pressure.dist.ci90=[0.6,0.9][/]. Repeatable.",
     ),
 ]
+PlotOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--plot", metavar="FILE", help="Also write a chart to FILE (.png or .svg).", dir_okay=False
+    ),
+]
 RegisterOption = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Option(
@@ -135,6 +141,7 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
             help="Run on a Dask scheduler (tcp://host:8786), or 'local' for an embedded cluster.",
         ),
     ] = None,
+    plot: PlotOption = None,
     register: RegisterOption = None,
 ) -> int:
     """Run a scenario and print its escalation-likelihood tables.
@@ -162,6 +169,7 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
             dask=dask,
             progress=tick,
         )
+    _plot(result, plot)
     _emit(
         report.run_text(result, fmt) if (output or fmt != "table") else None,
         output,
@@ -169,6 +177,14 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
         lambda: _print_tables(report.run_tables(result)),
     )
     return 0
+
+
+def _plot(result: object, path: Path | None) -> None:
+    """Write ``result.plot()`` to ``path`` when asked."""
+    if path is not None:
+        from belwar.charts import save
+
+        save(result.plot(), str(path))  # type: ignore[attr-defined]
 
 
 def _check_format(fmt: str, formats: tuple[str, ...]) -> None:
@@ -321,6 +337,7 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages.")] = False,
+    plot: PlotOption = None,
     register: RegisterOption = None,
 ) -> int:
     """Compare two assumption sets: what changed, and what it did to every probability.
@@ -349,6 +366,7 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
         tolerance=tolerance,
         register=reg,
     )
+    _plot(comparison, plot)
     text = report.diff_text(comparison, fmt, show_all=show_all)
     _emit(
         text if (output or fmt != "table") else None,
@@ -411,6 +429,7 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages.")] = False,
+    plot: PlotOption = None,
     register: RegisterOption = None,
 ) -> int:
     """Run a scenario across a range of one input (or a grid of two) and find tipping points.
@@ -437,6 +456,7 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
         seed=seed,
         workers=workers,
     )
+    _plot(result, plot)
     _emit(
         report.sweep_text(result, fmt) if (output or fmt != "table") else None,
         output,
@@ -485,6 +505,7 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages.")] = False,
+    plot: PlotOption = None,
     register: RegisterOption = None,
 ) -> int:
     """Rank the uncertain inputs by how much they move the target probability (a tornado).
@@ -510,6 +531,7 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
         sobol_samples=sobol_samples,
         workers=workers,
     )
+    _plot(result, plot)
     _emit(
         report.sensitivity_text(result, fmt) if (output or fmt != "table") else None,
         output,

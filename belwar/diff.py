@@ -91,6 +91,35 @@ class Comparison:
             "unpaired_mcse": [d.unpaired_mcse for d in self.deltas],
         }
 
+    def to_pandas(self) -> Any:
+        """One row per rung and month: ``rung, month, p_a, p_b, delta, mcse, material``."""
+        from belwar.report import DIFF_FIELDS, frame
+
+        return frame(self.to_dict()["records"], list(DIFF_FIELDS))
+
+    def plot(self) -> Any:
+        """Each change with its 95% error bar (a matplotlib figure)."""
+        from belwar.charts import diff_chart
+
+        return diff_chart(self)
+
+    def _repr_html_(self) -> str:
+        from belwar.report import diff_html
+
+        return diff_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from belwar.report import diff_markdown
+
+        return diff_markdown(self, show_all=True)
+
+    def __rich__(self) -> Any:
+        from rich.console import Group
+
+        from belwar.report import diff_tables
+
+        return Group(*diff_tables(self, show_all=True))
+
     def to_json(self) -> str:
         """:meth:`to_dict` as indented JSON ending in a newline."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"

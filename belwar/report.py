@@ -608,3 +608,99 @@ def many_table(runs: list[tuple[str, Result]]) -> list[RenderableType]:
         cells = [percent(result.probability(r, month)) if r in result.rungs else "-" for r in rungs]
         table.add_row(f"{result.metadata.scenario_id}\n[dim]{path}[/]", str(month), *cells)
     return [table]
+
+
+# --- HTML tables and data frames (notebooks) -----------------------------------------------------
+
+
+def html_table(headers: list[str], rows: list[list[str]], *, caption: str = "") -> str:
+    """A plain HTML table; every cell is escaped here, so callers pass raw text."""
+    from html import escape
+
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return f'<table class="belwar">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def run_html(result: Result) -> str:
+    """The likelihood table and highest rung as HTML (for notebooks and reports)."""
+    meta = result.metadata
+    headers = ["rung", *(f"by month {m}" for m in result.months)]
+    rows = []
+    for rung, label in zip(result.rungs, result.rung_labels, strict=True):
+        cells = []
+        for month in result.months:
+            c = result.cell(rung, month)
+            cells.append(f"{percent(c.p)} {points(c.mcse)} · {c.words} · {spread(c.p05, c.p95)}")
+        rows.append([f"{rung} ({label})", *cells])
+    likelihood = html_table(headers, rows, caption=f"{meta.title} ({meta.scenario_id})")
+    highest = html_table(
+        ["rung", "probability", "±", "words"],
+        [[h.rung, percent(h.p), points(h.mcse), words_for(h.p)] for h in result.highest],
+        caption=f"Highest rung reached by month {max(result.months)}",
+    )
+    return likelihood + highest
+
+
+def diff_html(comparison: Comparison) -> str:
+    """Assumption changes and result changes as HTML."""
+    changes = html_table(
+        ["key", "A", "B"],
+        [[c.key, _value(c.old), _value(c.new)] for c in comparison.changes],
+        caption=f"Assumptions: {comparison.a} -> {comparison.b}",
+    )
+    kind = "paired" if comparison.paired else "unpaired"
+    results = html_table(
+        ["rung", "month", "A", "B", "change (points)", "±", "material"],
+        [
+            [
+                d.rung,
+                str(d.month),
+                percent(d.p_a),
+                percent(d.p_b),
+                signed(d.delta),
+                points(d.mcse),
+                "yes" if d.material else "no",
+            ]
+            for d in comparison.deltas
+        ],
+        caption=f"Results ({kind})",
+    )
+    return changes + results
+
+
+def sweep_html(sweep: Sweep) -> str:
+    """A sweep's points as HTML."""
+    headers = [*(a.path for a in sweep.axes), "probability", "±"]
+    rows = [[*(f"{v:.4g}" for v in p.at), percent(p.p), points(p.mcse)] for p in sweep.points]
+    return html_table(headers, rows, caption=f"P(reaching {sweep.target} by month {sweep.month})")
+
+
+def sensitivity_html(result: Sensitivity) -> str:
+    """The tornado as HTML."""
+    rows = [
+        [
+            i.key,
+            f"{percent(i.low)} → {percent(i.high)}",
+            f"{signed(i.swing)} {points(i.swing_mcse)}",
+            f"{i.rank_correlation:+.2f}",
+        ]
+        for i in result.influences
+    ]
+    return html_table(
+        ["input", "bottom → top tenth", "swing (points)", "rho"],
+        rows,
+        caption=f"What moves P(reaching {result.target} by month {result.month})",
+    )
+
+
+def frame(records: list[dict[str, Any]], columns: list[str] | None = None) -> Any:
+    """A pandas DataFrame of tidy records (pandas is an optional extra)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        from belwar.errors import BelwarError
+
+        raise BelwarError("to_pandas needs pandas: pip install 'belwar[notebook]'") from None
+    return pd.DataFrame.from_records(records, columns=columns)

@@ -168,6 +168,35 @@ class Result:
         """:meth:`to_dict` as indented JSON ending in a newline."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
+    def to_pandas(self) -> Any:
+        """One row per rung and month: ``rung, month, p, mcse, p05, p50, p95, words``."""
+        from belwar.report import frame
+
+        return frame([c.record() for c in self.cells], list(RECORD_FIELDS))
+
+    def plot(self) -> Any:
+        """A fan chart: each rung over the months with its 90% spread."""
+        from belwar.charts import fan_chart
+
+        return fan_chart(self)
+
+    def _repr_html_(self) -> str:
+        from belwar.report import run_html
+
+        return run_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from belwar.report import run_markdown
+
+        return run_markdown(self)
+
+    def __rich__(self) -> Any:
+        from rich.console import Group
+
+        from belwar.report import run_tables
+
+        return Group(*run_tables(self))
+
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the result as JSON, atomically."""
         from belwar.atomic import write_text

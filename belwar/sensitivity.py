@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,6 +69,37 @@ class Sensitivity:
     method: str
     influences: tuple[Influence, ...]
     sobol_samples: int = 0
+
+    def to_pandas(self) -> Any:
+        """One row per input, widest swing first."""
+        from dataclasses import asdict
+
+        from belwar.report import frame
+
+        return frame([asdict(i) for i in self.influences])
+
+    def plot(self) -> Any:
+        """A tornado chart of the swings (a matplotlib figure)."""
+        from belwar.charts import tornado_chart
+
+        return tornado_chart(self)
+
+    def _repr_html_(self) -> str:
+        from belwar.report import sensitivity_html
+
+        return sensitivity_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from belwar.report import sensitivity_text
+
+        return sensitivity_text(self, "markdown")
+
+    def __rich__(self) -> Any:
+        from rich.console import Group
+
+        from belwar.report import sensitivity_tables
+
+        return Group(*sensitivity_tables(self))
 
 
 def sensitivity(

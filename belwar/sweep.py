@@ -81,6 +81,35 @@ class Sweep:
     threshold: float | None = None
     crossings: tuple[Crossing, ...] = ()
 
+    def to_pandas(self) -> Any:
+        """One row per point: each axis by its path, then ``p`` and ``mcse``."""
+        from belwar.report import frame, sweep_records
+
+        return frame(sweep_records(self))
+
+    def plot(self) -> Any:
+        """The curve(s), threshold and tipping points (a matplotlib figure)."""
+        from belwar.charts import sweep_chart
+
+        return sweep_chart(self)
+
+    def _repr_html_(self) -> str:
+        from belwar.report import sweep_html
+
+        return sweep_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from belwar.report import sweep_text
+
+        return sweep_text(self, "markdown")
+
+    def __rich__(self) -> Any:
+        from rich.console import Group
+
+        from belwar.report import sweep_tables
+
+        return Group(*sweep_tables(self))
+
 
 def parse_vary(text: str, scenario: Scenario) -> Axis:
     """``PATH=START:STOP:N`` as an :class:`Axis` (N evenly spaced values, ends included)."""

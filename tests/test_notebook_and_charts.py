@@ -1,0 +1,138 @@
+"""Notebook display, data frames and charts: checked for content, not only for existence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+
+from belwar import cli
+from belwar.diff import compare
+from belwar.loader import load_register, load_scenario
+from belwar.results import Result
+from belwar.scenario import Scenario
+from belwar.sensitivity import sensitivity
+from belwar.simulation import simulate
+from belwar.sweep import parse_vary, sweep
+
+from .conftest import TESTS
+
+matplotlib.use("Agg")
+
+REGISTER = load_register(TESTS / "data" / "register")
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    return load_scenario(TESTS / "data" / "valid.yaml", register=REGISTER)
+
+
+@pytest.fixture(scope="module")
+def result(scenario: Scenario) -> Result:
+    return simulate(scenario, samples=4000)
+
+
+def test_result_frame_is_tidy(result: Result) -> None:
+    df = result.to_pandas()
+    assert list(df.columns) == ["rung", "month", "p", "mcse", "p05", "p50", "p95", "words"]
+    assert len(df) == len(result.rungs) * len(result.months)
+    row = df[(df.rung == "full_entry") & (df.month == 12)].iloc[0]
+    assert row.p == result.probability("full_entry", 12)
+
+
+def test_html_display_escapes_names(scenario: Scenario) -> None:
+    tricky = scenario.with_overrides(
+        {"title": "<script>alert(1)</script> & co", "ladder.rungs[1].label": "<b>bold</b>"},
+        register=REGISTER,
+    )
+    html = simulate(tricky, samples=1000)._repr_html_()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_markdown_and_rich_display(result: Result) -> None:
+    from rich.console import Console
+
+    assert "| rung |" in result._repr_markdown_()
+    console = Console(width=120, record=True, color_system=None)
+    console.print(result)
+    assert "Highest rung reached" in console.export_text()
+
+
+def test_fan_chart_plots_the_cells(result: Result) -> None:
+    figure = result.plot()
+    (ax,) = figure.axes
+    assert ax.get_xlabel() == "month"
+    assert "probability" in ax.get_ylabel()
+    lines = ax.get_lines()
+    assert len(lines) == len(result.rungs)
+    for line, rung in zip(lines, result.rungs, strict=True):
+        assert list(line.get_xdata()) == list(result.months)
+        expected = [result.probability(rung, m) for m in result.months]
+        np.testing.assert_allclose(line.get_ydata(), expected)
+        assert rung in line.get_label()
+
+
+def test_tornado_chart_bars_span_bottom_to_top_tenth(scenario: Scenario) -> None:
+    analysis = sensitivity(scenario, samples=4000, workers=1)
+    figure = analysis.plot()
+    (ax,) = figure.axes
+    bars = ax.patches
+    assert len(bars) == len(analysis.influences)
+    top = analysis.influences[0]
+    widest = max(bars, key=lambda b: b.get_width())
+    assert widest.get_width() == pytest.approx(abs(top.swing))
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[-1] == top.key  # widest at the top
+
+
+def test_sweep_chart_marks_threshold_and_tipping_point(scenario: Scenario) -> None:
+    curve = sweep(
+        scenario,
+        [parse_vary("kremlin_pressure=0.2:0.9:4", scenario)],
+        target="deeper_integration",
+        threshold=0.7,
+        samples=3000,
+        workers=1,
+    )
+    (ax,) = curve.plot().axes
+    (crossing,) = curve.crossings
+    assert crossing.value is not None
+    xs = [p.at[0] for p in curve.points]
+    np.testing.assert_allclose(ax.get_lines()[0].get_xdata(), xs)
+    horizontal = [ln for ln in ax.get_lines() if list(ln.get_ydata()) == [0.7, 0.7]]
+    vertical = [ln for ln in ax.get_lines() if list(ln.get_xdata()) == [crossing.value] * 2]
+    assert horizontal
+    assert vertical
+    assert ax.get_xlabel() == "kremlin_pressure"
+
+
+def test_diff_chart_has_a_bar_per_change(scenario: Scenario) -> None:
+    harder = scenario.with_overrides({"drivers.kremlin_pressure.dist.mode": 0.8}, register=REGISTER)
+    comparison = compare(scenario, harder, samples=3000)
+    (ax,) = comparison.plot().axes
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == len(comparison.deltas)
+    assert labels[-1] == f"{comparison.deltas[0].rung}, month {comparison.deltas[0].month}"
+    assert comparison.to_pandas().shape == (len(comparison.deltas), 7)
+
+
+def test_plot_option_writes_a_real_image(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    png, svg = tmp_path / "fan.png", tmp_path / "fan.svg"
+    argv = [
+        "run",
+        str(TESTS / "data" / "valid.yaml"),
+        "--register",
+        str(TESTS / "data" / "register"),
+    ]
+    assert cli.run([*argv, "-n", "2000", "--plot", str(png), "-q"]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert cli.run([*argv, "-n", "2000", "--plot", str(svg), "-q"]) == 0
+    assert "<svg" in svg.read_text()
+    assert cli.run([*argv, "-n", "2000", "--plot", str(tmp_path / "fan.gif")]) == 2
+    capsys.readouterr()
