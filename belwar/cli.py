@@ -258,6 +258,45 @@ def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield tick
 
 
+@app.command("report", rich_help_panel="Run")
+def report_command(
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="The HTML file to write (atomically).",
+            dir_okay=False,
+        ),
+    ],
+    compare_with: Annotated[
+        Optional[list[Path]],  # noqa: UP045
+        typer.Option("--compare", metavar="OTHER", help="Also diff against OTHER (repeatable)."),
+    ] = None,
+    samples: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option("--samples", "-n", metavar="N", help="Samples (default: the scenario's)."),
+    ] = None,
+    register: RegisterOption = None,
+) -> int:
+    """Write one self-contained HTML report: tables, charts, the evidence behind every
+    assumption, diffs against other scenarios, and the run's metadata (no network needed)."""
+    from belwar.atomic import write_text
+    from belwar.evidence import find_register
+    from belwar.html_report import build
+    from belwar.loader import load_register, load_scenario
+
+    folder = register or find_register(scenario.resolve().parent)
+    reg = load_register(folder) if folder is not None else None
+    main = load_scenario(scenario, register=reg)
+    others = [load_scenario(path, register=reg) for path in compare_with or []]
+    write_text(output, build(main, others=others, register=reg, samples=samples))
+    typer.echo(f"wrote {output}", err=True)
+    return 0
+
+
 @app.command("run-many", rich_help_panel="Run")
 def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
     paths: Annotated[

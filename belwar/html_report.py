@@ -1,0 +1,175 @@
+"""``belwar report``: one self-contained HTML file an analyst can send, open offline and print.
+
+Charts are inline SVG and styles inline CSS, so the page makes no network request. It holds the
+likelihood table and fan chart, the highest rung, what moves the top rung (a tornado), every
+assumption with the facts it cites from the evidence register, the diff against each compared
+scenario, and the metadata needed to reproduce the run.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from belwar import report
+from belwar.diff import compare
+from belwar.evidence import Register
+from belwar.results import Result
+from belwar.scenario import DistModel, Scenario
+from belwar.sensitivity import sensitivity
+from belwar.simulation import simulate
+
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
+       max-width: 60rem; color: #1b1b1b; line-height: 1.45; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; font-size: 1.25rem;
+     border-bottom: 1px solid #ccc; padding-bottom: 0.2rem; }
+.muted { color: #666; } table.belwar { border-collapse: collapse; margin: 0.8rem 0; width: 100%;
+     font-size: 0.9rem; } table.belwar caption { text-align: left; font-weight: 600;
+     padding: 0.3rem 0; } table.belwar th, table.belwar td { border-bottom: 1px solid #e3e3e3;
+     padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+table.belwar th { background: #f4f4f4; } figure { margin: 1rem 0; } figure svg { width: 100%;
+     height: auto; } .assumption { margin: 0.8rem 0; padding: 0.5rem 0.8rem;
+     border-left: 3px solid #3b6ea8; background: #f8fafc; } .fact { font-size: 0.88rem;
+     margin: 0.3rem 0 0.3rem 1rem; } code { font-size: 0.85rem; }
+@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
+               figure, table { break-inside: avoid; } }
+"""
+
+
+def build(
+    scenario: Scenario,
+    *,
+    others: Sequence[Scenario] = (),
+    register: Register | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
+) -> str:
+    """The report of ``scenario`` (and its diffs against ``others``) as one HTML page."""
+    result = simulate(scenario, samples=samples, seed=seed)
+    top = result.rungs[-1]
+    tornado = sensitivity(scenario, target=top, samples=samples, seed=seed, workers=1)
+    comparisons = [compare(scenario, other, samples=samples, seed=seed) for other in others]
+    meta = result.metadata
+    parts = [
+        f"<h1>{escape(scenario.title)}</h1>",
+        f'<p class="muted">Scenario <code>{escape(scenario.id)}</code>'
+        + (f", as of {scenario.as_of.isoformat()}" if scenario.as_of else "")
+        + f". {meta.samples:,} samples, seed {meta.seed}.</p>",
+        f"<p>{escape(scenario.description)}</p>" if scenario.description else "",
+        "<h2>Escalation likelihood</h2>",
+        "<p>Each cell: the probability that the highest rung reached by that month is at least "
+        "that rung, ± its Monte Carlo error in percentage points, its ICD-203 words, and its 90% "
+        "spread across the assumptions.</p>",
+        report.run_html(result),
+        _figure(result.plot(), "Fan chart of each rung's probability over the months"),
+        "<h2>What moves the top rung</h2>",
+        report.sensitivity_html(tornado),
+        _figure(tornado.plot(), "Tornado chart of the inputs' swings"),
+        "<h2>Assumptions and the evidence behind them</h2>",
+        _assumptions(scenario, result, register),
+    ]
+    for comparison in comparisons:
+        parts += [
+            f"<h2>Compared with <code>{escape(comparison.b)}</code></h2>",
+            report.diff_html(comparison),
+            _figure(comparison.plot(), f"Changes from {comparison.a} to {comparison.b}"),
+        ]
+    parts += ["<h2>Reproducing this run</h2>", _metadata(result)]
+    body = "\n".join(p for p in parts if p)
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(scenario.title)}: belwar report</title>"
+        f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
+    )
+
+
+def _figure(figure: Any, caption: str) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    svg = re.sub(r"^.*?(<svg)", r"\1", buffer.getvalue(), count=1, flags=re.DOTALL)
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)  # no external names
+    label = escape(caption)
+    return (
+        f'<figure role="img" aria-label="{label}">{svg}'
+        f'<figcaption class="muted">{label}</figcaption></figure>'
+    )
+
+
+def _spec(dist: DistModel) -> str:
+    fields = dist.model_dump(exclude_none=True)
+    kind = fields.pop("type")
+    return f"{kind} " + ", ".join(f"{k} {v}" for k, v in fields.items())
+
+
+def _assumptions(scenario: Scenario, result: Result, register: Register | None) -> str:
+    known = register.citations() if register is not None else {}
+    sampled = {i.key: i for i in result.inputs}
+    blocks = []
+    entries: list[tuple[str, str, Any, Any, str]] = []
+    for name, d in scenario.drivers.items():
+        entries.append(
+            (
+                f"driver:{name}",
+                d.label,
+                d.dist,
+                d,
+                f"reference {d.reference:g}" if d.reference is not None else "",
+            )
+        )
+    for name, e in scenario.events.items():
+        entries.append((f"event:{name}", e.label, e.monthly, e, f"lasts {e.lasts_months} month(s)"))
+    for rung, h in scenario.hazards.items():
+        entries.append((f"hazard:{rung}", f"monthly hazard of {rung}", h.base, h, ""))
+        for name, o in h.odds_ratios.items():
+            per = f"per {o.per:g}" if o.per is not None else "while active"
+            entries.append(
+                (f"odds:{rung}:{name}", f"odds ratio of {name} on {rung}", o.dist, o, per)
+            )
+    if scenario.momentum is not None:
+        entries.append(
+            ("momentum", "momentum above the start", scenario.momentum.dist, scenario.momentum, "")
+        )
+    for key, label, dist, entry, extra in entries:
+        summary = sampled.get(key)
+        quantiles = (
+            f" Sampled 5th/50th/95th: {summary.p05:.3g} / {summary.p50:.3g} / {summary.p95:.3g}."
+            if summary is not None
+            else ""
+        )
+        facts = []
+        for ref in entry.evidence:
+            if ref in known:
+                source, fact = known[ref]
+                figures = ", ".join(f"{k} = {v:g}" for k, v in fact.figures.items())
+                facts.append(
+                    f'<div class="fact"><code>{escape(ref)}</code>: {escape(fact.claim)}'
+                    + (f' <span class="muted">({escape(figures)})</span>' if figures else "")
+                    + f' <span class="muted">— {escape(source.title)}, {escape(source.outlet)}, '
+                    f"{source.published:%B %Y}</span></div>"
+                )
+            else:
+                facts.append(f'<div class="fact"><code>{escape(ref)}</code></div>')
+        note = f"<div>{escape(entry.note)}</div>" if entry.note else ""
+        cites = "".join(facts) or '<div class="fact muted">No facts cited.</div>'
+        blocks.append(
+            f'<div class="assumption"><strong>{escape(label)}</strong> <code>{escape(key)}</code>'
+            f"<div>{escape(_spec(dist))}{('; ' + escape(extra)) if extra else ''}."
+            f"{escape(quantiles)}</div>"
+            f"{note}{cites}</div>"
+        )
+    return "\n".join(blocks)
+
+
+def _metadata(result: Result) -> str:
+    meta = result.metadata
+    rows = [
+        ["scenario", f"{meta.scenario_id} (fingerprint {meta.fingerprint})"],
+        ["samples, seed, block size", f"{meta.samples:,}, {meta.seed}, {meta.block_size:,}"],
+        ["belwar, numpy, Python", f"{meta.belwar}, {meta.numpy}, {meta.python}"],
+        ["created", meta.created],
+    ]
+    return report.html_table(["what", "value"], rows)

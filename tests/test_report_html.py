@@ -1,0 +1,132 @@
+"""The HTML report opened in a real headless browser, and the example notebook executed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zlib
+from pathlib import Path
+
+import pytest
+
+from belwar import cli
+
+from .conftest import ROOT, TESTS
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]  # the first is Playwright's to give; the rest keep Chromium off the closed network
+
+
+@pytest.fixture(scope="module")
+def report_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "report.html"
+    valid = TESTS / "data" / "valid.yaml"
+    other = out.parent / "other.yaml"
+    other.write_text(valid.read_text().replace("mode: 0.5, max: 0.9", "mode: 0.8, max: 0.9"))
+    argv = [
+        "report",
+        str(valid),
+        "--register",
+        str(TESTS / "data" / "register"),
+        "--compare",
+        str(other),
+        "-n",
+        "5000",
+        "-o",
+        str(out),
+    ]
+    assert cli.run(argv) == 0
+    return out
+
+
+def test_report_is_self_contained(report_file: Path) -> None:
+    html = report_file.read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert html.count("<svg") == 3  # fan chart, tornado, diff chart
+    for needle in ("<script", "<link", "src=", "@import"):
+        assert needle not in html
+    assert not re.search(r"url\((?!#)", html)  # only in-page references such as url(#clip1)
+    assert "test-source/poll-troops" in html  # the evidence behind an assumption
+    assert "A made-up poll put support for sending troops at one in eight." in html
+    assert "Compared with" in html
+    assert "fingerprint" in html
+
+
+def _png_pixels_vary(png: bytes) -> bool:
+    """Whether a screenshot is more than a blank page: many distinct byte values in its pixel
+    data, and more than 2% of them not white."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    data, i = b"", 8
+    while i < len(png):
+        length = int.from_bytes(png[i : i + 4], "big")
+        kind = png[i + 4 : i + 8]
+        if kind == b"IDAT":
+            data += png[i + 8 : i + 8 + length]
+        i += 12 + length
+    pixels = zlib.decompress(data)
+    return len(set(pixels)) > 50 and pixels.count(255) < 0.98 * len(pixels)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason=".ci/run installs Debian's chromium; not found")
+def test_report_renders_in_a_real_browser(report_file: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM is not None
+    requested: list[str] = []
+    failed: list[str] = []
+    shot = tmp_path / "shot.png"
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS[1:])
+        page = browser.new_page(viewport={"width": 1200, "height": 1600})
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.goto(report_file.as_uri())
+        svg_count = page.locator("figure svg").count()
+        tables = page.locator("table.belwar").count()
+        first_cell = page.locator("table.belwar td").first.inner_text()
+        chart_box = page.locator("figure svg").first.bounding_box()
+        page.screenshot(path=str(shot), full_page=True)
+        browser.close()
+    assert requested == [report_file.as_uri()]  # the page itself and nothing else
+    assert failed == []
+    assert svg_count == 3
+    assert tables >= 5
+    assert first_cell.startswith("deeper_integration")
+    assert chart_box is not None
+    assert chart_box["width"] > 400
+    assert chart_box["height"] > 200
+    assert _png_pixels_vary(shot.read_bytes())
+
+
+NOTEBOOK = ROOT / "notebooks" / "walkthrough.ipynb"
+
+
+def test_example_notebook_runs() -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(ROOT / "notebooks")}},
+    ).execute()
+    outputs = [
+        o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
+    ]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert any('class="belwar"' in h for h in html)  # results displayed as tables
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 4  # fan, diff, sweep and tornado charts
