@@ -39,6 +39,32 @@ SetOption = Annotated[
         "[bold]--set drivers.kremlin_pressure.dist.ci90=[0.6,0.9][/]. Repeatable.",
     ),
 ]
+SamplesOption = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option(
+        "--samples", "-n", metavar="N", help="Monte Carlo samples (default: the scenario's)."
+    ),
+]
+SeedOption = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option(
+        "--seed", metavar="SEED", help="Seed of every random stream (default: the scenario's)."
+    ),
+]
+FormatOption = Annotated[
+    str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or markdown.")
+]
+OutputOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (atomically) instead of stdout.",
+        dir_okay=False,
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or messages.")]
 PlotOption = Annotated[
     Optional[Path],  # noqa: UP045
     typer.Option(
@@ -94,18 +120,8 @@ WorkersOption = Annotated[
 @app.command("run", rich_help_panel="Run")
 def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file to run.")],
-    samples: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(
-            "--samples", "-n", metavar="N", help="Monte Carlo samples (default: the scenario's)."
-        ),
-    ] = None,
-    seed: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(
-            "--seed", metavar="SEED", help="Seed of every random stream (default: the scenario's)."
-        ),
-    ] = None,
+    samples: SamplesOption = None,
+    seed: SeedOption = None,
     months: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -115,23 +131,9 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
         ),
     ] = None,
     set_: SetOption = None,
-    fmt: Annotated[
-        str,
-        typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or markdown."),
-    ] = "table",
-    output: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to FILE (atomically) instead of stdout.",
-            dir_okay=False,
-        ),
-    ] = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar or messages.")
-    ] = False,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     workers: WorkersOption = None,
     dask: Annotated[
         Optional[str],  # noqa: UP045
@@ -275,10 +277,7 @@ def report_command(
         Optional[list[Path]],  # noqa: UP045
         typer.Option("--compare", metavar="OTHER", help="Also diff against OTHER (repeatable)."),
     ] = None,
-    samples: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option("--samples", "-n", metavar="N", help="Samples (default: the scenario's)."),
-    ] = None,
+    samples: SamplesOption = None,
     register: RegisterOption = None,
 ) -> int:
     """Write one self-contained HTML report: tables, charts, the evidence behind every
@@ -312,18 +311,8 @@ def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
             file_okay=False,
         ),
     ] = Path("."),
-    samples: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(
-            "--samples", "-n", metavar="N", help="Samples for every run (default: each scenario's)."
-        ),
-    ] = None,
-    seed: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(
-            "--seed", metavar="SEED", help="Seed for every run (default: each scenario's)."
-        ),
-    ] = None,
+    samples: SamplesOption = None,
+    seed: SeedOption = None,
     workers: WorkersOption = None,
     register: RegisterOption = None,
 ) -> int:
@@ -344,14 +333,8 @@ def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
 def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
     a: Annotated[Path, typer.Argument(metavar="A", help="Scenario file or saved result (.json).")],
     b: Annotated[Path, typer.Argument(metavar="B", help="Scenario file or saved result (.json).")],
-    samples: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option("--samples", "-n", metavar="N", help="Samples for both runs (default: A's)."),
-    ] = None,
-    seed: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option("--seed", metavar="SEED", help="Seed for both runs (default: A's)."),
-    ] = None,
+    samples: SamplesOption = None,
+    seed: SeedOption = None,
     months: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option("--months", metavar="M,M,...", help="Months to compare (default: A's)."),
@@ -366,16 +349,9 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 if any change is material, else 0.")
     ] = False,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or markdown.")
-    ] = "table",
-    output: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write to FILE (atomically).", dir_okay=False
-        ),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages.")] = False,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     plot: PlotOption = None,
     register: RegisterOption = None,
 ) -> int:
@@ -446,28 +422,13 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
         Optional[float],  # noqa: UP045
         typer.Option("--threshold", metavar="P", help="Find where the probability crosses P."),
     ] = None,
-    samples: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(
-            "--samples", "-n", metavar="N", help="Samples a point (default: the scenario's)."
-        ),
-    ] = None,
-    seed: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option("--seed", metavar="SEED", help="Seed of every point."),
-    ] = None,
+    samples: SamplesOption = None,
+    seed: SeedOption = None,
     set_: SetOption = None,
     workers: WorkersOption = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or markdown.")
-    ] = "table",
-    output: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write to FILE (atomically).", dir_okay=False
-        ),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages.")] = False,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     plot: PlotOption = None,
     register: RegisterOption = None,
 ) -> int:
@@ -516,34 +477,19 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
             "--method", metavar="METHOD", help="tornado (one run) or sobol (adds Sobol indices)."
         ),
     ] = "tornado",
-    samples: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(
-            "--samples", "-n", metavar="N", help="Samples of the run (default: the scenario's)."
-        ),
-    ] = None,
+    samples: SamplesOption = None,
     sobol_samples: Annotated[
         int,
         typer.Option(
             "--sobol-samples", metavar="N", help="Base samples of the Sobol design (a power of 2)."
         ),
     ] = 4096,
-    seed: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option("--seed", metavar="SEED", help="Seed."),
-    ] = None,
+    seed: SeedOption = None,
     set_: SetOption = None,
     workers: WorkersOption = None,
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json, csv or markdown.")
-    ] = "table",
-    output: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write to FILE (atomically).", dir_okay=False
-        ),
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages.")] = False,
+    fmt: FormatOption = "table",
+    output: OutputOption = None,
+    quiet: QuietOption = False,
     plot: PlotOption = None,
     register: RegisterOption = None,
 ) -> int:

@@ -118,13 +118,13 @@ def sensitivity(
     ``target`` (default: the top rung) by ``month`` (default: the horizon)."""
     from scipy import stats
 
-    from belwar.simulation import simulate
+    from belwar.simulation import resolve_target, simulate
 
     if method not in ("tornado", "sobol"):
         raise input_error(
             f"unknown method '{method}'{suggest(method, ['tornado', 'sobol'])}", key="--method"
         )
-    target, month = _target(scenario, target, month)
+    target, month = resolve_target(scenario, target, month)
     result = simulate(scenario, samples=samples, seed=seed, months=[month], keep_samples=True)
     assert result.samples is not None
     k = result.rungs.index(target)
@@ -169,23 +169,6 @@ def sensitivity(
         tuple(influences),
         sobol_samples if method == "sobol" else 0,
     )
-
-
-def _target(scenario: Scenario, target: str | None, month: int | None) -> tuple[str, int]:
-    rungs = [r.id for r in scenario.ladder.rungs]
-    above = rungs[rungs.index(scenario.ladder.start_id) + 1 :]
-    target = target or above[-1]
-    if target not in above:
-        raise input_error(
-            f"unknown target rung '{target}'{suggest(target, above)} (rungs above the start: "
-            f"{', '.join(above)})",
-            key="--target",
-        )
-    horizon = scenario.simulation.horizon_months
-    month = month or horizon
-    if not 1 <= month <= horizon:
-        raise input_error(f"month must lie between 1 and {horizon}", key="--month")
-    return target, month
 
 
 # --- Sobol indices -------------------------------------------------------------------------------

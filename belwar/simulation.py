@@ -15,7 +15,7 @@ from belwar import __version__, engine, execution
 from belwar.errors import input_error
 from belwar.model import Model, compile_model
 from belwar.results import Cell, Highest, InputSummary, Metadata, Result, Samples
-from belwar.scenario import Scenario
+from belwar.scenario import Scenario, suggest
 
 SPREAD = (0.05, 0.5, 0.95)
 
@@ -156,3 +156,22 @@ def _mcse(deviations: np.ndarray, n: int) -> np.ndarray:
     if n < 2:
         return np.full_like(deviations, np.nan)
     return np.sqrt(deviations / (n - 1) / n)
+
+
+def resolve_target(scenario: Scenario, target: str | None, month: int | None) -> tuple[str, int]:
+    """The rung and month an analysis reads: ``target`` must be a rung above the start
+    (default: the top rung), ``month`` within the horizon (default: the horizon)."""
+    rungs = [r.id for r in scenario.ladder.rungs]
+    above = rungs[rungs.index(scenario.ladder.start_id) + 1 :]
+    target = target or above[-1]
+    if target not in above:
+        raise input_error(
+            f"unknown target rung '{target}'{suggest(target, above)} (rungs above the start: "
+            f"{', '.join(above)})",
+            key="--target",
+        )
+    horizon = scenario.simulation.horizon_months
+    month = month or horizon
+    if not 1 <= month <= horizon:
+        raise input_error(f"month must lie between 1 and {horizon}", key="--month")
+    return target, month

@@ -151,19 +151,10 @@ def sweep(
     ``workers`` processes (default: every core; 1 runs serially) give identical results."""
     if not 1 <= len(axes) <= 2:
         raise input_error("vary one input (a curve) or two (a grid)", key="--vary")
-    rungs = [r.id for r in scenario.ladder.rungs]
-    start = rungs.index(scenario.ladder.start_id)
-    target = target or rungs[-1]
-    if target not in rungs[start + 1 :]:
-        raise input_error(
-            f"unknown target rung '{target}'{suggest(target, rungs)} (rungs above the start: "
-            f"{', '.join(rungs[start + 1 :])})",
-            key="--target",
-        )
+    from belwar.simulation import resolve_target
+
+    target, month = resolve_target(scenario, target, month)
     sim = scenario.simulation
-    month = month or sim.horizon_months
-    if not 1 <= month <= sim.horizon_months:
-        raise input_error(f"month must lie between 1 and {sim.horizon_months}", key="--month")
     if threshold is not None and not 0 < threshold < 1:
         raise input_error(
             f"threshold must lie strictly between 0 and 1, got {threshold}", key="--threshold"
