@@ -22,22 +22,22 @@ if TYPE_CHECKING:
     from belwar.loader import load_register, load_scenario, scenario_from_data
     from belwar.results import Result, load_result
     from belwar.scenario import Scenario
-    from belwar.sensitivity import Sensitivity, sensitivity
+    from belwar.sensitivities import Sensitivity, sensitivity
     from belwar.simulation import simulate
-    from belwar.sweep import Sweep, sweep
+    from belwar.sweeps import Sweep, sweep
 
 _EXPORTS = {
     "BelwarError": "belwar.errors",
     "Comparison": "belwar.diff",
     "Result": "belwar.results",
-    "Sensitivity": "belwar.sensitivity",
-    "Sweep": "belwar.sweep",
+    "Sensitivity": "belwar.sensitivities",
+    "Sweep": "belwar.sweeps",
     "compare": "belwar.diff",
     "load_result": "belwar.results",
     "scenario_from_data": "belwar.loader",
-    "sensitivity": "belwar.sensitivity",
+    "sensitivity": "belwar.sensitivities",
     "simulate": "belwar.simulation",
-    "sweep": "belwar.sweep",
+    "sweep": "belwar.sweeps",
     "Fact": "belwar.evidence",
     "InputError": "belwar.errors",
     "Problem": "belwar.errors",

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 
     from belwar.diff import Comparison
     from belwar.results import Result
-    from belwar.sensitivity import Sensitivity
-    from belwar.sweep import Sweep
+    from belwar.sensitivities import Sensitivity
+    from belwar.sweeps import Sweep
 
 Z95 = 1.959963984540054
 

@@ -440,7 +440,7 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
     """
     from belwar import report
     from belwar.loader import load_register, load_scenario
-    from belwar.sweep import parse_vary, sweep
+    from belwar.sweeps import parse_vary, sweep
 
     _check_format(fmt, report.RUN_FORMATS)
     reg = load_register(register) if register is not None else None
@@ -501,7 +501,7 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     """
     from belwar import report
     from belwar.loader import load_register, load_scenario
-    from belwar.sensitivity import sensitivity
+    from belwar.sensitivities import sensitivity
 
     _check_format(fmt, report.RUN_FORMATS)
     reg = load_register(register) if register is not None else None

@@ -19,7 +19,7 @@ from belwar.diff import compare
 from belwar.evidence import Register
 from belwar.results import Result
 from belwar.scenario import DistModel, Scenario
-from belwar.sensitivity import sensitivity
+from belwar.sensitivities import sensitivity
 from belwar.simulation import simulate
 
 STYLE = """

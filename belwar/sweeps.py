@@ -137,7 +137,7 @@ def parse_vary(text: str, scenario: Scenario) -> Axis:
 
 def sweep(
     scenario: Scenario,
-    axes: Sequence[Axis],
+    given: Sequence[Axis | str],
     *,
     target: str | None = None,
     month: int | None = None,
@@ -146,9 +146,12 @@ def sweep(
     seed: int | None = None,
     workers: int | None = None,
 ) -> Sweep:
-    """Run ``scenario`` at every grid point of ``axes`` (one or two) and read the probability of
-    reaching ``target`` (default: the top rung) by ``month`` (default: the horizon).
-    ``workers`` processes (default: every core; 1 runs serially) give identical results."""
+    """Run ``scenario`` at every grid point of the ``given`` axes (one or two) and read the
+    probability of reaching ``target`` (default: the top rung) by ``month`` (default: the
+    horizon).
+    ``workers`` processes (default: every core; 1 runs serially) give identical results.
+    An axis may be given as ``"PATH=START:STOP:N"`` text, as on the command line."""
+    axes = [parse_vary(a, scenario) if isinstance(a, str) else a for a in given]
     if not 1 <= len(axes) <= 2:
         raise input_error("vary one input (a curve) or two (a grid)", key="--vary")
     from belwar.simulation import resolve_target

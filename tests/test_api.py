@@ -31,3 +31,18 @@ def test_import_is_light() -> None:
     code = f"import belwar, sys; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_exports_survive_importing_every_submodule() -> None:
+    # A submodule named like an exported function would replace it on import (belwar.sweep).
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(belwar.__path__):
+        if module.name != "__main__":  # importing it runs the command line
+            importlib.import_module(f"belwar.{module.name}")
+    for name in belwar.__all__:
+        value = getattr(belwar, name)
+        assert not isinstance(value, type(belwar)), f"belwar.{name} is a module"
+    assert callable(belwar.sweep)
+    assert callable(belwar.sensitivity)

@@ -15,9 +15,9 @@ from belwar import cli
 from belwar.diff import compare, flatten
 from belwar.loader import scenario_from_data
 from belwar.scenario import Scenario
-from belwar.sensitivity import sensitivity, sobol_matrices, sobol_with_intervals
+from belwar.sensitivities import sensitivity, sobol_matrices, sobol_with_intervals
 from belwar.simulation import simulate
-from belwar.sweep import Axis, parse_vary, sweep
+from belwar.sweeps import Axis, parse_vary, sweep
 
 
 def scenario(**changes: Any) -> Scenario:

@@ -13,9 +13,9 @@ from belwar.diff import compare
 from belwar.loader import load_register, load_scenario
 from belwar.results import Result
 from belwar.scenario import Scenario
-from belwar.sensitivity import sensitivity
+from belwar.sensitivities import sensitivity
 from belwar.simulation import simulate
-from belwar.sweep import parse_vary, sweep
+from belwar.sweeps import parse_vary, sweep
 
 from .conftest import TESTS
 
