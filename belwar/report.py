@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from belwar.diff import Comparison
-    from belwar.sensitivity import Sensitivity
-    from belwar.sweep import Sweep
+    from belwar.sensitivities import Sensitivity
+    from belwar.sweeps import Sweep
 
 FORMATS = ("table", "markdown", "json")
 RUN_FORMATS = ("table", "json", "csv", "markdown")
@@ -62,9 +62,10 @@ def run_tables(result: Result) -> list[RenderableType]:
         caption_justify="left",
         show_lines=True,
     )
-    likelihood.add_column("rung", min_width=max(len(r) for r in result.rungs))
+    width = max(len(r) for r in result.rungs)
+    likelihood.add_column("rung", no_wrap=True)
     for month in result.months:
-        likelihood.add_column(f"by month {month}", justify="right", min_width=13)
+        likelihood.add_column(f"by month {month}", justify="right")
     for rung, label in zip(result.rungs, result.rung_labels, strict=True):
         cells = []
         for month in result.months:
@@ -77,7 +78,8 @@ def run_tables(result: Result) -> list[RenderableType]:
                     (spread(c.p05, c.p95), "dim"),
                 )
             )
-        likelihood.add_row(Text.assemble((rung, "bold"), "\n", (label, "dim")), *cells)
+        short = label if len(label) <= width else label[: width - 1] + "…"
+        likelihood.add_row(Text.assemble((rung, "bold"), "\n", (short, "dim")), *cells)
 
     highest = Table(
         title=f"Highest rung reached by month {max(result.months)}",
@@ -599,14 +601,14 @@ def many_table(runs: list[tuple[str, Result]]) -> list[RenderableType]:
         box=box.SIMPLE_HEAVY,
         title_justify="left",
     )
-    table.add_column("scenario", overflow="fold")
+    table.add_column("scenario", no_wrap=True)
     table.add_column("month", justify="right")
     for rung in rungs:
-        table.add_column(rung, justify="right", min_width=len(rung))
-    for path, result in runs:
+        table.add_column(rung.replace("_", " "), justify="right")
+    for _path, result in runs:
         month = max(result.months)
         cells = [percent(result.probability(r, month)) if r in result.rungs else "-" for r in rungs]
-        table.add_row(f"{result.metadata.scenario_id}\n[dim]{path}[/]", str(month), *cells)
+        table.add_row(result.metadata.scenario_id, str(month), *cells)
     return [table]
 
 
