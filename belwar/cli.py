@@ -115,6 +115,14 @@ WorkersOption = Annotated[
         help="Processes (default: every core for big jobs; 1 runs serially).",
     ),
 ]
+DaskOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--dask",
+        metavar="ADDRESS",
+        help="Run on a Dask scheduler (tcp://host:8786), or 'local' for an embedded cluster.",
+    ),
+]
 
 
 @app.command("run", rich_help_panel="Run")
@@ -135,14 +143,7 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
     output: OutputOption = None,
     quiet: QuietOption = False,
     workers: WorkersOption = None,
-    dask: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--dask",
-            metavar="ADDRESS",
-            help="Run on a Dask scheduler (tcp://host:8786), or 'local' for an embedded cluster.",
-        ),
-    ] = None,
+    dask: DaskOption = None,
     plot: PlotOption = None,
     register: RegisterOption = None,
 ) -> int:
@@ -314,6 +315,7 @@ def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
     samples: SamplesOption = None,
     seed: SeedOption = None,
     workers: WorkersOption = None,
+    dask: DaskOption = None,
     register: RegisterOption = None,
 ) -> int:
     """Run a set of scenario files in parallel: one result file each and a summary table."""
@@ -323,7 +325,13 @@ def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
 
     reg = load_register(register) if register is not None else None
     runs = run_many(
-        paths, str(output_dir), samples=samples, seed=seed, workers=workers, register=reg
+        paths,
+        str(output_dir),
+        samples=samples,
+        seed=seed,
+        workers=workers,
+        dask=dask,
+        register=reg,
     )
     _print_tables(report.many_table(runs))
     return 0
@@ -352,6 +360,8 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
     fmt: FormatOption = "table",
     output: OutputOption = None,
     quiet: QuietOption = False,
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
     plot: PlotOption = None,
     register: RegisterOption = None,
 ) -> int:
@@ -380,6 +390,8 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
         months=_parse_months(months),
         tolerance=tolerance,
         register=reg,
+        workers=workers,
+        dask=dask,
     )
     _plot(comparison, plot)
     text = report.diff_text(comparison, fmt, show_all=show_all)
@@ -426,6 +438,7 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
     seed: SeedOption = None,
     set_: SetOption = None,
     workers: WorkersOption = None,
+    dask: DaskOption = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
     quiet: QuietOption = False,
@@ -455,6 +468,7 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
         samples=samples,
         seed=seed,
         workers=workers,
+        dask=dask,
     )
     _plot(result, plot)
     _emit(
@@ -487,6 +501,7 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     seed: SeedOption = None,
     set_: SetOption = None,
     workers: WorkersOption = None,
+    dask: DaskOption = None,
     fmt: FormatOption = "table",
     output: OutputOption = None,
     quiet: QuietOption = False,
@@ -515,6 +530,7 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
         method=method,
         sobol_samples=sobol_samples,
         workers=workers,
+        dask=dask,
     )
     _plot(result, plot)
     _emit(

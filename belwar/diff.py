@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from belwar import engine
+from belwar import engine, execution
 from belwar.evidence import Register
 from belwar.model import Model, compile_model
 from belwar.results import Result, load_result
@@ -137,9 +137,13 @@ def compare(
     months: Sequence[int] | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
     register: Register | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
 ) -> Comparison:
     """Compare two scenarios (run paired, with A's seed and sample count unless given) or two
-    saved results (compared unpaired). Paths ending in ``.json`` are read as saved results."""
+    saved results (compared unpaired). Paths ending in ``.json`` are read as saved results.
+    Runs go through the execution layer (``workers`` processes or the Dask cluster ``dask``)
+    and match a serial run bit for bit."""
     name_a, side_a = _side(a, register)
     name_b, side_b = _side(b, register)
     if isinstance(side_a, Scenario) and isinstance(side_b, Scenario):
@@ -152,9 +156,12 @@ def compare(
             seed=seed,
             months=months,
             tolerance=tolerance,
+            workers=workers,
+            dask=dask,
         )
-    result_a = side_a if isinstance(side_a, Result) else _run(side_a, samples, seed, months)
-    result_b = side_b if isinstance(side_b, Result) else _run(side_b, samples, seed, months)
+    runs = {"samples": samples, "seed": seed, "months": months, "workers": workers, "dask": dask}
+    result_a = side_a if isinstance(side_a, Result) else _run(side_a, **runs)
+    result_b = side_b if isinstance(side_b, Result) else _run(side_b, **runs)
     return _unpaired(name_a, name_b, result_a, result_b, tolerance)
 
 
@@ -171,12 +178,10 @@ def _side(side: Side, register: Register | None) -> tuple[str, Scenario | Result
     return path, load_scenario(path, register=register)
 
 
-def _run(
-    scenario: Scenario, samples: int | None, seed: int | None, months: Sequence[int] | None
-) -> Result:
+def _run(scenario: Scenario, **options: Any) -> Result:
     from belwar.simulation import simulate
 
-    return simulate(scenario, samples=samples, seed=seed, months=months)
+    return simulate(scenario, **options)
 
 
 def _paired(
@@ -189,6 +194,8 @@ def _paired(
     seed: int | None,
     months: Sequence[int] | None,
     tolerance: float,
+    workers: int | None,
+    dask: str | None,
 ) -> Comparison:
     model_a = with_options(compile_model(a), samples, seed, months)
     horizon = min(model_a.horizon, b.simulation.horizon_months)
@@ -200,20 +207,18 @@ def _paired(
         seed=model_a.seed,
     )
     pairs = _common_rungs(model_a, model_b)
+    job = _PairedBatch(model_a, model_b, tuple(i for i, _ in pairs), tuple(j for _, j in pairs))
+    work = engine.blocks(model_a.samples)
+    count = execution.default_workers(model_a.samples) if workers is None else max(1, workers)
+    parts = execution.map_ordered(
+        job, execution.batches(work, count * execution.BATCHES_PER_WORKER), workers=count, dask=dask
+    )
     totals_a, totals_b = engine.Totals(), engine.Totals()
     differences: list[engine.Moments] = []
-    for block, n in engine.blocks(model_a.samples):
-        stats_a = engine.run_block(model_a, block, n, keep_samples=True)
-        stats_b = engine.run_block(model_b, block, n, keep_samples=True)
-        assert stats_a.samples is not None
-        assert stats_b.samples is not None
-        rows_a = [i for i, _ in pairs]
-        rows_b = [j for _, j in pairs]
-        gap = stats_b.samples["exceed"][rows_b] - stats_a.samples["exceed"][rows_a]
-        differences.append(engine.Moments.of(gap))
-        stats_a.samples = stats_b.samples = None  # keep memory flat
-        totals_a.add(stats_a)
-        totals_b.add(stats_b)
+    for part_a, part_b, gaps in parts:  # in block order, so the merge is the serial one
+        totals_a.merge(part_a)
+        totals_b.merge(part_b)
+        differences += gaps
     result_a = replace(summarise(model_a, totals_a, seconds=0.0), scenario=_data(a))
     result_b = replace(summarise(model_b, totals_b, seconds=0.0), scenario=_data(b))
     n, _, deviations = engine.merge_moments(differences)
@@ -236,6 +241,35 @@ def _paired(
             )
     changes = assumption_changes(_data(a), _data(b))
     return Comparison(name_a, name_b, True, tolerance, changes, tuple(deltas), result_a, result_b)
+
+
+@dataclass(frozen=True)
+class _PairedBatch:
+    """Run a batch of blocks of both models on the same draws (what a worker does): each side's
+    totals and, per block, the moments of the per-sample change on the rungs they share."""
+
+    a: Model
+    b: Model
+    rows_a: tuple[int, ...]
+    rows_b: tuple[int, ...]
+
+    def __call__(
+        self, work: list[tuple[int, int]]
+    ) -> tuple[engine.Totals, engine.Totals, list[engine.Moments]]:
+        totals_a, totals_b = engine.Totals(), engine.Totals()
+        gaps: list[engine.Moments] = []
+        for block, n in work:
+            stats_a = engine.run_block(self.a, block, n, keep_samples=True)
+            stats_b = engine.run_block(self.b, block, n, keep_samples=True)
+            assert stats_a.samples is not None
+            assert stats_b.samples is not None
+            exceed_a = stats_a.samples["exceed"][list(self.rows_a)]
+            gap = stats_b.samples["exceed"][list(self.rows_b)] - exceed_a
+            gaps.append(engine.Moments.of(gap))
+            stats_a.samples = stats_b.samples = None  # keep memory flat
+            totals_a.add(stats_a)
+            totals_b.add(stats_b)
+        return totals_a, totals_b, gaps
 
 
 def _common_rungs(a: Model, b: Model) -> list[tuple[int, int]]:

@@ -1,9 +1,11 @@
-"""Where blocks run: in this process, on a local pool of processes, or on a Dask cluster.
+"""Where work runs: in this process, on a local pool of processes, or on a Dask cluster.
 
-Work is the engine's fixed blocks, sent in batches; each worker merges its batch and returns only
-the reduced statistics (per-block moments, one summed histogram), never per-sample arrays. They
-merge exactly whatever order they arrive in, so the result is bit-identical to a serial run for
-any number of workers and on any engine.
+One layer serves every command. A run's work is the engine's fixed blocks, sent in batches; each
+worker merges its batch and returns only the reduced statistics (per-block moments, one summed
+histogram), never per-sample arrays. They merge exactly whatever order they arrive in, so the
+result is bit-identical to a serial run for any number of workers and on any engine. Sweeps,
+paired diffs, Sobol designs and sets of files go through :func:`map_ordered`, which keeps the
+order of the work, so they too match a serial run bit for bit.
 
 ``dask="local"`` starts an embedded ``LocalCluster`` on loopback; any other value is the address
 of an existing ``dask.distributed`` scheduler (``tcp://host:8786``). Dask is an optional extra:
@@ -13,9 +15,11 @@ of an existing ``dask.distributed`` scheduler (``tcp://host:8786``). Dask is an 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from typing import TYPE_CHECKING
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from belwar import engine
 from belwar.errors import InputError, Problem, input_error
@@ -29,6 +33,9 @@ if TYPE_CHECKING:
 # Below this many samples a pool costs more (starting processes, importing numpy) than it saves.
 POOL_THRESHOLD = 1_000_000
 BATCHES_PER_WORKER = 4
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def default_workers(samples: int) -> int:
@@ -48,11 +55,6 @@ def batches(work: Sequence[tuple[int, int]], count: int) -> list[list[tuple[int,
     return out
 
 
-def run_batch(model: Model, work: list[tuple[int, int]], keep_samples: bool) -> engine.Totals:
-    """Run a batch of blocks and merge them (what a worker does)."""
-    return engine.run_blocks(model, work, keep_samples=keep_samples)
-
-
 def run(
     model: Model,
     *,
@@ -64,35 +66,102 @@ def run(
     """Run every block of ``model`` on ``workers`` local processes (default:
     :func:`default_workers`; 1 runs here) or on the Dask cluster ``dask``, and merge them."""
     work = engine.blocks(model.samples)
-    if dask is not None:
-        return _on_dask(model, work, dask, keep_samples, progress)
-    count = default_workers(model.samples) if workers is None else max(1, workers)
-    if count == 1 or len(work) == 1:
+    count = _pool_size(workers, model.samples, len(work))
+    if dask is None and count == 1:
         return engine.run_blocks(model, work, keep_samples=keep_samples, progress=progress)
+    job = _BatchJob(model, keep_samples)
     totals = engine.Totals()
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        futures = [
-            pool.submit(run_batch, model, batch, keep_samples)
-            for batch in batches(work, count * BATCHES_PER_WORKER)
-        ]
-        for future in as_completed(futures):
-            part = future.result()
-            totals.merge(part)
-            if progress is not None:
-                progress(part.n)
+    for part in _unordered(job, lambda n: batches(work, n * BATCHES_PER_WORKER), count, dask):
+        totals.merge(part)
+        if progress is not None:
+            progress(part.n)
     return totals
 
 
-def _on_dask(
-    model: Model,
-    work: list[tuple[int, int]],
-    address: str,
-    keep_samples: bool,
-    progress: Callable[[int], None] | None,
-) -> engine.Totals:
-    try:
-        from distributed import Client, LocalCluster
+def map_ordered(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    workers: int | None = None,
+    dask: str | None = None,
+) -> list[R]:
+    """``[fn(item) for item in items]``, on ``workers`` local processes (default: every core;
+    1 runs here) or on the Dask cluster ``dask``. ``fn`` must be picklable; it travels once per
+    worker, not once per item. The list is in the order of ``items`` whatever finishes first."""
+    if dask is not None:
+        with dask_client(dask) as client:
+            shared = client.scatter(fn, broadcast=True)
+            futures = [client.submit(_apply, shared, item, pure=False) for item in items]
+            return list(client.gather(futures))
+    count = min(workers or os.cpu_count() or 1, len(items))
+    if count <= 1:
+        return [fn(item) for item in items]
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(fn, items))
+
+
+def _apply(fn: Callable[[T], R], item: T) -> R:
+    return fn(item)
+
+
+def _pool_size(workers: int | None, samples: int, tasks: int) -> int:
+    count = default_workers(samples) if workers is None else max(1, workers)
+    return max(1, min(count, tasks))
+
+
+@dataclass(frozen=True)
+class _BatchJob:
+    model: Model
+    keep_samples: bool
+
+    def __call__(self, work: list[tuple[int, int]]) -> engine.Totals:
+        return engine.run_blocks(self.model, work, keep_samples=self.keep_samples)
+
+
+def _unordered(
+    fn: Callable[[T], R],
+    split: Callable[[int], Sequence[T]],
+    workers: int,
+    dask: str | None,
+) -> Iterator[R]:
+    """Yield ``fn(item)`` as each finishes, on ``workers`` processes or the Dask cluster;
+    ``split(n)`` cuts the work into items for ``n`` workers."""
+    if dask is not None:
         from distributed import as_completed as dask_completed
+
+        with dask_client(dask) as client:
+            count = max(1, len(client.scheduler_info().get("workers", {})))
+            shared = client.scatter(fn, broadcast=True)
+            futures = [client.submit(_apply, shared, item, pure=False) for item in split(count)]
+            for future in dask_completed(futures):
+                yield future.result()
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for future in as_completed([pool.submit(fn, item) for item in split(workers)]):
+            yield future.result()
+
+
+def local_cluster(workers: int) -> Any:
+    """A ``distributed.LocalCluster`` of ``workers`` single-threaded processes, listening on
+    loopback only, its HTTP endpoints on a free port (never a fixed one that may be taken)."""
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+        scheduler_kwargs={"dashboard": False},
+    )
+
+
+@contextmanager
+def dask_client(address: str) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``address``, or for an embedded loopback ``LocalCluster``
+    (one single-threaded worker process per core) when it is "local"; closed on exit."""
+    try:
+        from distributed import Client
     except ImportError:
         raise input_error(
             "--dask needs the dask extra: pip install 'belwar[dask]'", key="--dask"
@@ -100,13 +169,7 @@ def _on_dask(
     cluster = None
     try:
         if address == "local":
-            cluster = LocalCluster(
-                n_workers=os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-            )
+            cluster = local_cluster(os.cpu_count() or 1)
             client = Client(cluster)
         else:
             try:
@@ -116,19 +179,7 @@ def _on_dask(
                     f"cannot reach the Dask scheduler at {address}: {exc}", key="--dask"
                 ) from None
         with client:
-            workers = max(1, len(client.scheduler_info().get("workers", {})))
-            shared = client.scatter(model, broadcast=True)
-            futures = [
-                client.submit(run_batch, shared, batch, keep_samples, pure=False)
-                for batch in batches(work, workers * BATCHES_PER_WORKER)
-            ]
-            totals = engine.Totals()
-            for future in dask_completed(futures):
-                part = future.result()
-                totals.merge(part)
-                if progress is not None:
-                    progress(part.n)
-            return totals
+            yield client
     finally:
         if cluster is not None:
             cluster.close()
@@ -141,11 +192,13 @@ def run_many(
     samples: int | None = None,
     seed: int | None = None,
     workers: int | None = None,
+    dask: str | None = None,
     register: Register | None = None,
 ) -> list[tuple[str, Result]]:
     """Run every scenario file (a folder means its ``*.yaml`` files, ``schema.json`` aside),
     save one result each as ``<output_dir>/<scenario id>.json``, and return them in input
-    order. Files run in parallel, one per process; each result is what a serial run gives.
+    order. Files run in parallel, one per worker (local processes or the Dask cluster
+    ``dask``); each result is what a serial run gives.
     All files are validated first, so one bad file stops the batch before any work."""
     from pathlib import Path
 
@@ -173,13 +226,8 @@ def run_many(
     clash = sorted({i for i in ids if ids.count(i) > 1})
     if clash:
         raise input_error(f"scenario ids must differ to name the result files: {', '.join(clash)}")
-    count = min(workers or os.cpu_count() or 1, len(scenarios))
     jobs = [(s, samples, seed) for s in scenarios]
-    if count <= 1:
-        results = [_run_one(job) for job in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=count) as pool:
-            results = list(pool.map(_run_one, jobs))
+    results = map_ordered(_run_one, jobs, workers=workers, dask=dask)
     for scenario, result in zip(scenarios, results, strict=True):
         result.save(target / f"{scenario.id}.json")
     return [(str(f), r) for f, r in zip(files, results, strict=True)]

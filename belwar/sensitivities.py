@@ -18,8 +18,6 @@ order); the tornado describes the drivers as they are.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -28,6 +26,7 @@ from numpy.typing import NDArray
 
 from belwar import engine
 from belwar.errors import input_error
+from belwar.execution import map_ordered
 from belwar.model import Model, compile_model
 from belwar.scenario import Scenario, suggest
 
@@ -113,6 +112,7 @@ def sensitivity(
     sobol_samples: int = 4096,
     resamples: int = 999,
     workers: int | None = None,
+    dask: str | None = None,
 ) -> Sensitivity:
     """Rank the scenario's uncertain inputs by how much they move the probability of reaching
     ``target`` (default: the top rung) by ``month`` (default: the horizon)."""
@@ -125,7 +125,15 @@ def sensitivity(
             f"unknown method '{method}'{suggest(method, ['tornado', 'sobol'])}", key="--method"
         )
     target, month = resolve_target(scenario, target, month)
-    result = simulate(scenario, samples=samples, seed=seed, months=[month], keep_samples=True)
+    result = simulate(
+        scenario,
+        samples=samples,
+        seed=seed,
+        months=[month],
+        keep_samples=True,
+        workers=workers,
+        dask=dask,
+    )
     assert result.samples is not None
     k = result.rungs.index(target)
     y = result.samples.exceed[k, 0]
@@ -155,7 +163,7 @@ def sensitivity(
     meta = result.metadata
     if method == "sobol":
         influences = _with_sobol(
-            model, influences, target, month, meta.seed, sobol_samples, resamples, workers
+            model, influences, target, month, meta.seed, sobol_samples, resamples, workers, dask
         )
     influences.sort(key=lambda i: -abs(i.swing))
     return Sensitivity(
@@ -256,6 +264,7 @@ def _with_sobol(  # noqa: PLR0917 - private; one caller
     n: int,
     resamples: int,
     workers: int | None,
+    dask: str | None,
 ) -> list[Influence]:
     keys = tuple(i.key for i in influences)
     model = replace(model, months=(month,), seed=seed)
@@ -266,12 +275,7 @@ def _with_sobol(  # noqa: PLR0917 - private; one caller
     design = _Design(model, keys, model.rungs[1:].index(target), month, paths)
     a, b, ab = sobol_matrices(len(keys), n, seed)
     tasks = [a, b, *ab]
-    count = min(workers or os.cpu_count() or 1, len(tasks))
-    if count <= 1:
-        values = [design(t) for t in tasks]
-    else:
-        with ProcessPoolExecutor(max_workers=count) as pool:
-            values = list(pool.map(design, tasks))
+    values = map_ordered(design, tasks, workers=workers, dask=dask)
     first, total, first_ci, total_ci = sobol_with_intervals(
         values[0], values[1], np.stack(values[2:]), seed=seed, resamples=resamples
     )

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 import re
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 from belwar.errors import input_error
+from belwar.execution import map_ordered
 from belwar.scenario import Scenario, suggest
 
 MAX_POINTS = 2_500
@@ -145,11 +144,13 @@ def sweep(
     samples: int | None = None,
     seed: int | None = None,
     workers: int | None = None,
+    dask: str | None = None,
 ) -> Sweep:
     """Run ``scenario`` at every grid point of the ``given`` axes (one or two) and read the
     probability of reaching ``target`` (default: the top rung) by ``month`` (default: the
     horizon).
-    ``workers`` processes (default: every core; 1 runs serially) give identical results.
+    Points run on ``workers`` processes (default: every core; 1 runs serially) or on the Dask
+    cluster ``dask``, with identical results.
     An axis may be given as ``"PATH=START:STOP:N"`` text, as on the command line."""
     axes = [parse_vary(a, scenario) if isinstance(a, str) else a for a in given]
     if not 1 <= len(axes) <= 2:
@@ -169,7 +170,7 @@ def sweep(
     seed = sim.seed if seed is None else seed
     job = _Job(scenario, tuple(axes), target, month, samples, seed)
     job.check(grid[0])  # a bad path or value fails once, clearly, before any work
-    points = _map(job, grid, workers)
+    points = map_ordered(job, grid, workers=workers, dask=dask)
     crossings: tuple[Crossing, ...] = ()
     if threshold is not None:
         crossings = _crossings(job, points, threshold)
@@ -208,18 +209,14 @@ class _Job:
         from belwar.simulation import simulate
 
         result = simulate(
-            self.scenario_at(at), samples=self.samples, seed=self.seed, months=[self.month]
+            self.scenario_at(at),
+            samples=self.samples,
+            seed=self.seed,
+            months=[self.month],
+            workers=1,  # the points are what runs in parallel
         )
         cell = result.cell(self.target, self.month)
         return Point(at, cell.p, cell.mcse)
-
-
-def _map(job: _Job, grid: list[tuple[float, ...]], workers: int | None) -> list[Point]:
-    count = min(workers or os.cpu_count() or 1, len(grid))
-    if count <= 1:
-        return [job(at) for at in grid]
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(job, grid))
 
 
 def _crossings(job: _Job, points: list[Point], threshold: float) -> tuple[Crossing, ...]:

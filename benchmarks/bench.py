@@ -1,10 +1,14 @@
 """Benchmark of the engine on a scenario (the baseline by default): samples per second at each
-size, peak memory, the ratio to a hand-written numpy reference (benchmarks/reference.py), and
-the command line's start-up. Every measurement runs in a fresh process, so peak memory is that
-run's own.
+size on one core, peak memory, the ratio to a hand-written numpy reference
+(benchmarks/reference.py), the speed-up from one worker process to two, the overhead of an
+embedded Dask cluster, and the command line's start-up.
+
+Every measurement runs in a fresh process (this script, called back with ``measure``), so its
+peak memory is that run's own: the parent's, since pool and Dask workers are processes of their
+own.
 
     .venv/bin/python benchmarks/bench.py                      # 1e5, 1e6 and 1e7 samples
-    .venv/bin/python benchmarks/bench.py --sizes 100000 --repeat 1 --skip-cli
+    .venv/bin/python benchmarks/bench.py --sizes 100000 --repeat 1 --skip-cli --skip-scale
 """
 
 from __future__ import annotations
@@ -13,53 +17,124 @@ import argparse
 import json
 import math
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, TypedDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
-CHILD = r"""
-import json, resource, sys, time
-sys.path.insert(0, {bench!r})
-from belwar.loader import load_scenario
-from belwar.model import compile_model
-scenario = load_scenario({scenario!r})
-mode, samples, seed = {mode!r}, {samples}, {seed}
-started = time.perf_counter()
-if mode == "engine":
-    from belwar.simulation import simulate
-    result = simulate(scenario, samples=samples, seed=seed)
-    means = [[result.probability(r, m) for m in result.months] for r in result.rungs]
-    mcse = [[result.cell(r, m).mcse for m in result.months] for r in result.rungs]
-else:
-    import reference
-    model = compile_model(scenario)
-    fast = mode == "reference-fast"
-    means = reference.exceedance(model, samples, seed, fast_inverse=fast).tolist()
-    mcse = None
-seconds = time.perf_counter() - started
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({{"seconds": seconds, "peak_mb": peak_mb, "means": means, "mcse": mcse}}))
-"""
+# How each mode runs: the engine on one core, on two worker processes, on an embedded Dask
+# cluster (started inside the timing), and the reference with numpy's samplers or with the
+# engine's tabulated inverse CDF for correlated drivers.
+ENGINE_OPTIONS: dict[str, dict[str, Any]] = {
+    "engine": {"workers": 1},
+    "engine-2": {"workers": 2},
+    "dask": {"dask": "local"},
+}
+MODES = (*ENGINE_OPTIONS, "reference", "reference-fast")
 
 
-def child(mode: str, scenario: str, samples: int, seed: int) -> dict[str, object]:
-    code = CHILD.format(
-        bench=str(ROOT / "benchmarks"), scenario=scenario, mode=mode, samples=samples, seed=seed
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    result: dict[str, object] = json.loads(out.stdout)
-    return result
+class Measured(TypedDict):
+    seconds: float
+    peak_mb: float
+    means: list[list[float]]
+    mcse: list[list[float]] | None
 
 
-def best(mode: str, scenario: str, samples: int, seed: int, repeat: int) -> dict[str, object]:
-    runs = [child(mode, scenario, samples, seed) for _ in range(repeat)]
-    return min(runs, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
+def measure(mode: str, scenario_path: str, samples: int, seed: int) -> Measured:
+    """Run one mode once, in this process, and time it (the child's side)."""
+    from belwar.loader import load_scenario
+    from belwar.model import compile_model
+
+    scenario = load_scenario(scenario_path)
+    started = time.perf_counter()
+    mcse: list[list[float]] | None = None
+    if mode in ENGINE_OPTIONS:
+        from belwar.simulation import simulate
+
+        result = simulate(scenario, samples=samples, seed=seed, **ENGINE_OPTIONS[mode])
+        means = [[result.probability(r, m) for m in result.months] for r in result.rungs]
+        mcse = [[result.cell(r, m).mcse for m in result.months] for r in result.rungs]
+    else:
+        sys.path.insert(0, str(ROOT))
+        from benchmarks import reference
+
+        model = compile_model(scenario)
+        fast = mode == "reference-fast"
+        means = reference.exceedance(model, samples, seed, fast_inverse=fast).tolist()
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak_mb, "means": means, "mcse": mcse}
+
+
+def best(mode: str, scenario: str, samples: int, seed: int, repeat: int) -> Measured:
+    """The fastest of ``repeat`` runs, each in a fresh process."""
+    runs = []
+    for _ in range(repeat):
+        argv = [sys.executable, __file__, "measure", mode, scenario, str(samples), str(seed)]
+        out = subprocess.run(argv, capture_output=True, text=True, check=True, cwd=ROOT)
+        measured: Measured = json.loads(out.stdout.splitlines()[-1])
+        runs.append(measured)
+    return min(runs, key=lambda r: r["seconds"])
+
+
+def throughput(scenario: str, sizes: list[int], seed: int, repeat: int) -> list[dict[str, Any]]:
+    """One core against the reference at each size, and how far their answers differ."""
+    rows = []
+    for samples in sizes:
+        times = 1 if samples >= 10_000_000 else repeat
+        engine = best("engine", scenario, samples, seed, times)
+        ref = best("reference", scenario, samples, seed, times)
+        fast = best("reference-fast", scenario, samples, seed, times)
+        assert engine["mcse"] is not None
+        worst = 0.0
+        for e_row, r_row, m_row in zip(engine["means"], ref["means"], engine["mcse"], strict=True):
+            for e, r, m in zip(e_row, r_row, m_row, strict=True):
+                if m > 0:
+                    worst = max(worst, abs(e - r) / (math.sqrt(2) * m))
+        rows.append(
+            {
+                "samples": samples,
+                "engine_per_s": samples / engine["seconds"],
+                "reference_per_s": samples / ref["seconds"],
+                "ratio": ref["seconds"] / engine["seconds"],
+                "fast_reference_per_s": samples / fast["seconds"],
+                "fast_ratio": fast["seconds"] / engine["seconds"],
+                "engine_peak_mb": engine["peak_mb"],
+                "reference_peak_mb": ref["peak_mb"],
+                "agreement_z": worst,
+            }
+        )
+    return rows
+
+
+def scale_out(scenario: str, sizes: list[int], seed: int, repeat: int) -> list[dict[str, Any]]:
+    """One worker against two, and two against an embedded Dask cluster of as many."""
+    rows = []
+    for samples in sizes:
+        runs = {mode: best(mode, scenario, samples, seed, repeat) for mode in ENGINE_OPTIONS}
+        same = all(
+            runs["engine"][key] == runs[mode][key]
+            for mode in ("engine-2", "dask")
+            for key in ("means", "mcse")
+        )
+        one, two, dask = (runs[mode]["seconds"] for mode in ENGINE_OPTIONS)
+        rows.append(
+            {
+                "samples": samples,
+                "one_worker_s": one,
+                "two_workers_s": two,
+                "speedup": one / two,
+                "dask_local_s": dask,
+                "dask_overhead_s": dask - two,
+                "identical": same,
+            }
+        )
+    return rows
 
 
 def wall(argv: list[str], repeat: int) -> float:
@@ -71,75 +146,15 @@ def wall(argv: list[str], repeat: int) -> float:
     return min(times)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", default="scenarios/baseline.yaml")
-    parser.add_argument("--sizes", default="100000,1000000,10000000")
-    parser.add_argument("--repeat", type=int, default=3, help="best of N (1 for 1e7 and above)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--skip-cli", action="store_true", help="skip the command-line timings")
-    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    args = parser.parse_args()
-
-    sizes = [int(float(s)) for s in args.sizes.split(",")]
-    import numpy
-
-    rows = []
-    for samples in sizes:
-        repeat = 1 if samples >= 10_000_000 else args.repeat
-        engine = best("engine", args.scenario, samples, args.seed, repeat)
-        ref = best("reference", args.scenario, samples, args.seed, repeat)
-        fast = best("reference-fast", args.scenario, samples, args.seed, repeat)
-        e_s, r_s = float(engine["seconds"]), float(ref["seconds"])  # type: ignore[arg-type]
-        f_s = float(fast["seconds"])  # type: ignore[arg-type]
-        worst = 0.0
-        for e_row, r_row, m_row in zip(engine["means"], ref["means"], engine["mcse"], strict=True):  # type: ignore[call-overload]
-            for e, r, m in zip(e_row, r_row, m_row, strict=True):
-                if m > 0:
-                    worst = max(worst, abs(e - r) / (math.sqrt(2) * m))
-        rows.append(
-            {
-                "samples": samples,
-                "engine_per_s": samples / e_s,
-                "reference_per_s": samples / r_s,
-                "ratio": r_s / e_s,
-                "fast_reference_per_s": samples / f_s,
-                "fast_ratio": f_s / e_s,
-                "engine_peak_mb": engine["peak_mb"],
-                "reference_peak_mb": ref["peak_mb"],
-                "agreement_z": worst,
-            }
-        )
-    report: dict[str, object] = {
-        "scenario": args.scenario,
-        "cpu": os.cpu_count(),
-        "python": sys.version.split()[0],
-        "numpy": numpy.__version__,
-        "sizes": rows,
-    }
-    if not args.skip_cli:
-        belwar = shutil.which("belwar", path=str(Path(sys.executable).parent)) or "belwar"
-        report["help_s"] = wall([belwar, "--help"], 5)
-        report["run_default_s"] = wall([belwar, "run", args.scenario], 3)
-
-    if args.json:
-        print(json.dumps(report, indent=2))
-        return 0
-    print(f"belwar benchmark: {args.scenario} (python {report['python']}, numpy {report['numpy']})")
-    head = (
-        "samples",
-        "engine/s",
-        "ref/s",
-        "ratio",
-        "ref*/s",
-        "ratio*",
-        "peak MB",
-        "ref MB",
-        "agree z",
+def show(report: dict[str, Any]) -> None:
+    print(
+        f"belwar benchmark: {report['scenario']} (python {report['python']}, "
+        f"numpy {report['numpy']}, {report['cpu']} cores)"
     )
+    head = ("samples", "engine/s", "ref/s", "ratio", "ref*/s", "ratio*", "peak MB", "ref MB")
     widths = (11, 11, 11, 6, 11, 6, 8, 7, 8)
-    print(" ".join(f"{h:>{w}}" for h, w in zip(head, widths, strict=True)))
-    for r in rows:
+    print(" ".join(f"{h:>{w}}" for h, w in zip((*head, "agree z"), widths, strict=True)))
+    for r in report["sizes"]:
         cells = (
             f"{r['samples']:,}",
             f"{r['engine_per_s']:,.0f}",
@@ -152,12 +167,67 @@ def main() -> int:
             f"{r['agreement_z']:.2f}",
         )
         print(" ".join(f"{c:>{w}}" for c, w in zip(cells, widths, strict=True)))
-    print("ratio = engine throughput / reference throughput (above 1: the engine is faster);")
+    print("engine/s = samples a second on one core; ratio = engine / reference throughput")
     print("ref* = the reference with the engine's tabulated inverse CDF for correlated drivers;")
     print("agree z = largest |engine - reference| in combined standard errors (same p)")
-    if not args.skip_cli:
+    if report["scale"]:
+        print()
+        print("scale-out (the Dask cluster starts inside its timing)")
+        print(
+            f"{'samples':>11} {'1 worker':>9} {'2 workers':>9} {'speed-up':>8} "
+            f"{'dask local':>10} {'overhead':>8} {'same bits':>9}"
+        )
+        for r in report["scale"]:
+            print(
+                f"{r['samples']:>11,} {r['one_worker_s']:>8.2f}s {r['two_workers_s']:>8.2f}s "
+                f"{r['speedup']:>7.2f}x {r['dask_local_s']:>9.2f}s "
+                f"{r['dask_overhead_s']:>+7.2f}s {'yes' if r['identical'] else 'NO':>9}"
+            )
+    if "help_s" in report:
+        print()
         print(f"belwar --help: {report['help_s']:.2f} s")
-        print(f"belwar run {args.scenario}: {report['run_default_s']:.2f} s")
+        print(f"belwar run {report['scenario']}: {report['run_default_s']:.2f} s")
+
+
+def main() -> int:
+    if sys.argv[1:2] == ["measure"]:
+        mode, scenario, samples, seed = sys.argv[2:6]
+        print(json.dumps(measure(mode, scenario, int(samples), int(seed))))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", default="scenarios/baseline.yaml")
+    parser.add_argument("--sizes", default="100000,1000000,10000000")
+    parser.add_argument("--repeat", type=int, default=3, help="best of N (1 for 1e7 and above)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--scale-sizes", default="1000000,4000000", help="for 1 vs 2 workers")
+    parser.add_argument("--skip-scale", action="store_true", help="skip workers and Dask")
+    parser.add_argument("--skip-cli", action="store_true", help="skip the command-line timings")
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    args = parser.parse_args()
+
+    import numpy
+
+    def sizes(text: str) -> list[int]:
+        return [int(float(s)) for s in text.split(",")]
+
+    report: dict[str, Any] = {
+        "scenario": args.scenario,
+        "cpu": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "numpy": numpy.__version__,
+        "sizes": throughput(args.scenario, sizes(args.sizes), args.seed, args.repeat),
+        "scale": []
+        if args.skip_scale
+        else scale_out(args.scenario, sizes(args.scale_sizes), args.seed, args.repeat),
+    }
+    if not args.skip_cli:
+        belwar = shutil.which("belwar", path=str(Path(sys.executable).parent)) or "belwar"
+        report["help_s"] = wall([belwar, "--help"], 5)
+        report["run_default_s"] = wall([belwar, "run", args.scenario], 3)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        show(report)
     return 0
 
 

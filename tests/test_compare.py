@@ -275,17 +275,6 @@ def test_tornado_swing_matches_an_independent_computation() -> None:
     assert top.swing == pytest.approx(swing, abs=4 * top.swing_mcse)
 
 
-def test_sobol_is_identical_on_every_core_and_serially() -> None:
-    s = dominated()
-    kwargs: dict[str, Any] = {
-        "method": "sobol",
-        "samples": 4000,
-        "sobol_samples": 256,
-        "resamples": 50,
-    }
-    assert sensitivity(s, workers=1, **kwargs) == sensitivity(s, workers=2, **kwargs)
-
-
 def test_sobol_estimator_reproduces_the_ishigami_indices() -> None:
     a, b = 7.0, 0.1
 

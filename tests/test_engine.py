@@ -342,32 +342,3 @@ def test_probabilities_are_monotone_in_months_and_rungs() -> None:
     for month in result.months:
         ps = [result.probability(r, month) for r in result.rungs]
         assert ps == sorted(ps, reverse=True)
-
-
-def test_workers_give_bit_identical_results() -> None:
-    scenario = make(**copy.deepcopy(RICH))
-    serial = simulate(scenario, workers=1)
-    pooled = simulate(scenario, workers=2)
-    assert _numbers(serial) == _numbers(pooled)
-
-
-def test_batches_cover_every_block_once_in_order() -> None:
-    from belwar.execution import batches
-
-    work = engine.blocks(10 * engine.BLOCK_SIZE + 5)
-    for count in (1, 3, 4, 11, 50):
-        split = batches(work, count)
-        assert [piece for batch in split for piece in batch] == work
-        assert max(map(len, split)) - min(map(len, split)) <= 1
-
-
-def test_dask_local_cluster_gives_bit_identical_results() -> None:
-    scenario = make(**copy.deepcopy(RICH))
-    assert _numbers(simulate(scenario, dask="local")) == _numbers(simulate(scenario, workers=1))
-
-
-def test_unreachable_dask_scheduler_is_bad_input() -> None:
-    from belwar.errors import InputError
-
-    with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
-        simulate(make(**copy.deepcopy(RICH)), dask="tcp://127.0.0.1:9")
