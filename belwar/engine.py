@@ -251,7 +251,7 @@ def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
             for k, terms in by_rung.items():
                 factor = static[k].copy()
                 for e, j in terms:
-                    factor[active[e, t]] *= odds[j][active[e, t]]
+                    np.multiply(factor, odds[j], out=factor, where=active[e, t])
                 h0_t[k] = _hazard(base[k], factor)
                 h1_t[k] = _hazard(base[k], factor * momentum) if momentum is not None else h0_t[k]
         p = _step(p, h0_t, h1_t)

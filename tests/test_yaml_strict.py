@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from belwar import yamlio
 from belwar.errors import InputError
 from belwar.loader import apply_overrides, load_register, load_scenario
 
-from .conftest import TESTS
+from .conftest import ROOT, TESTS
 
 
 def _problems(text: str) -> list[str]:
@@ -131,3 +132,45 @@ def test_scenario_is_frozen() -> None:
     with pytest.raises(ValidationError):
         scenario.title = "changed"  # type: ignore[misc]
     assert isinstance(scenario.ladder.rungs, tuple)
+
+
+def _compose(text: str, **parser: object) -> list[tuple[str, str, int, int]]:
+    """Every node of a document in order: kind, resolved tag, line and column."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import MappingNode, SequenceNode
+
+    out: list[tuple[str, str, int, int]] = []
+
+    def walk(node: Any) -> None:
+        tag = str(getattr(node.tag, "value", node.tag))
+        out.append((type(node).__name__, tag, node.start_mark.line, node.start_mark.column))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                walk(key)
+                walk(value)
+        elif isinstance(node, SequenceNode):
+            for item in node.value:
+                walk(item)
+
+    for document in YAML(**parser).compose_all(text):  # type: ignore[arg-type]
+        walk(document)
+    return out
+
+
+SCALARS = (
+    "a: [yes, no, on, off, y, 0x1F, 0o17, 017, 1_000, 1e3, 1.0e+3, .inf, .nan, ~, null, true,"
+    " True, TRUE, 2022-04-15, '0.5', +1, -.5, .5, 0b11, 08, 1.5.3, 6., -0, \"x\", !!str 3]\n"
+)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted((ROOT / "scenarios").glob("*.yaml")), *sorted((ROOT / "seeds").glob("*.yaml"))],
+    ids=lambda p: p.name,
+)
+def test_libyaml_and_pure_python_compose_alike(path: Path) -> None:
+    # The reader composes with libyaml for speed and falls back to ruamel's pure Python parser
+    # for messages; both must see the same nodes, tags and places.
+    text = path.read_text()
+    assert _compose(text, typ="safe", pure=False) == _compose(text, typ="rt", pure=True)
+    assert _compose(SCALARS, typ="safe", pure=False) == _compose(SCALARS, typ="rt", pure=True)
