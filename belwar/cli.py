@@ -308,7 +308,7 @@ def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
             "--output-dir",
             "-o",
             metavar="DIR",
-            help="Where the results go (one .json each).",
+            help="Where the results go (one .json each; made if missing).",
             file_okay=False,
         ),
     ] = Path("."),

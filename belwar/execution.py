@@ -196,9 +196,9 @@ def run_many(
     register: Register | None = None,
 ) -> list[tuple[str, Result]]:
     """Run every scenario file (a folder means its ``*.yaml`` files, ``schema.json`` aside),
-    save one result each as ``<output_dir>/<scenario id>.json``, and return them in input
-    order. Files run in parallel, one per worker (local processes or the Dask cluster
-    ``dask``); each result is what a serial run gives.
+    save one result each as ``<output_dir>/<scenario id>.json`` (the folder is made if need
+    be), and return them in input order. Files run in parallel, one per worker (local
+    processes or the Dask cluster ``dask``); each result is what a serial run gives.
     All files are validated first, so one bad file stops the batch before any work."""
     from pathlib import Path
 
@@ -211,8 +211,8 @@ def run_many(
     if not files:
         raise input_error("no scenario files given", key="PATHS")
     target = Path(output_dir)
-    if not target.is_dir():
-        raise input_error(f"the output folder {output_dir} does not exist", key="--output-dir")
+    if target.exists() and not target.is_dir():
+        raise input_error(f"{output_dir} is a file, not a folder", key="--output-dir")
     problems: list[Problem] = []
     scenarios: list[Scenario] = []
     for file in files:
@@ -228,6 +228,7 @@ def run_many(
         raise input_error(f"scenario ids must differ to name the result files: {', '.join(clash)}")
     jobs = [(s, samples, seed) for s in scenarios]
     results = map_ordered(_run_one, jobs, workers=workers, dask=dask)
+    target.mkdir(parents=True, exist_ok=True)
     for scenario, result in zip(scenarios, results, strict=True):
         result.save(target / f"{scenario.id}.json")
     return [(str(f), r) for f, r in zip(files, results, strict=True)]

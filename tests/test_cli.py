@@ -224,8 +224,7 @@ def test_run_many_writes_one_result_each(
     text = Path(VALID).read_text()
     (folder / "a.yaml").write_text(text)
     (folder / "b.yaml").write_text(text.replace("id: example", "id: other"))
-    out = tmp_path / "out"
-    out.mkdir()
+    out = tmp_path / "results" / "today"  # made on demand
     argv = [
         "run-many",
         str(folder),

@@ -1,10 +1,12 @@
 """The README is tested code: every Python block runs, and every belwar command it shows runs
-and succeeds (the install line aside, which .ci/run performs itself)."""
+and succeeds (the install line aside, which .ci/run performs itself). They run in a scratch
+folder that sees the repository's scenarios and register, so the files they write land there."""
 
 from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 
@@ -30,19 +32,25 @@ def test_readme_starts_with_the_two_commands() -> None:
     assert blocks[1].strip() in (ROOT / ".ci" / "run").read_text()
 
 
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("scenarios", "seeds"):
+        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
 @pytest.mark.parametrize(
     "block", PYTHON_BLOCKS, ids=[f"python-{i}" for i in range(len(PYTHON_BLOCKS))]
 )
-def test_python_block_runs(block: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
+@pytest.mark.usefixtures("workdir")
+def test_python_block_runs(block: str) -> None:
     exec(compile(block, "README.md", "exec"), {})  # the README's own code
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=COMMANDS)
-def test_shell_command_runs(
-    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.chdir(ROOT)
+@pytest.mark.usefixtures("workdir")
+def test_shell_command_runs(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     argv = shlex.split(command)[1:]
     assert cli.run(argv) == 0, capsys.readouterr().err
 
