@@ -205,7 +205,7 @@ def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
     u_drivers = [draw(d.key, n) for d in model.drivers]
     if model.cholesky is not None:
         z = special.ndtri(np.stack([u_drivers[i] for i in model.correlated]))
-        correlated = special.ndtr(model.cholesky @ z)
+        correlated = special.ndtr(_lower_times(model.cholesky, z))
         for row, i in enumerate(model.correlated):
             u_drivers[i] = correlated[row]
     drivers = [d.inverse(u) for d, u in zip(model.drivers, u_drivers, strict=True)]
@@ -264,6 +264,18 @@ def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
 
     inputs = [*drivers, *bases, *odds, *monthly, *([momentum] if momentum is not None else [])]
     return exceed, p, np.stack(inputs) if inputs else np.zeros((0, n))
+
+
+def _lower_times(lower: Array, z: Array) -> Array:
+    """``lower @ z`` for a lower-triangular ``lower``, summed in a fixed order by numpy's own
+    loops. A BLAS matmul would give bits that depend on the library and the CPU, and OpenBLAS's
+    spinning threads halve the speed of a process pool."""
+    out = np.empty_like(z)
+    for i in range(lower.shape[0]):
+        np.multiply(z[0], lower[i, 0], out=out[i])
+        for j in range(1, i + 1):
+            out[i] += lower[i, j] * z[j]
+    return out
 
 
 def _hazard(base: Array, multiplier: Array) -> Array:

@@ -57,7 +57,9 @@ def exceedance(
             for i, d in enumerate(model.drivers)
         ]
         if model.cholesky is not None:
-            z = model.cholesky @ rng.standard_normal((len(model.correlated), n))
+            z = np.einsum(
+                "ij,jn->in", model.cholesky, rng.standard_normal((len(model.correlated), n))
+            )
             for row, i in enumerate(model.correlated):
                 driver = model.drivers[i]
                 inverse = driver.inverse if fast_inverse else driver.dist.ppf
