@@ -248,6 +248,9 @@ def _data_path(loc: Sequence[str | int], root: Located, missing: bool) -> PathKe
     return tuple(path)
 
 
+NAMED_SECTIONS = {"drivers": "driver", "events": "event", "hazards": "hazard"}
+
+
 def _place(root: Located, path: PathKey, message: str, *, at_key: bool = False) -> Problem:
     node, depth = root.deepest(path)
     # A mapping or list is best shown by its key: its own position is its first child's.
@@ -262,7 +265,15 @@ def _problem(model: type[BaseModel], root: Located, error: Any) -> Problem:
     value = error.get("input")
     ctx = error.get("ctx") or {}
     if kind == "missing":
-        return _place(root, path[:-1], f"missing required key '{path[-1]}'", at_key=True)
+        message = f"missing required key '{path[-1]}'"
+        if len(path) == 3 and path[0] in NAMED_SECTIONS and isinstance(path[1], str):
+            # an incomplete entry next to a similar name is most likely a misspelt override
+            section = root.child(path[0])
+            others = [k for k in section.value if k != path[1]] if section else []
+            hint = suggest(path[1], others)
+            if hint:
+                message += f" for a new {NAMED_SECTIONS[path[0]]}{hint}"
+        return _place(root, path[:-1], message, at_key=True)
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, path[:-1], root)
         name = str(path[-1])
