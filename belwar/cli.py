@@ -12,11 +12,15 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
 from belwar import __version__
+
+if TYPE_CHECKING:
+    from belwar.evidence import Register
+    from belwar.scenario import Scenario
 
 ISSUES_URL = "https://github.com/belwar/belwar/issues"
 
@@ -155,13 +159,11 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
     (json, csv, markdown) go to stdout unwrapped and uncoloured.
     """
     from belwar import report
-    from belwar.loader import load_register, load_scenario
     from belwar.simulation import simulate
 
     _check_format(fmt, report.RUN_FORMATS)
     chosen = _parse_months(months)
-    reg = load_register(register) if register is not None else None
-    loaded = load_scenario(scenario, overrides=set_ or (), register=reg)
+    loaded = _load(scenario, set_, register)
     with _progress(quiet) as tick:
         result = simulate(
             loaded,
@@ -172,22 +174,16 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
             dask=dask,
             progress=tick,
         )
-    _plot(result, plot)
-    _emit(
-        report.run_text(result, fmt) if (output or fmt != "table") else None,
+    _deliver(
+        result,
+        fmt,
         output,
         quiet,
-        lambda: _print_tables(report.run_tables(result)),
+        plot,
+        lambda: report.run_text(result, fmt),
+        lambda: report.run_tables(result),
     )
     return 0
-
-
-def _plot(result: object, path: Path | None) -> None:
-    """Write ``result.plot()`` to ``path`` when asked."""
-    if path is not None:
-        from belwar.charts import save
-
-        save(result.plot(), str(path))  # type: ignore[attr-defined]
 
 
 def _check_format(fmt: str, formats: tuple[str, ...]) -> None:
@@ -222,18 +218,44 @@ def _print_tables(items: Sequence[object]) -> None:
         console.print(item)
 
 
-def _emit(text: str | None, output: Path | None, quiet: bool, show: Callable[[], None]) -> None:
-    """Write ``text`` to ``output`` (atomically) or stdout; with neither, call ``show``."""
+def _deliver(  # noqa: PLR0917 - private; every analysis command calls it the same way
+    item: object,
+    fmt: str,
+    output: Path | None,
+    quiet: bool,
+    plot: Path | None,
+    text: Callable[[], str],
+    tables: Callable[[], Sequence[object]],
+) -> None:
+    """Write the chart when asked, then ``text()`` to ``output`` (atomically) or to stdout for a
+    machine format, else print ``tables()`` to the terminal. Only what is shown is rendered."""
     from belwar.atomic import write_text
 
-    if output is not None and text is not None:
-        write_text(output, text)
+    if plot is not None:
+        from belwar.charts import save
+
+        save(item.plot(), str(plot))  # type: ignore[attr-defined]
+    if output is not None:
+        write_text(output, text())
         if not quiet:
             typer.echo(f"wrote {output}", err=True)
-    elif text is not None:
-        sys.stdout.write(text)
+    elif fmt != "table":
+        sys.stdout.write(text())
     else:
-        show()
+        _print_tables(tables())
+
+
+def _register(folder: Path | None) -> Register | None:
+    """The register at ``--register``, or None for the loader's own search."""
+    from belwar.loader import load_register
+
+    return load_register(folder) if folder is not None else None
+
+
+def _load(path: Path, overrides: list[str] | None, register: Path | None) -> Scenario:
+    from belwar.loader import load_scenario
+
+    return load_scenario(path, overrides=overrides or (), register=_register(register))
 
 
 @contextmanager
@@ -321,9 +343,7 @@ def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
     """Run a set of scenario files in parallel: one result file each and a summary table."""
     from belwar import report
     from belwar.execution import run_many
-    from belwar.loader import load_register
 
-    reg = load_register(register) if register is not None else None
     runs = run_many(
         paths,
         str(output_dir),
@@ -331,7 +351,7 @@ def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
         seed=seed,
         workers=workers,
         dask=dask,
-        register=reg,
+        register=_register(register),
     )
     _print_tables(report.many_table(runs))
     return 0
@@ -374,14 +394,12 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
     from belwar import report
     from belwar.diff import compare
     from belwar.errors import input_error
-    from belwar.loader import load_register
 
     _check_format(fmt, report.RUN_FORMATS)
     if not 0 <= tolerance < 1:
         raise input_error(
             f"tolerance must be a probability below 1, got {tolerance}", key="--tolerance"
         )
-    reg = load_register(register) if register is not None else None
     comparison = compare(
         a,
         b,
@@ -389,17 +407,18 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
         seed=seed,
         months=_parse_months(months),
         tolerance=tolerance,
-        register=reg,
+        register=_register(register),
         workers=workers,
         dask=dask,
     )
-    _plot(comparison, plot)
-    text = report.diff_text(comparison, fmt, show_all=show_all)
-    _emit(
-        text if (output or fmt != "table") else None,
+    _deliver(
+        comparison,
+        fmt,
         output,
         quiet,
-        lambda: _print_tables(report.diff_tables(comparison, show_all=show_all)),
+        plot,
+        lambda: report.diff_text(comparison, fmt, show_all=show_all),
+        lambda: report.diff_tables(comparison, show_all=show_all),
     )
     return 1 if exit_code and comparison.material else 0
 
@@ -452,12 +471,10 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
     beyond the grid and given with a 95% interval.
     """
     from belwar import report
-    from belwar.loader import load_register, load_scenario
     from belwar.sweeps import parse_vary, sweep
 
     _check_format(fmt, report.RUN_FORMATS)
-    reg = load_register(register) if register is not None else None
-    loaded = load_scenario(scenario, overrides=set_ or (), register=reg)
+    loaded = _load(scenario, set_, register)
     axes = [parse_vary(text, loaded) for text in vary]
     result = sweep(
         loaded,
@@ -470,12 +487,14 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
         workers=workers,
         dask=dask,
     )
-    _plot(result, plot)
-    _emit(
-        report.sweep_text(result, fmt) if (output or fmt != "table") else None,
+    _deliver(
+        result,
+        fmt,
         output,
         quiet,
-        lambda: _print_tables(report.sweep_tables(result)),
+        plot,
+        lambda: report.sweep_text(result, fmt),
+        lambda: report.sweep_tables(result),
     )
     return 0
 
@@ -515,12 +534,10 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     and total Sobol indices with 95% intervals.
     """
     from belwar import report
-    from belwar.loader import load_register, load_scenario
     from belwar.sensitivities import sensitivity
 
     _check_format(fmt, report.RUN_FORMATS)
-    reg = load_register(register) if register is not None else None
-    loaded = load_scenario(scenario, overrides=set_ or (), register=reg)
+    loaded = _load(scenario, set_, register)
     result = sensitivity(
         loaded,
         target=target,
@@ -532,12 +549,14 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
         workers=workers,
         dask=dask,
     )
-    _plot(result, plot)
-    _emit(
-        report.sensitivity_text(result, fmt) if (output or fmt != "table") else None,
+    _deliver(
+        result,
+        fmt,
         output,
         quiet,
-        lambda: _print_tables(report.sensitivity_tables(result)),
+        plot,
+        lambda: report.sensitivity_text(result, fmt),
+        lambda: report.sensitivity_tables(result),
     )
     return 0
 
@@ -556,9 +575,9 @@ def validate(
     that every citation resolves in the evidence register.
     """
     from belwar.errors import InputError
-    from belwar.loader import load_register, load_scenario
+    from belwar.loader import load_scenario
 
-    reg = load_register(register) if register is not None else None
+    reg = _register(register)
     failed = 0
     for path in paths:
         try:
@@ -576,18 +595,7 @@ def validate(
 
 
 @app.command(rich_help_panel="Check scenarios")
-def schema(
-    output: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to FILE (atomically) instead of stdout.",
-            dir_okay=False,
-        ),
-    ] = None,
-) -> int:
+def schema(output: OutputOption = None) -> int:
     """Print the JSON Schema of scenario files (draft-07), for editors and validators.
 
     Point the YAML language server at it with a first line
@@ -625,11 +633,7 @@ def sources(
     from belwar.loader import load_register
     from belwar.scenario import suggest
 
-    if fmt not in report.FORMATS:
-        raise input_error(
-            f"unknown format '{fmt}'{suggest(fmt, report.FORMATS)} (one of: table, markdown, json)",
-            key="--format",
-        )
+    _check_format(fmt, report.FORMATS)
     folder = register or find_register(Path.cwd())
     if folder is None:
         raise input_error("no evidence register found: pass --register DIR", key="--register")
