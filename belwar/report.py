@@ -15,6 +15,7 @@ from belwar.results import RECORD_FIELDS, Result
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from rich.table import Table
 
     from belwar.diff import Comparison
     from belwar.sensitivities import Sensitivity
@@ -25,6 +26,14 @@ RUN_FORMATS = ("table", "json", "csv", "markdown")
 
 
 # --- Runs ----------------------------------------------------------------------------------------
+
+
+def _table(**options: Any) -> Table:
+    """A terminal table in belwar's one look: heavy rules, title and caption flush left."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(box=box.SIMPLE_HEAVY, title_justify="left", caption_justify="left", **options)
 
 
 def percent(p: float) -> str:
@@ -48,18 +57,13 @@ def points(mcse: float) -> str:
 
 def run_tables(result: Result) -> list[RenderableType]:
     """The run as rich renderables: likelihood table, highest rung, drivers, footer."""
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     meta = result.metadata
-    likelihood = Table(
+    likelihood = _table(
         title=f"{meta.title} ({meta.scenario_id})\nChance that the highest rung reached is at "
         "least this one",
         caption="cell: probability ± MC error (points) · ICD-203 words · 90% spread",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
-        caption_justify="left",
         show_lines=True,
     )
     width = max(len(r) for r in result.rungs)
@@ -81,10 +85,8 @@ def run_tables(result: Result) -> list[RenderableType]:
         short = label if len(label) <= width else label[: width - 1] + "…"
         likelihood.add_row(Text.assemble((rung, "bold"), "\n", (short, "dim")), *cells)
 
-    highest = Table(
+    highest = _table(
         title=f"Highest rung reached by month {max(result.months)}",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
     )
     highest.add_column("rung", no_wrap=True)
     highest.add_column("probability", justify="right")
@@ -93,10 +95,8 @@ def run_tables(result: Result) -> list[RenderableType]:
     for top in result.highest:
         highest.add_row(top.rung, percent(top.p), points(top.mcse), words_for(top.p))
 
-    drivers = Table(
+    drivers = _table(
         title="Drivers as sampled",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
     )
     drivers.add_column("driver", no_wrap=True)
     drivers.add_column("unit", overflow="fold")
@@ -182,10 +182,8 @@ def _figure(value: float) -> str:
 def sources_tables(register: Register, driver: str | None = None) -> list[RenderableType]:
     """The register as two rich tables: the documents, then their facts (optionally only those
     bearing on ``driver``)."""
-    from rich import box
-    from rich.table import Table
 
-    documents = Table(title="Sources", box=box.SIMPLE_HEAVY, title_justify="left")
+    documents = _table(title="Sources")
     for column in ("id", "title", "outlet", "author", "published", "facts"):
         documents.add_column(
             column, overflow="fold", justify="right" if column == "facts" else "left"
@@ -200,7 +198,7 @@ def sources_tables(register: Register, driver: str | None = None) -> list[Render
             str(len(source.facts)),
         )
     title = "Facts" + (f" bearing on {driver}" if driver else "")
-    facts = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_lines=True)
+    facts = _table(title=title, show_lines=True)
     facts.add_column("source", overflow="fold", ratio=2)
     facts.add_column("date", no_wrap=True)
     facts.add_column("fact", overflow="fold", ratio=5)
@@ -283,14 +281,10 @@ def signed(delta: float) -> str:
 
 def diff_tables(comparison: Comparison, *, show_all: bool = False) -> list[RenderableType]:
     """The comparison as rich renderables: assumption changes, then result changes."""
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
-    changes = Table(
+    changes = _table(
         title=f"Assumptions: {comparison.a} -> {comparison.b}",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
     )
     changes.add_column("key", overflow="fold", ratio=3)
     changes.add_column("A", overflow="fold", ratio=2)
@@ -306,13 +300,10 @@ def diff_tables(comparison: Comparison, *, show_all: bool = False) -> list[Rende
         else "unpaired: saved results, errors added in quadrature"
     )
     meta = comparison.result_a.metadata
-    results = Table(
+    results = _table(
         title=f"Results ({how}; {meta.samples:,} samples)",
         caption=f"material: |change| above {100 * comparison.tolerance:g} points and "
         "3 Monte Carlo errors",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
-        caption_justify="left",
     )
     for column in ("rung", "month", "A", "B", "change (points)", "±", "material"):
         results.add_column(column, justify="left" if column == "rung" else "right", no_wrap=True)
@@ -407,19 +398,14 @@ def _plain(items: list[RenderableType]) -> str:
 
 def sweep_tables(sweep: Sweep) -> list[RenderableType]:
     """A curve as a value-by-value table, a grid as a matrix; then the tipping points."""
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     what = f"P(reaching {sweep.target} by month {sweep.month})"
     first = sweep.axes[0]
-    table = Table(
+    table = _table(
         title=f"{sweep.scenario_id}: {what} as {first.path} varies"
         + (f" (rows) and {sweep.axes[1].path} (columns)" if len(sweep.axes) == 2 else ""),
         caption=f"{sweep.samples:,} samples a point, seed {sweep.seed}: common random numbers",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
-        caption_justify="left",
     )
     if len(sweep.axes) == 1:
         table.add_column(first.path, justify="right")
@@ -511,19 +497,14 @@ def sweep_text(sweep: Sweep, fmt: str) -> str:
 
 def sensitivity_tables(result: Sensitivity) -> list[RenderableType]:
     """The tornado (and Sobol indices) as a rich table, widest swing first."""
-    from rich import box
-    from rich.table import Table
 
     sobol = result.method == "sobol"
-    table = Table(
+    table = _table(
         title=f"{result.scenario_id}: what moves P(reaching {result.target} by month "
         f"{result.month}) = {percent(result.p)}",
         caption="bottom → top: mean target when the input is in its bottom or top tenth; "
         "rho: rank correlation"
         + ("; S1, ST: first-order and total Sobol indices (95% interval)" if sobol else ""),
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
-        caption_justify="left",
     )
     longest = max((len(i.key) for i in result.influences), default=10)
     table.add_column("input", overflow="fold", min_width=min(longest, 24))
@@ -590,16 +571,12 @@ def sensitivity_text(result: Sensitivity, fmt: str) -> str:
 
 def many_table(runs: list[tuple[str, Result]]) -> list[RenderableType]:
     """One row per scenario: the chance of reaching each rung by its last reported month."""
-    from rich import box
-    from rich.table import Table
 
     rungs: list[str] = []
     for _, result in runs:
         rungs += [r for r in result.rungs if r not in rungs]
-    table = Table(
+    table = _table(
         title="Chance of reaching each rung by the last reported month",
-        box=box.SIMPLE_HEAVY,
-        title_justify="left",
     )
     table.add_column("scenario", no_wrap=True)
     table.add_column("month", justify="right")
