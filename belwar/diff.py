@@ -208,19 +208,16 @@ def _paired(
     )
     pairs = _common_rungs(model_a, model_b)
     job = _PairedBatch(model_a, model_b, tuple(i for i, _ in pairs), tuple(j for _, j in pairs))
-    work = engine.blocks(model_a.samples)
-    count = execution.default_workers(model_a.samples) if workers is None else max(1, workers)
-    parts = execution.map_ordered(
-        job, execution.batches(work, count * execution.BATCHES_PER_WORKER), workers=count, dask=dask
-    )
+    parts = execution.map_batches(job, model_a.samples, workers=workers, dask=dask)
     totals_a, totals_b = engine.Totals(), engine.Totals()
     differences: list[engine.Moments] = []
     for part_a, part_b, gaps in parts:  # in block order, so the merge is the serial one
         totals_a.merge(part_a)
         totals_b.merge(part_b)
         differences += gaps
-    result_a = replace(summarise(model_a, totals_a, seconds=0.0), scenario=_data(a))
-    result_b = replace(summarise(model_b, totals_b, seconds=0.0), scenario=_data(b))
+    data_a, data_b = a.resolved(), b.resolved()
+    result_a = replace(summarise(model_a, totals_a, seconds=0.0), scenario=data_a)
+    result_b = replace(summarise(model_b, totals_b, seconds=0.0), scenario=data_b)
     n, _, deviations = engine.merge_moments(differences)
     paired_mcse = (deviations / (n - 1) / n) ** 0.5 if n > 1 else deviations * math.nan
     deltas = []
@@ -239,7 +236,7 @@ def _paired(
                     tolerance,
                 )
             )
-    changes = assumption_changes(_data(a), _data(b))
+    changes = assumption_changes(data_a, data_b)
     return Comparison(name_a, name_b, True, tolerance, changes, tuple(deltas), result_a, result_b)
 
 
@@ -294,11 +291,6 @@ def _delta(  # noqa: PLR0917 - a private record constructor
     change = p_b - p_a
     material = abs(change) > tolerance and abs(change) > MCSE_MULTIPLE * mcse
     return Delta(rung, month, p_a, p_b, change, mcse, unpaired, material)
-
-
-def _data(scenario: Scenario) -> dict[str, Any]:
-    data: dict[str, Any] = scenario.model_dump(mode="json", exclude_none=True)
-    return data
 
 
 def assumption_changes(a: dict[str, Any], b: dict[str, Any]) -> tuple[Change, ...]:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from belwar import engine
 from belwar.errors import InputError, Problem, input_error
@@ -64,18 +64,51 @@ def run(
     progress: Callable[[int], None] | None = None,
 ) -> engine.Totals:
     """Run every block of ``model`` on ``workers`` local processes (default:
-    :func:`default_workers`; 1 runs here) or on the Dask cluster ``dask``, and merge them."""
-    work = engine.blocks(model.samples)
-    count = _pool_size(workers, model.samples, len(work))
-    if dask is None and count == 1:
+    :func:`default_workers`; 1 runs here, reporting block by block) or on the Dask cluster
+    ``dask``, and merge them."""
+    if dask is None and _pool_size(workers, model.samples) == 1:
+        work = engine.blocks(model.samples)
         return engine.run_blocks(model, work, keep_samples=keep_samples, progress=progress)
-    job = _BatchJob(model, keep_samples)
-    totals = engine.Totals()
-    for part in _unordered(job, lambda n: batches(work, n * BATCHES_PER_WORKER), count, dask):
-        totals.merge(part)
+
+    def done(part: engine.Totals) -> None:
         if progress is not None:
             progress(part.n)
+
+    totals = engine.Totals()
+    job = _BatchJob(model, keep_samples)
+    for part in map_batches(job, model.samples, workers=workers, dask=dask, done=done):
+        totals.merge(part)
     return totals
+
+
+def map_batches(
+    fn: Callable[[list[tuple[int, int]]], R],
+    samples: int,
+    *,
+    workers: int | None = None,
+    dask: str | None = None,
+    done: Callable[[R], None] | None = None,
+) -> list[R]:
+    """``fn`` over contiguous batches of the engine's blocks for ``samples``, in block order:
+    one batch here when one worker will do (:func:`default_workers` unless ``workers`` says),
+    else ``BATCHES_PER_WORKER`` batches a worker on local processes or on the Dask cluster
+    ``dask``. ``done(result)`` is called as each batch finishes."""
+    work = engine.blocks(samples)
+    count = _pool_size(workers, samples)
+    if dask is None and count == 1:
+        parts = [fn(work)]
+    else:
+
+        def split(n: int) -> list[tuple[int, list[tuple[int, int]]]]:
+            return list(enumerate(batches(work, n * BATCHES_PER_WORKER)))
+
+        found: dict[int, R] = {}
+        for index, part in _unordered(_Indexed(fn), split, count, dask):
+            found[index] = part
+            if done is not None:
+                done(part)
+        parts = [found[i] for i in sorted(found)]
+    return parts
 
 
 def map_ordered(
@@ -104,9 +137,19 @@ def _apply(fn: Callable[[T], R], item: T) -> R:
     return fn(item)
 
 
-def _pool_size(workers: int | None, samples: int, tasks: int) -> int:
+def _pool_size(workers: int | None, samples: int) -> int:
     count = default_workers(samples) if workers is None else max(1, workers)
-    return max(1, min(count, tasks))
+    return max(1, min(count, len(engine.blocks(samples))))
+
+
+@dataclass(frozen=True)
+class _Indexed(Generic[T, R]):
+    """``fn`` on an ``(index, item)`` pair, keeping the index: order for unordered results."""
+
+    fn: Callable[[T], R]
+
+    def __call__(self, pair: tuple[int, T]) -> tuple[int, R]:
+        return pair[0], self.fn(pair[1])
 
 
 @dataclass(frozen=True)

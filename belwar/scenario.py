@@ -386,6 +386,11 @@ class Scenario(_Model):
         text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    def resolved(self) -> dict[str, Any]:
+        """The fully resolved scenario as JSON data: what a result records and a diff compares."""
+        data: dict[str, Any] = self.model_dump(mode="json", exclude_none=True)
+        return data
+
     def to_data(self) -> dict[str, Any]:
         """The scenario as plain data (what a file would hold), defaults filled in."""
         data: dict[str, Any] = self.model_dump(mode="python", exclude_none=True)

@@ -41,7 +41,6 @@ def simulate(
     """
     model = compile_model(scenario)
     model = with_options(model, samples, seed, months)
-    resolved = scenario.model_dump(mode="json", exclude_none=True)
     started = time.perf_counter()
     done = 0
 
@@ -55,7 +54,7 @@ def simulate(
         model, workers=workers, dask=dask, keep_samples=keep_samples, progress=tick
     )
     result = summarise(model, totals, seconds=time.perf_counter() - started)
-    return replace(result, scenario=resolved)
+    return replace(result, scenario=scenario.resolved())
 
 
 def with_options(
