@@ -24,9 +24,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from belwar import engine
+from belwar import engine, execution
 from belwar.errors import input_error
-from belwar.execution import map_ordered
 from belwar.model import Model, compile_model
 from belwar.scenario import Scenario, suggest
 
@@ -118,26 +117,19 @@ def sensitivity(
     ``target`` (default: the top rung) by ``month`` (default: the horizon)."""
     from scipy import stats
 
-    from belwar.simulation import resolve_target, simulate
+    from belwar.simulation import resolve_target, summarise, with_options
 
     if method not in ("tornado", "sobol"):
         raise input_error(
             f"unknown method '{method}'{suggest(method, ['tornado', 'sobol'])}", key="--method"
         )
     target, month = resolve_target(scenario, target, month)
-    result = simulate(
-        scenario,
-        samples=samples,
-        seed=seed,
-        months=[month],
-        keep_samples=True,
-        workers=workers,
-        dask=dask,
-    )
+    model = with_options(compile_model(scenario), samples, seed, [month])
+    totals = execution.run(model, keep_samples=True, workers=workers, dask=dask)
+    result = summarise(model, totals, seconds=0.0)
     assert result.samples is not None
     k = result.rungs.index(target)
     y = result.samples.exceed[k, 0]
-    model = compile_model(scenario)
     influences = []
     for row, item in enumerate(model.inputs()):
         x = result.samples.inputs[row]
@@ -275,7 +267,7 @@ def _with_sobol(  # noqa: PLR0917 - private; one caller
     design = _Design(model, keys, model.rungs[1:].index(target), month, paths)
     a, b, ab = sobol_matrices(len(keys), n, seed)
     tasks = [a, b, *ab]
-    values = map_ordered(design, tasks, workers=workers, dask=dask)
+    values = execution.map_ordered(design, tasks, workers=workers, dask=dask)
     first, total, first_ci, total_ci = sobol_with_intervals(
         values[0], values[1], np.stack(values[2:]), seed=seed, resamples=resamples
     )
