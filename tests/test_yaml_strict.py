@@ -173,4 +173,11 @@ def test_libyaml_and_pure_python_compose_alike(path: Path) -> None:
     # for messages; both must see the same nodes, tags and places.
     text = path.read_text()
     assert _compose(text, typ="safe", pure=False) == _compose(text, typ="rt", pure=True)
-    assert _compose(SCALARS, typ="safe", pure=False) == _compose(SCALARS, typ="rt", pure=True)
+
+
+def test_libyaml_and_pure_python_resolve_scalars_alike() -> None:
+    nodes = _compose(SCALARS, typ="safe", pure=False)
+    assert nodes == _compose(SCALARS, typ="rt", pure=True)
+    tags = [tag.rsplit(":", 1)[-1] for _, tag, _, _ in nodes[3:]]
+    assert tags[:5] == ["str"] * 5  # YAML 1.2: yes, no, on, off and y are text
+    assert "bool" in tags
