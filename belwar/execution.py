@@ -96,19 +96,8 @@ def map_batches(
     work = engine.blocks(samples)
     count = _pool_size(workers, samples)
     if dask is None and count == 1:
-        parts = [fn(work)]
-    else:
-
-        def split(n: int) -> list[tuple[int, list[tuple[int, int]]]]:
-            return list(enumerate(batches(work, n * BATCHES_PER_WORKER)))
-
-        found: dict[int, R] = {}
-        for index, part in _unordered(_Indexed(fn), split, count, dask):
-            found[index] = part
-            if done is not None:
-                done(part)
-        parts = [found[i] for i in sorted(found)]
-    return parts
+        return [fn(work)]
+    return _in_order(fn, lambda n: batches(work, n * BATCHES_PER_WORKER), count, dask, done)
 
 
 def map_ordered(
@@ -121,16 +110,30 @@ def map_ordered(
     """``[fn(item) for item in items]``, on ``workers`` local processes (default: every core;
     1 runs here) or on the Dask cluster ``dask``. ``fn`` must be picklable; it travels once per
     worker, not once per item. The list is in the order of ``items`` whatever finishes first."""
-    if dask is not None:
-        with dask_client(dask) as client:
-            shared = client.scatter(fn, broadcast=True)
-            futures = [client.submit(_apply, shared, item, pure=False) for item in items]
-            return list(client.gather(futures))
     count = min(workers or os.cpu_count() or 1, len(items))
-    if count <= 1:
+    if dask is None and count <= 1:
         return [fn(item) for item in items]
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(fn, items))
+    return _in_order(fn, lambda _: items, count, dask)
+
+
+def _in_order(
+    fn: Callable[[T], R],
+    split: Callable[[int], Sequence[T]],
+    workers: int,
+    dask: str | None,
+    done: Callable[[R], None] | None = None,
+) -> list[R]:
+    """:func:`_unordered`'s results put back in the order of the items."""
+
+    def numbered(n: int) -> list[tuple[int, T]]:
+        return list(enumerate(split(n)))
+
+    found: dict[int, R] = {}
+    for index, part in _unordered(_Indexed(fn), numbered, workers, dask):
+        found[index] = part
+        if done is not None:
+            done(part)
+    return [found[i] for i in range(len(found))]
 
 
 def _apply(fn: Callable[[T], R], item: T) -> R:
