@@ -302,10 +302,10 @@ def diff_tables(comparison: Comparison, *, show_all: bool = False) -> list[Rende
     meta = comparison.result_a.metadata
     results = _table(
         title=f"Results ({how}; {meta.samples:,} samples)",
-        caption=f"material: |change| above {100 * comparison.tolerance:g} points and "
-        "3 Monte Carlo errors",
+        caption="change and ± (its Monte Carlo error) in percentage points; material: |change| "
+        f"above {100 * comparison.tolerance:g} points and 3 Monte Carlo errors",
     )
-    for column in ("rung", "month", "A", "B", "change (points)", "±", "material"):
+    for column in ("rung", "month", "A", "B", "change", "±", "material"):
         results.add_column(column, justify="left" if column == "rung" else "right", no_wrap=True)
     shown = [d for d in comparison.deltas if show_all or d.material]
     for d in shown:
