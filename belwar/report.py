@@ -503,12 +503,13 @@ def sensitivity_tables(result: Sensitivity) -> list[RenderableType]:
         title=f"{result.scenario_id}: what moves P(reaching {result.target} by month "
         f"{result.month}) = {percent(result.p)}",
         caption="bottom → top: mean target when the input is in its bottom or top tenth; "
-        "rho: rank correlation"
+        "swing: their difference, ± its Monte Carlo error, in points; rho: rank correlation"
         + ("; S1, ST: first-order and total Sobol indices (95% interval)" if sobol else ""),
     )
-    longest = max((len(i.key) for i in result.influences), default=10)
-    table.add_column("input", overflow="fold", min_width=min(longest, 24))
-    for column in ("bottom → top", "swing (points)", "rho"):
+    # keys break at their colons ("odds: full_entry: kremlin_pressure"), not mid-name
+    longest = max((len(part) for i in result.influences for part in i.key.split(":")), default=10)
+    table.add_column("input", overflow="fold", min_width=min(longest, 12 if sobol else 28))
+    for column in ("bottom → top", "swing", "rho"):
         table.add_column(column, justify="right", no_wrap=True)
     if not sobol:
         table.add_column("", no_wrap=True)
@@ -519,7 +520,7 @@ def sensitivity_tables(result: Sensitivity) -> list[RenderableType]:
     for item in result.influences:
         bar = "█" * max(1, round(8 * abs(item.swing) / widest)) if item.swing else ""
         cells = [
-            item.key,
+            item.key.replace(":", ": "),
             f"{percent(item.low)} → {percent(item.high)}",
             f"{signed(item.swing)} {points(item.swing_mcse)}",
             f"{item.rank_correlation:+.2f}",
