@@ -199,29 +199,30 @@ Draw = Callable[..., Array]
 def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
     """The model for ``n`` samples whose uniforms come from ``draw(key, shape)``: returns each
     sample's P(S_m >= k) ``(rungs, months, n)``, its state distribution at the horizon
-    ``(states, n)`` and every input's value ``(inputs, n)`` in :meth:`Model.inputs` order."""
-    from scipy import special
+    ``(states, n)`` and every input's value ``(inputs, n)`` in :meth:`Model.inputs` order.
 
-    u_drivers = [draw(d.key, n) for d in model.drivers]
-    if model.cholesky is not None:
-        z = special.ndtri(np.stack([u_drivers[i] for i in model.correlated]))
-        correlated = special.ndtr(_lower_times(model.cholesky, z))
-        for row, i in enumerate(model.correlated):
-            u_drivers[i] = correlated[row]
-    drivers = [d.inverse(u) for d, u in zip(model.drivers, u_drivers, strict=True)]
-    bases = [b.inverse(draw(b.key, n)) for b in model.bases]
-    odds = [o.inverse(draw(o.key, n)) for o in model.odds]
-    monthly = [e.inverse(draw(e.key, n)) for e in model.events]
-    momentum = model.momentum.inverse(draw(model.momentum.key, n)) if model.momentum else None
+    Every step writes into arrays made once per call: at a block's size each array is a
+    quarter of a megabyte, and fresh temporaries for each of the ~2,000 operations cost more
+    than the arithmetic."""
+    values = np.empty((len(model.inputs()), n))
+    drivers, bases, odds, monthly = _rows(model, values)
+    log_odds = _draw_inputs(model, draw, values)
+    momentum = values[-1] if model.momentum is not None else None
 
     states, months = model.states, model.horizon
     rungs = states - 1
-    # static odds multiplier of each rung from the drivers: (rungs, n)
-    log_static = np.zeros((rungs, n))
+    # the drivers' odds multiplier of each rung, then base hazard times it: (rungs, n)
+    bm = np.zeros((rungs, n))
+    scratch = np.empty(n)
     for term in model.driver_terms:
-        steps = (drivers[term.driver] - term.reference) / term.per
-        log_static[term.rung - 1] += np.log(odds[term.odds]) * steps
-    static = np.exp(np.clip(log_static, -700.0, 700.0))
+        np.subtract(drivers[term.driver], term.reference, out=scratch)
+        scratch /= term.per
+        scratch *= log_odds[term.odds]
+        bm[term.rung - 1] += scratch
+    np.clip(bm, -700.0, 700.0, out=bm)
+    np.exp(bm, out=bm)
+    bm *= bases
+    stay = 1.0 - bases
 
     # which events are active in each month: (events, months, n)
     active = np.empty((len(model.events), months, n), dtype=bool)
@@ -232,38 +233,70 @@ def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
             active[e, lag:] |= occurs[:-lag]
 
     # hazards of each rung (rungs, n) from the start (h0) and once above it (h1); rungs whose
-    # odds move with events are recomputed month by month
-    base = np.stack(bases) if bases else np.zeros((0, n))
-    h0 = _hazard(base, static)
-    h1 = _hazard(base, static * momentum) if momentum is not None else h0
+    # odds move with events are recomputed month by month into h0_t and h1_t
+    h0, h1 = np.empty((rungs, n)), np.empty((rungs, n))
+    for k in range(rungs):
+        _hazard(bm[k], stay[k], momentum, h0[k], h1[k], scratch)
     by_rung: dict[int, list[tuple[int, int]]] = {}
     for event_term in model.event_terms:
         by_rung.setdefault(event_term.rung - 1, []).append((event_term.event, event_term.odds))
+    h0_t, h1_t = (h0.copy(), h1.copy()) if by_rung else (h0, h1)
+    moved = np.empty(n)
 
     report = {m: i for i, m in enumerate(model.months)}
     exceed = np.empty((rungs, len(model.months), n))
-    p = np.zeros((states, n))
-    p[0] = 1.0
+    ladder = _Ladder(states, n)
+    p = ladder.p
     for t in range(months):
-        h0_t, h1_t = h0, h1
-        if by_rung:
-            h0_t, h1_t = h0.copy(), h1.copy()
-            for k, terms in by_rung.items():
-                factor = static[k].copy()
-                for e, j in terms:
-                    np.multiply(factor, odds[j], out=factor, where=active[e, t])
-                h0_t[k] = _hazard(base[k], factor)
-                h1_t[k] = _hazard(base[k], factor * momentum) if momentum is not None else h0_t[k]
-        p = _step(p, h0_t, h1_t)
+        for k, terms in by_rung.items():
+            np.copyto(moved, bm[k])
+            for e, j in terms:
+                np.multiply(moved, odds[j], out=moved, where=active[e, t])
+            _hazard(moved, stay[k], momentum, h0_t[k], h1_t[k], scratch)
+        p = ladder.step(h0_t, h1_t if momentum is not None else h0_t)
         if t + 1 in report:
             # P(S >= k) for k = 1..rungs: running sums from the top
             column = report[t + 1]
             exceed[-1, column] = p[-1]
             for k in range(rungs - 1, 0, -1):
                 np.add(exceed[k, column], p[k], out=exceed[k - 1, column])
+    return exceed, p, values
 
-    inputs = [*drivers, *bases, *odds, *monthly, *([momentum] if momentum is not None else [])]
-    return exceed, p, np.stack(inputs) if inputs else np.zeros((0, n))
+
+def _rows(model: Model, values: Array) -> tuple[Array, Array, Array, Array]:
+    """Views of ``values`` by kind: drivers, hazard bases, odds ratios, events' chances."""
+    ends = np.cumsum([len(model.drivers), len(model.bases), len(model.odds), len(model.events)])
+    drivers, bases, odds, monthly, _ = np.split(values, ends)
+    return drivers, bases, odds, monthly
+
+
+def _draw_inputs(model: Model, draw: Draw, values: Array) -> Array:
+    """Fill ``values`` with every input drawn by inverse CDF from its stream, correlated
+    drivers through the Gaussian copula; return the natural logs of the odds ratios, exact for
+    log-normal ones (they are drawn on the log scale)."""
+    from scipy import special
+
+    n = values.shape[1]
+    drivers, bases, odds, monthly = _rows(model, values)
+    u_drivers = [draw(d.key, n) for d in model.drivers]
+    if model.cholesky is not None:
+        z = special.ndtri(np.stack([u_drivers[i] for i in model.correlated]))
+        correlated = special.ndtr(_lower_times(model.cholesky, z), out=z)
+        for row, i in enumerate(model.correlated):
+            u_drivers[i] = correlated[row]
+    for d, u, out in zip(model.drivers, u_drivers, drivers, strict=True):
+        d.inverse(u, out=out)
+    for b, out in zip(model.bases, bases, strict=True):
+        b.inverse(draw(b.key, n), out=out)
+    log_odds = np.empty_like(odds)
+    for o, out, log in zip(model.odds, odds, log_odds, strict=True):
+        o.inverse.logs(draw(o.key, n), out=log)
+        np.exp(log, out=out)
+    for e, out in zip(model.events, monthly, strict=True):
+        e.inverse(draw(e.key, n), out=out)
+    if model.momentum is not None:
+        model.momentum.inverse(draw(model.momentum.key, n), out=values[-1])
+    return log_odds
 
 
 def _lower_times(lower: Array, z: Array) -> Array:
@@ -278,45 +311,64 @@ def _lower_times(lower: Array, z: Array) -> Array:
     return out
 
 
-def _hazard(base: Array, multiplier: Array) -> Array:
-    """``b M / (1 - b + b M)``: base hazards under odds multipliers (same shapes); exactly 0
-    for ``b = 0`` and 1 for ``b = 1``."""
-    bm = base * multiplier
-    return bm / (1.0 - base + bm)
+def _hazard(  # noqa: PLR0917 - a private kernel, its buffers passed in
+    bm: Array, stay: Array, momentum: Array | None, h0: Array, h1: Array, scratch: Array
+) -> None:
+    """Hazards ``h0 = b M / (1 - b + b M)`` under odds multipliers ``M``, given ``bm = b M``
+    and ``stay = 1 - b``, and ``h1`` the same under ``M`` times ``momentum`` (left alone
+    without momentum). Exactly 0 for ``b = 0`` and 1 for ``b = 1``."""
+    np.add(stay, bm, out=scratch)
+    np.divide(bm, scratch, out=h0)
+    if momentum is not None:
+        np.multiply(bm, momentum, out=h1)
+        np.add(stay, h1, out=scratch)
+        np.divide(h1, scratch, out=h1)
 
 
-def _step(p: Array, h0: Array, h1: Array) -> Array:
-    """One month of the ladder for state probabilities ``p`` ``(states, n)`` with hazards
-    ``(rungs, n)`` from the start (``h0``) and from above it (``h1``): every rung above the
-    current state fires independently; the new state is the highest that fired."""
-    states = p.shape[0]
-    clear0 = _clear(h0)
-    clear1 = clear0 if h1 is h0 else _clear(h1)
-    new = np.empty_like(p)
-    np.multiply(p[0], clear0[0], out=new[0])
-    below = np.zeros_like(p[0])  # probability in states 1..k-1, which climb with momentum
-    scratch = np.empty_like(p[0])
-    for k in range(1, states):
-        # reach k from the start (p0 h0 clear0), from below it (below h1 clear1), or stay there
-        np.multiply(below, h1[k - 1], out=scratch)
-        scratch += p[k]
-        np.multiply(p[0], h0[k - 1], out=new[k])
-        if k < states - 1:
-            new[k] *= clear0[k]
-            scratch *= clear1[k]
-        new[k] += scratch
-        below += p[k]
-    return new
+class _Ladder:
+    """Each sample's distribution over ladder states ``p`` ``(states, n)``, starting at state
+    0, and the buffers a month's step needs."""
+
+    def __init__(self, states: int, n: int) -> None:
+        self.p = np.zeros((states, n))
+        self.p[0] = 1.0
+        self.new = np.empty((states, n))
+        self.clear0 = np.empty((states - 1, n))
+        self.clear1 = np.empty((states - 1, n))
+        self.below = np.empty(n)
+        self.scratch = np.empty(n)
+
+    def step(self, h0: Array, h1: Array) -> Array:
+        """One month with hazards ``(rungs, n)`` from the start (``h0``) and from above it
+        (``h1``): every rung above the current state fires independently; the new state is
+        the highest that fired. Returns the new ``p``."""
+        p, new, below, scratch = self.p, self.new, self.below, self.scratch
+        states = p.shape[0]
+        clear0 = _clear(h0, self.clear0)
+        clear1 = clear0 if h1 is h0 else _clear(h1, self.clear1)
+        np.multiply(p[0], clear0[0], out=new[0])
+        below.fill(0.0)  # probability in states 1..k-1, which climb with momentum
+        for k in range(1, states):
+            # reach k from the start (p0 h0 clear0), from below it (below h1 clear1), or stay
+            np.multiply(below, h1[k - 1], out=scratch)
+            scratch += p[k]
+            np.multiply(p[0], h0[k - 1], out=new[k])
+            if k < states - 1:
+                new[k] *= clear0[k]
+                scratch *= clear1[k]
+            new[k] += scratch
+            below += p[k]
+        self.p, self.new = new, p
+        return new
 
 
-def _clear(h: Array) -> Array:
-    """``clear[k]`` = P(no rung above state ``k`` fires) = prod of ``1 - h`` over the rungs
+def _clear(h: Array, out: Array) -> Array:
+    """``out[k]`` = P(no rung above state ``k`` fires) = prod of ``1 - h`` over the rungs
     above it; shape ``(rungs, n)`` for states 0..rungs-1 (the top state has nothing above)."""
-    clear = np.empty_like(h)
-    clear[-1] = 1.0 - h[-1]
+    np.subtract(1.0, h, out=out)
     for k in range(h.shape[0] - 2, -1, -1):
-        np.multiply(clear[k + 1], 1.0 - h[k], out=clear[k])
-    return clear
+        out[k] *= out[k + 1]
+    return out
 
 
 def _histogram(exceed: Array) -> NDArray[np.int64]:
