@@ -368,15 +368,17 @@ class InverseCDF:
             x[slow] = self.dist.raw_ppf(u[slow])
         return x
 
-    def logs(self, u: Array, out: Array | None = None) -> Array:
-        """Natural logs of the values at ``u``, into ``out`` if given: exact for a log-normal,
-        which is drawn on the log scale and never leaves it."""
+    def with_logs(self, u: Array, out: Array, logs: Array) -> None:
+        """Values at ``u`` into ``out`` and their natural logs into ``logs``. A log-normal is
+        drawn on the log scale and exponentiated, so its logs are exact; anything else is
+        drawn as it is and its logs taken."""
         if self.dist.family == "lognormal" and not self.dist.truncated:
-            u = np.asarray(u, dtype=np.float64)
-            return self._normal_scale(u, np.empty_like(u) if out is None else out)
-        values = self(u, out)
+            self._normal_scale(np.asarray(u, dtype=np.float64), logs)
+            np.exp(logs, out=out)
+            return
+        self(u, out)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(values, out=values)
+            np.log(out, out=logs)
 
     def _normal_scale(self, u: Array, out: Array) -> Array:
         """``mu + sigma * z(u)``: a normal's values, a log-normal's logs."""

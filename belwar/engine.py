@@ -290,8 +290,7 @@ def _draw_inputs(model: Model, draw: Draw, values: Array) -> Array:
         b.inverse(draw(b.key, n), out=out)
     log_odds = np.empty_like(odds)
     for o, out, log in zip(model.odds, odds, log_odds, strict=True):
-        o.inverse.logs(draw(o.key, n), out=log)
-        np.exp(log, out=out)
+        o.inverse.with_logs(draw(o.key, n), out, log)
     for e, out in zip(model.events, monthly, strict=True):
         e.inverse(draw(e.key, n), out=out)
     if model.momentum is not None:

@@ -63,6 +63,27 @@ def test_hazard_limits_are_exact() -> None:
     assert result.probability("three", 1) == 0.0
 
 
+def test_point_driver_and_odds_ratio_match_the_closed_form() -> None:
+    # a driver 0.3 above its reference, with odds x2 per 0.1 on rung "one": M = 2 ** 3
+    scenario = make(
+        drivers={"pressure": {"label": "Pressure", "reference": 0.5, "dist": 0.8, "range": [0, 1]}},
+        hazards={
+            "one": {"base": 0.05, "odds_ratios": {"pressure": {"per": 0.1, "dist": 2.0}}},
+            "two": {"base": 0.02},
+            "three": {"base": 0.01},
+        },
+    )
+    result = simulate(scenario, samples=500, months=[1, 6])
+    moved = 0.05 * 8 / (1 - 0.05 + 0.05 * 8)
+    for month in (1, 6):
+        expected = exceed_closed_form([moved, 0.02, 0.01], month, 1)
+        assert result.probability("one", month) == pytest.approx(expected, abs=1e-14)
+    # a point odds ratio is drawn as it is, not through exp(log(.))
+    drawn = {i.key: i.mean for i in result.inputs}
+    assert drawn["odds:one:pressure"] == 2.0
+    assert drawn["driver:pressure"] == 0.8
+
+
 def _chain_probability(h0: list[float], h1: list[float], months: int) -> np.ndarray:
     """State distribution after ``months`` by a transition matrix built by enumerating every
     subset of rungs that could fire (independent of the engine's formula)."""
