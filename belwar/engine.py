@@ -205,8 +205,9 @@ def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
     quarter of a megabyte, and fresh temporaries for each of the ~2,000 operations cost more
     than the arithmetic."""
     values = np.empty((len(model.inputs()), n))
-    drivers, bases, odds, monthly = _rows(model, values)
-    log_odds = _draw_inputs(model, draw, values)
+    rows = _rows(model, values)
+    drivers, bases, odds, monthly = rows
+    log_odds = _draw_inputs(model, draw, values, rows)
     momentum = values[-1] if model.momentum is not None else None
 
     states, months = model.states, model.horizon
@@ -234,13 +235,18 @@ def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
 
     # hazards of each rung (rungs, n) from the start (h0) and once above it (h1); rungs whose
     # odds move with events are recomputed month by month into h0_t and h1_t
-    h0, h1 = np.empty((rungs, n)), np.empty((rungs, n))
+    # without momentum h1 is h0, and the ladder's step skips the second set of products
+    h0 = np.empty((rungs, n))
+    h1 = np.empty((rungs, n)) if momentum is not None else h0
     for k in range(rungs):
         _hazard(bm[k], stay[k], momentum, h0[k], h1[k], scratch)
     by_rung: dict[int, list[tuple[int, int]]] = {}
     for event_term in model.event_terms:
         by_rung.setdefault(event_term.rung - 1, []).append((event_term.event, event_term.odds))
-    h0_t, h1_t = (h0.copy(), h1.copy()) if by_rung else (h0, h1)
+    h0_t, h1_t = h0, h1
+    if by_rung:
+        h0_t = h0.copy()
+        h1_t = h1.copy() if momentum is not None else h0_t
     moved = np.empty(n)
 
     report = {m: i for i, m in enumerate(model.months)}
@@ -253,7 +259,7 @@ def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
             for e, j in terms:
                 np.multiply(moved, odds[j], out=moved, where=active[e, t])
             _hazard(moved, stay[k], momentum, h0_t[k], h1_t[k], scratch)
-        p = ladder.step(h0_t, h1_t if momentum is not None else h0_t)
+        p = ladder.step(h0_t, h1_t)
         if t + 1 in report:
             # P(S >= k) for k = 1..rungs: running sums from the top
             column = report[t + 1]
@@ -270,14 +276,16 @@ def _rows(model: Model, values: Array) -> tuple[Array, Array, Array, Array]:
     return drivers, bases, odds, monthly
 
 
-def _draw_inputs(model: Model, draw: Draw, values: Array) -> Array:
+def _draw_inputs(
+    model: Model, draw: Draw, values: Array, rows: tuple[Array, Array, Array, Array]
+) -> Array:
     """Fill ``values`` with every input drawn by inverse CDF from its stream, correlated
     drivers through the Gaussian copula; return the natural logs of the odds ratios, exact for
     log-normal ones (they are drawn on the log scale)."""
     from scipy import special
 
     n = values.shape[1]
-    drivers, bases, odds, monthly = _rows(model, values)
+    drivers, bases, odds, monthly = rows
     u_drivers = [draw(d.key, n) for d in model.drivers]
     if model.cholesky is not None:
         z = special.ndtri(np.stack([u_drivers[i] for i in model.correlated]))
@@ -314,8 +322,9 @@ def _hazard(  # noqa: PLR0917 - a private kernel, its buffers passed in
     bm: Array, stay: Array, momentum: Array | None, h0: Array, h1: Array, scratch: Array
 ) -> None:
     """Hazards ``h0 = b M / (1 - b + b M)`` under odds multipliers ``M``, given ``bm = b M``
-    and ``stay = 1 - b``, and ``h1`` the same under ``M`` times ``momentum`` (left alone
-    without momentum). Exactly 0 for ``b = 0`` and 1 for ``b = 1``."""
+    and ``stay = 1 - b``, and ``h1`` the same under ``M`` times ``momentum`` (without momentum
+    the caller passes ``h0`` again and it is not written twice). Exactly 0 for ``b = 0`` and 1
+    for ``b = 1``."""
     np.add(stay, bm, out=scratch)
     np.divide(bm, scratch, out=h0)
     if momentum is not None:
