@@ -15,16 +15,39 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
+from typer import core as typer_core
 
 from belwar import __version__
 
 if TYPE_CHECKING:
+    from typer._click import Context, Parameter
+
     from belwar.evidence import Register
     from belwar.scenario import Scenario
 
 ISSUES_URL = "https://github.com/belwar/belwar/issues"
 
+
+def _no_flag_values(params: list[Parameter]) -> list[Parameter]:
+    """Flags take no value, so ``--help`` shows none (typer would label them ``<bool>``)."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class _Command(typer_core.TyperCommand):
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _no_flag_values(super().get_params(ctx))
+
+
+class _Group(typer_core.TyperGroup):
+    def get_params(self, ctx: Context) -> list[Parameter]:
+        return _no_flag_values(super().get_params(ctx))
+
+
 app = typer.Typer(
+    cls=_Group,
     name="belwar",
     help="Escalation-likelihood scenarios for Belarus's part in Russia's war on Ukraine.",
     no_args_is_help=True,
@@ -129,7 +152,7 @@ DaskOption = Annotated[
 ]
 
 
-@app.command("run", rich_help_panel="Run")
+@app.command("run", rich_help_panel="Run", cls=_Command)
 def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file to run.")],
     samples: SamplesOption = None,
@@ -283,7 +306,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield tick
 
 
-@app.command("report", rich_help_panel="Run")
+@app.command("report", rich_help_panel="Run", cls=_Command)
 def report_command(
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file.")],
     output: Annotated[
@@ -319,7 +342,7 @@ def report_command(
     return 0
 
 
-@app.command("run-many", rich_help_panel="Run")
+@app.command("run-many", rich_help_panel="Run", cls=_Command)
 def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
     paths: Annotated[
         list[str], typer.Argument(metavar="DIR_OR_FILES...", help="Scenario files or folders.")
@@ -357,7 +380,7 @@ def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
     return 0
 
 
-@app.command("diff", rich_help_panel="Compare")
+@app.command("diff", rich_help_panel="Compare", cls=_Command)
 def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
     a: Annotated[Path, typer.Argument(metavar="A", help="Scenario file or saved result (.json).")],
     b: Annotated[Path, typer.Argument(metavar="B", help="Scenario file or saved result (.json).")],
@@ -435,7 +458,7 @@ MonthOption = Annotated[
 ]
 
 
-@app.command("sweep", rich_help_panel="Compare")
+@app.command("sweep", rich_help_panel="Compare", cls=_Command)
 def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file.")],
     vary: Annotated[
@@ -499,7 +522,7 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
     return 0
 
 
-@app.command("sensitivity", rich_help_panel="Compare")
+@app.command("sensitivity", rich_help_panel="Compare", cls=_Command)
 def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an option
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file.")],
     target: TargetOption = None,
@@ -561,7 +584,7 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     return 0
 
 
-@app.command(rich_help_panel="Check scenarios")
+@app.command(rich_help_panel="Check scenarios", cls=_Command)
 def validate(
     paths: Annotated[
         list[Path], typer.Argument(metavar="SCENARIO...", help="Scenario files to check.")
@@ -594,7 +617,7 @@ def validate(
     return 1 if failed else 0
 
 
-@app.command(rich_help_panel="Check scenarios")
+@app.command(rich_help_panel="Check scenarios", cls=_Command)
 def schema(output: OutputOption = None) -> int:
     """Print the JSON Schema of scenario files (draft-07), for editors and validators.
 
@@ -612,7 +635,7 @@ def schema(output: OutputOption = None) -> int:
     return 0
 
 
-@app.command(rich_help_panel="Evidence")
+@app.command(rich_help_panel="Evidence", cls=_Command)
 def sources(
     driver: Annotated[
         Optional[str],  # noqa: UP045

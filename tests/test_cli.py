@@ -37,6 +37,31 @@ def test_help_groups_commands(capsys: pytest.CaptureFixture[str]) -> None:
         assert text in out
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["run"],
+        ["report"],
+        ["run-many"],
+        ["diff"],
+        ["sweep"],
+        ["sensitivity"],
+        ["validate"],
+        ["schema"],
+        ["sources"],
+    ],
+)
+def test_help_shows_no_type_labels(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    """Flags take no value, and every other option names its own (N, FILE, ...), so no option
+    shows typer's type labels such as <bool>."""
+    code, out, _ = run(capsys, *command, "--help")
+    assert code == 0
+    options = [line for line in out.splitlines() if line.lstrip("│ *").startswith("-")]
+    assert any("Show this message and exit." in line for line in options)
+    assert not [line for line in options if "<" in line]
+
+
 def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "validate", "--register", REGISTER, VALID)
     assert code == 0
