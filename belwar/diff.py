@@ -142,8 +142,8 @@ def compare(
 ) -> Comparison:
     """Compare two scenarios (run paired, with A's seed and sample count unless given) or two
     saved results (compared unpaired). Paths ending in ``.json`` are read as saved results.
-    Runs go through the execution layer (``workers`` processes or the Dask cluster ``dask``)
-    and match a serial run bit for bit."""
+    Runs go through the execution layer (``workers`` local threads or processes, or the Dask
+    cluster ``dask``) and match a serial run bit for bit."""
     name_a, side_a = _side(a, register)
     name_b, side_b = _side(b, register)
     if isinstance(side_a, Scenario) and isinstance(side_b, Scenario):

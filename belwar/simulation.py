@@ -35,8 +35,8 @@ def simulate(
 
     ``samples``, ``seed`` and ``months`` (report months, within the horizon) default to the
     scenario's ``simulation`` section. ``keep_samples`` attaches the per-sample arrays.
-    ``workers`` processes run the blocks (default: every core from a million samples up, else
-    one), or the Dask cluster at ``dask`` ("local" for an embedded one); the result is
+    ``workers`` run the blocks (default: every core; threads below a million samples, else
+    processes), or the Dask cluster at ``dask`` ("local" for an embedded one); the result is
     bit-identical either way. ``progress(done, total)`` is called as blocks complete.
     """
     model = compile_model(scenario)

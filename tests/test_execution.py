@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from belwar import engine
+from belwar import engine, execution
 from belwar.diff import compare
 from belwar.errors import InputError
 from belwar.execution import batches, local_cluster, map_ordered, run_many
@@ -47,9 +47,12 @@ def numbers(result: Result) -> dict[str, Any]:
 
 
 def test_baseline_is_bit_identical_serially_on_two_workers_and_on_dask(
-    baseline: Scenario, scheduler: str
+    baseline: Scenario, scheduler: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     serial = numbers(simulate(baseline, samples=SAMPLES, workers=1))
+    assert numbers(simulate(baseline, samples=SAMPLES, workers=2)) == serial  # threads
+    assert numbers(simulate(baseline, samples=SAMPLES, workers=3)) == serial
+    monkeypatch.setattr(execution, "PROCESS_THRESHOLD", 0)  # what bigger runs get
     assert numbers(simulate(baseline, samples=SAMPLES, workers=2)) == serial
     assert numbers(simulate(baseline, samples=SAMPLES, dask=scheduler)) == serial
     assert numbers(simulate(baseline, samples=SAMPLES, dask="local")) == serial
@@ -67,12 +70,15 @@ def test_sweep_is_bit_identical_serially_on_two_workers_and_on_dask(
 
 
 def test_paired_diff_is_bit_identical_serially_on_two_workers_and_on_dask(
-    baseline: Scenario, scheduler: str
+    baseline: Scenario, scheduler: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other = load_scenario(SCENARIOS / "kremlin-squeeze.yaml")
     serial = compare(baseline, other, samples=SAMPLES, workers=1).to_dict()
     assert serial["paired"] is True
-    assert compare(baseline, other, samples=SAMPLES, workers=2).to_dict() == serial
+    assert compare(baseline, other, samples=SAMPLES, workers=2).to_dict() == serial  # threads
+    with monkeypatch.context() as patch:
+        patch.setattr(execution, "PROCESS_THRESHOLD", 0)
+        assert compare(baseline, other, samples=SAMPLES, workers=2).to_dict() == serial
     assert compare(baseline, other, samples=SAMPLES, dask=scheduler).to_dict() == serial
 
 
