@@ -1,11 +1,12 @@
 """Benchmark of the engine on a scenario (the baseline by default): samples per second at each
 size on one core, peak memory, the ratio to a hand-written numpy reference
-(benchmarks/reference.py), the speed-up from one worker process to two, the overhead of an
+(benchmarks/reference.py), the speed-up from one worker to two, the overhead of an
 embedded Dask cluster, and the command line's start-up.
 
 Every measurement runs in a fresh process (this script, called back with ``measure``), so its
 peak memory is that run's own: the parent's, since pool and Dask workers are processes of their
-own.
+own. Each such process keeps freed memory for reuse as the command line's does
+(:func:`belwar.cli.keep_freed_memory`), the reference's included.
 
     .venv/bin/python benchmarks/bench.py                      # 1e5, 1e6 and 1e7 samples
     .venv/bin/python benchmarks/bench.py --sizes 100000 --repeat 1 --skip-cli --skip-scale
@@ -27,9 +28,9 @@ from typing import Any, TypedDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# How each mode runs: the engine on one core, on two worker processes, on an embedded Dask
-# cluster (started inside the timing), and the reference with numpy's samplers or with the
-# engine's tabulated inverse CDF for correlated drivers.
+# How each mode runs: the engine on one core, on two workers (threads or processes by size), on
+# an embedded Dask cluster (started inside the timing), and the reference with numpy's samplers
+# or with the engine's tabulated inverse CDF for correlated drivers.
 ENGINE_OPTIONS: dict[str, dict[str, Any]] = {
     "engine": {"workers": 1},
     "engine-2": {"workers": 2},
@@ -47,7 +48,10 @@ class Measured(TypedDict):
 
 def measure(mode: str, scenario_path: str, samples: int, seed: int) -> Measured:
     """Run one mode once, in this process, and time it (the child's side)."""
+    from belwar.cli import keep_freed_memory
     from belwar.loader import load_scenario
+
+    keep_freed_memory()
     from belwar.model import compile_model
 
     scenario = load_scenario(scenario_path)
@@ -172,7 +176,10 @@ def show(report: dict[str, Any]) -> None:
     print("agree z = largest |engine - reference| in combined standard errors (same p)")
     if report["scale"]:
         print()
-        print("scale-out (the Dask cluster starts inside its timing)")
+        print(
+            "scale-out (2 workers are threads below 1,000,000 samples, else processes; "
+            "the Dask cluster starts inside its timing)"
+        )
         print(
             f"{'samples':>11} {'1 worker':>9} {'2 workers':>9} {'speed-up':>8} "
             f"{'dask local':>10} {'overhead':>8} {'same bits':>9}"
@@ -199,7 +206,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="100000,1000000,10000000")
     parser.add_argument("--repeat", type=int, default=3, help="best of N (1 for 1e7 and above)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--scale-sizes", default="1000000,4000000", help="for 1 vs 2 workers")
+    parser.add_argument(
+        "--scale-sizes", default="200000,1000000,4000000", help="for 1 vs 2 workers"
+    )
     parser.add_argument("--skip-scale", action="store_true", help="skip workers and Dask")
     parser.add_argument("--skip-cli", action="store_true", help="skip the command-line timings")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
