@@ -682,31 +682,10 @@ def sources(
 
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run the command line and exit with its documented code."""
+    from belwar.memory import keep_freed_memory
+
     keep_freed_memory()
     sys.exit(run(argv))
-
-
-def keep_freed_memory() -> None:
-    """Have glibc's malloc keep the memory a block frees for the next block, for the rest of
-    this process: large arrays come from the heap rather than fresh mappings, and the heap is
-    not handed back to the system below 256 MB. By default each 200,000-sample baseline run
-    faults in 22,000 pages afresh (measured), 10% of its time on one thread and 30% on two.
-    The command line calls this for its own process; a library should not retune the malloc
-    of a notebook's process, so :func:`belwar.simulate` does not. A no-op where the C library
-    is not glibc."""
-    import ctypes
-    import ctypes.util
-
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):  # another C library, or none found
-        return
-    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
-    mallopt(m_mmap_threshold, 64 << 20)
-    mallopt(m_trim_threshold, 256 << 20)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -206,13 +206,20 @@ def local_cluster(workers: int) -> Any:
     """A ``distributed.LocalCluster`` of ``workers`` single-threaded processes, listening on
     loopback only, its HTTP endpoints on a free port (never a fixed one that may be taken).
 
-    Dask starts workers with ``MALLOC_TRIM_THRESHOLD_`` set, which turns off glibc's adaptive
-    mmap threshold: every block's quarter-megabyte temporaries are then mapped and unmapped
-    afresh, and the engine runs 2.3 to 2.6 times slower (measured). These workers go without it."""
+    Dask starts workers with ``MALLOC_TRIM_THRESHOLD_`` set low, which turns off glibc's
+    adaptive mmap threshold: every block's quarter-megabyte temporaries are then mapped and
+    unmapped afresh, and the engine runs 2.3 to 2.6 times slower (measured). These workers get
+    the command line's own tuning instead (:mod:`belwar.memory`)."""
     import dask
     from distributed import LocalCluster
 
-    with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+    from belwar.memory import worker_environment
+
+    environ = {
+        f"distributed.nanny.pre-spawn-environ.{name}": value
+        for name, value in worker_environment().items()
+    }
+    with dask.config.set(environ):
         return LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

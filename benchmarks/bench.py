@@ -6,7 +6,7 @@ embedded Dask cluster, and the command line's start-up.
 Every measurement runs in a fresh process (this script, called back with ``measure``), so its
 peak memory is that run's own: the parent's, since pool and Dask workers are processes of their
 own. Each such process keeps freed memory for reuse as the command line's does
-(:func:`belwar.cli.keep_freed_memory`), the reference's included.
+(:func:`belwar.memory.keep_freed_memory`), the reference's included.
 
     .venv/bin/python benchmarks/bench.py                      # 1e5, 1e6 and 1e7 samples
     .venv/bin/python benchmarks/bench.py --sizes 100000 --repeat 1 --skip-cli --skip-scale
@@ -48,8 +48,8 @@ class Measured(TypedDict):
 
 def measure(mode: str, scenario_path: str, samples: int, seed: int) -> Measured:
     """Run one mode once, in this process, and time it (the child's side)."""
-    from belwar.cli import keep_freed_memory
     from belwar.loader import load_scenario
+    from belwar.memory import keep_freed_memory
 
     keep_freed_memory()
     from belwar.model import compile_model

@@ -3,6 +3,7 @@ runs, sweeps, paired diffs, Sobol designs and sets of files."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,9 @@ import pytest
 from belwar import engine, execution
 from belwar.diff import compare
 from belwar.errors import InputError
-from belwar.execution import batches, local_cluster, map_ordered, run_many
+from belwar.execution import batches, dask_client, local_cluster, map_ordered, run_many
 from belwar.loader import load_scenario
+from belwar.memory import worker_environment
 from belwar.results import Result, load_result
 from belwar.scenario import Scenario
 from belwar.sensitivities import sensitivity
@@ -115,6 +117,18 @@ def test_map_ordered_keeps_the_order_of_the_work(scheduler: str) -> None:
 
 def _square(x: int) -> int:
     return x * x
+
+
+def _malloc_environment() -> dict[str, str | None]:
+    return {name: os.environ.get(name) for name in worker_environment()}
+
+
+def test_local_cluster_workers_keep_freed_memory(scheduler: str) -> None:
+    """The embedded cluster's workers get the command line's malloc tuning, not Dask's."""
+    with dask_client(scheduler) as client:
+        seen = client.run(_malloc_environment)
+    assert len(seen) == 2
+    assert all(environ == worker_environment() for environ in seen.values())
 
 
 def test_batches_cover_every_block_once_in_order() -> None:
