@@ -91,6 +91,12 @@ def merge_moments(parts: list[Moments]) -> tuple[int, Array, Array]:
     return n, mean, _fsum(spread)
 
 
+def merge_means(sums: list[Array], n: int) -> Array:
+    """The mean over ``n`` samples from per-block sums, each element summed exactly rounded
+    (``math.fsum``), so the order of blocks cannot matter."""
+    return _fsum(sums) / n
+
+
 def _fsum(arrays: list[Array]) -> Array:
     stacked = np.stack(arrays)
     flat = stacked.reshape(len(arrays), -1)
@@ -103,26 +109,27 @@ def _fsum(arrays: list[Array]) -> Array:
 class BlockStats:
     """What one block contributes: moments of the per-sample P(S_m >= k) ``(rungs, months)``,
     their histogram ``(rungs, months, HIST_SLOTS)``, moments of the state distribution at the
-    horizon ``(states,)`` and of every input ``(inputs,)``; per-sample arrays if asked for."""
+    horizon ``(states,)``, the sum of every input's draws ``(inputs,)`` (their summaries need
+    only the mean); per-sample arrays if asked for."""
 
     block: int
     n: int
     exceed: Moments
     histogram: NDArray[np.int64]
     highest: Moments
-    inputs: Moments
+    inputs: Array
     samples: dict[str, Array] | None = None
 
 
 @dataclass
 class Totals:
-    """Merged block statistics: the blocks' moments (merged exactly on demand) and the sum of
-    their histograms (integer counts)."""
+    """Merged block statistics: the blocks' moments and input sums (merged exactly on demand)
+    and the sum of their histograms (integer counts)."""
 
     n: int = 0
     exceed: list[Moments] = field(default_factory=list)
     highest: list[Moments] = field(default_factory=list)
-    inputs: list[Moments] = field(default_factory=list)
+    inputs: list[Array] = field(default_factory=list)
     histogram: NDArray[np.int64] | None = None
     samples: dict[int, dict[str, Array]] = field(default_factory=dict)
 
@@ -186,7 +193,7 @@ def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -
         exceed=Moments.of(exceed),
         histogram=_histogram(exceed),
         highest=Moments.of(p),
-        inputs=Moments.of(inputs),
+        inputs=inputs.sum(axis=-1),
     )
     if keep_samples:
         stats.samples = {"exceed": exceed, "highest": p, "inputs": inputs}

@@ -97,7 +97,7 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
         Highest(rung, float(highest_mean[s]), float(highest_mcse[s]))
         for s, rung in enumerate(model.rungs)
     )
-    _, input_means, _ = engine.merge_moments(totals.inputs)
+    input_means = engine.merge_means(totals.inputs, n)
     inputs = []
     for i, item in enumerate(model.inputs()):
         q05, q50, q95 = item.dist.ppf(np.array(SPREAD))
