@@ -81,20 +81,19 @@ class Moments:
         return cls(n, sums, np.einsum("...n,...n->...", centred, centred))
 
 
-def merge_moments(parts: list[Moments]) -> tuple[int, Array, Array]:
-    """``(n, mean, sum of squared deviations)`` over all parts, by Chan's parallel formula with
-    every sum taken by ``math.fsum``: exactly rounded, so the order of parts cannot matter."""
-    n = sum(p.n for p in parts)
-    total = _fsum([p.sums for p in parts])
-    mean = total / n
-    spread = [p.deviations + p.n * (p.sums / p.n - mean) ** 2 for p in parts]
-    return n, mean, _fsum(spread)
-
-
 def merge_means(sums: list[Array], n: int) -> Array:
     """The mean over ``n`` samples from per-block sums, each element summed exactly rounded
     (``math.fsum``), so the order of blocks cannot matter."""
     return _fsum(sums) / n
+
+
+def merge_moments(parts: list[Moments]) -> tuple[int, Array, Array]:
+    """``(n, mean, sum of squared deviations)`` over all parts, by Chan's parallel formula with
+    every sum taken by ``math.fsum`` (see :func:`merge_means`)."""
+    n = sum(p.n for p in parts)
+    mean = merge_means([p.sums for p in parts], n)
+    spread = [p.deviations + p.n * (p.sums / p.n - mean) ** 2 for p in parts]
+    return n, mean, _fsum(spread)
 
 
 def _fsum(arrays: list[Array]) -> Array:

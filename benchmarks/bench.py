@@ -162,8 +162,18 @@ def show(report: dict[str, Any]) -> None:
         f"belwar benchmark: {report['scenario']} (python {report['python']}, "
         f"numpy {report['numpy']}, {report['cpu']} cores)"
     )
-    head: tuple[str, ...] = ("samples", "engine/s", "ref/s", "ratio", "ref*/s", "ratio*")
-    head += ("floor/s", "peak MB", "ref MB", "agree z")
+    head = (
+        "samples",
+        "engine/s",
+        "ref/s",
+        "ratio",
+        "ref*/s",
+        "ratio*",
+        "floor/s",
+        "peak MB",
+        "ref MB",
+        "agree z",
+    )
     widths = (11, 11, 11, 6, 11, 6, 11, 7, 7, 8)
     print(" ".join(f"{h:>{w}}" for h, w in zip(head, widths, strict=True)))
     for r in report["sizes"]:
@@ -185,6 +195,7 @@ def show(report: dict[str, Any]) -> None:
     print("floor = only the draws the randomness contract requires (keyed uniforms, normal")
     print("  quantiles, exps), no model: no numpy implementation of the contract beats it;")
     print("agree z = largest |engine - reference| in combined standard errors (same p)")
+    print("every timing includes compiling the model (its beta tables), which weighs most at 1e5")
     if report["scale"]:
         print()
         print(
