@@ -56,9 +56,9 @@ def _leaves(data: Any) -> Iterator[tuple[str, Any]]:
     while stack:
         path, value = stack.pop()
         if isinstance(value, dict):
-            stack += [(_join(path, str(k)), v) for k, v in value.items()]
+            stack += [(_join(path, str(k)), v) for k, v in reversed(value.items())]
         elif isinstance(value, list | tuple):
-            stack += [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+            stack += [(f"{path}[{i}]", v) for i, v in reversed(list(enumerate(value)))]
         else:
             yield path, value
 
