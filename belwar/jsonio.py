@@ -56,15 +56,28 @@ def _leaves(data: Any) -> Iterator[tuple[str, Any]]:
     while stack:
         path, value = stack.pop()
         if isinstance(value, dict):
-            stack += [(_join(path, str(k)), v) for k, v in reversed(value.items())]
+            stack += [(join(path, str(k)), v) for k, v in reversed(value.items())]
         elif isinstance(value, list | tuple):
             stack += [(f"{path}[{i}]", v) for i, v in reversed(list(enumerate(value)))]
         else:
             yield path, value
 
 
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+def join(path: str, key: str) -> str:
+    """``path.key``, or ``path["key"]`` for a key that is not a plain name (so a crafted key
+    cannot smuggle control codes or a fake path into a message)."""
+    if key.isidentifier() and key.isascii():
+        return f"{path}.{key}" if path else key
+    return f"{path}[{quote(key)}]"
+
+
+def quote(text: str) -> str:
+    """``text`` as a JSON string, with every unprintable character (controls, C1, bidi marks)
+    escaped, and shortened if long: safe to show in a message."""
+    shown = _shorten(text)
+    return "".join(
+        c if c.isprintable() else f"\\u{ord(c):04x}" for c in json.dumps(shown, ensure_ascii=False)
+    )
 
 
 # --- Reading -------------------------------------------------------------------------------------
@@ -217,8 +230,8 @@ def _refused(data: Any) -> Iterator[tuple[str, str]]:
         elif isinstance(value, dict):
             if isinstance(value, _Object):
                 for key in dict.fromkeys(value.duplicates):
-                    yield path, f"the key {json.dumps(_shorten(key))} appears more than once"
-            stack += [(_join(path, k), v, depth + 1) for k, v in reversed(value.items())]
+                    yield path, f"the key {quote(key)} appears more than once"
+            stack += [(join(path, k), v, depth + 1) for k, v in reversed(value.items())]
         elif isinstance(value, list):
             stack += [(f"{path}[{i}]", v, depth + 1) for i, v in reversed(list(enumerate(value)))]
 

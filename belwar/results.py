@@ -409,6 +409,7 @@ def _coverage(
     first: dict[tuple[str, int | None], int] = {}
     for i, (rung, month) in enumerate(found):
         at = f" at month {month}" if month is not None else ""
+        name = _name(rung)
         if rung not in rungs:
             yield (
                 f"{field}[{i}].rung",
@@ -419,18 +420,24 @@ def _coverage(
         elif (rung, month) in first:
             yield (
                 f"{field}[{i}]",
-                f"a second entry for {rung}{at} (the first is {field}[{first[rung, month]}])",
+                f"a second entry for {name}{at} (the first is {field}[{first[rung, month]}])",
             )
         else:
             first[rung, month] = i
     missing = [(rung, month) for rung, month in wanted if (rung, month) not in first]
     for rung, month in missing[: jsonio.MAX_PROBLEMS]:
         at = f" at month {month}" if month is not None else ""
-        yield field, f"no entry for {rung}{at}"
+        yield field, f"no entry for {_name(rung)}{at}"
 
 
 def _listed(items: Iterable[Any]) -> str:
-    return ", ".join(map(str, items))
+    return ", ".join(_name(i) if isinstance(i, str) else str(i) for i in items)
+
+
+def _name(text: str) -> str:
+    """A rung id as it is, or quoted and escaped if it is not a plain printable name."""
+    plain = text.isprintable() and text.isascii() and " " not in text and 0 < len(text) <= 40
+    return text if plain else jsonio.quote(text)
 
 
 def _shown(value: Any) -> str:
@@ -439,6 +446,8 @@ def _shown(value: Any) -> str:
         return "an object"
     if isinstance(value, list) and value:
         return "a list"
+    if isinstance(value, str):
+        return jsonio.quote(value)
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -479,5 +488,5 @@ def _problem(error: ErrorDetails, file: str) -> Problem:
 def _path(loc: Iterable[int | str]) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out = f"{out}[{part}]" if isinstance(part, int) else jsonio.join(out, part)
     return out

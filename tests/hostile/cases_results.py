@@ -22,6 +22,7 @@ from . import Case, Content
 
 TESTS = Path(__file__).resolve().parent.parent
 ABSENT = ("Traceback", "internal error", "Error:", "material")
+CONTROLS = (*ABSENT, "\x1b", "\x07", "\x9b", "\u202e")  # shown escaped, never sent
 
 
 @cache
@@ -55,7 +56,9 @@ def _replaced(old: str, new: str) -> Callable[[], str]:
     return make
 
 
-def _case(name: str, bad: Content | None, message: str, **kw: Any) -> Case:
+def _case(
+    name: str, bad: Content | None, message: str, *, absent: tuple[str, ...] = ABSENT, **kw: Any
+) -> Case:
     """``belwar diff good.json bad.json``; ``bad`` is None where ``setup`` makes it."""
     files: dict[str, Content] = {"good.json": _good}
     if bad is not None:
@@ -65,7 +68,7 @@ def _case(name: str, bad: Content | None, message: str, **kw: Any) -> Case:
         argv=("diff", "good.json", "bad.json", "--all"),
         message=message,
         files=files,
-        absent=ABSENT,
+        absent=absent,
         **kw,
     )
 
@@ -205,6 +208,27 @@ CASES: list[Case] = [
         None,
         r"bad\.json: is a folder, not a file",
         setup=_folder,
+    ),
+    _case(
+        "control-codes-in-a-rung",
+        _edited(_set_first("rung", "\x9b[2J\u202e[/]")),
+        r'records\[0\]\.rung: "\\u009b\[2J\\u202e\[/\]" is not a rung of the ladder',
+        subprocess=True,
+        absent=CONTROLS,
+    ),
+    _case(
+        "control-codes-in-an-unknown-key",
+        _replaced('"rung": ', '"zz\\u001b[2J": 1, "rung": '),
+        r'records\[0\]: unknown key "zz\\u001b\[2J"',
+        subprocess=True,
+        absent=CONTROLS,
+    ),
+    _case(
+        "control-codes-in-the-path-of-a-nan",
+        _replaced('"as_of": ', '"id\\u001b]0;x\\u0007": NaN, "as_of": '),
+        r'scenario\["id\\u001b\]0;x\\u0007"\]: NaN is not a number',
+        subprocess=True,
+        absent=CONTROLS,
     ),
     Case(
         name="result-beside-a-scenario",
