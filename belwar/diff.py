@@ -9,7 +9,6 @@ paired; their changes carry the unpaired error ``hypot(mcse_a, mcse_b)``.
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Sequence
@@ -17,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from belwar import engine, execution
+from belwar import engine, execution, jsonio
 from belwar.evidence import Register
 from belwar.model import Model, compile_model
 from belwar.results import Result, load_result
@@ -122,7 +121,7 @@ class Comparison:
 
     def to_json(self) -> str:
         """:meth:`to_dict` as indented JSON ending in a newline."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
+        return jsonio.dumps(self.to_dict())
 
 
 Side = Scenario | Result | str | os.PathLike[str]
@@ -219,7 +218,9 @@ def _paired(
     result_a = replace(summarise(model_a, totals_a, seconds=0.0), scenario=data_a)
     result_b = replace(summarise(model_b, totals_b, seconds=0.0), scenario=data_b)
     n, _, deviations = engine.merge_moments(differences)
-    paired_mcse = (deviations / (n - 1) / n) ** 0.5 if n > 1 else deviations * math.nan
+    # one sample has no sample variance: a change of probability lies in [-1, 1], so its
+    # standard deviation is at most 1, the finite bound reported instead (as a run reports 0.5)
+    paired_mcse = (deviations / (n - 1) / n) ** 0.5 if n > 1 else deviations * 0.0 + 1.0
     deltas = []
     for row, (i, _) in enumerate(pairs):
         rung = model_a.rungs[1:][i]

@@ -8,9 +8,9 @@ scenario, and (when ``extends`` is present) the same shapes with nothing require
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any
 
+from belwar import jsonio
 from belwar.scenario import Scenario
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -38,7 +38,7 @@ def scenario_schema() -> dict[str, Any]:
 
 def scenario_schema_text() -> str:
     """:func:`scenario_schema` as stable, indented JSON ending in a newline."""
-    return json.dumps(scenario_schema(), indent=2, ensure_ascii=False) + "\n"
+    return jsonio.dumps(scenario_schema())
 
 
 def _draft07(node: Any) -> Any:

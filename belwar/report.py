@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from belwar import jsonio
 from belwar.estimative import words_for
 from belwar.evidence import Register, Source
 from belwar.results import RECORD_FIELDS, Result
@@ -230,7 +231,7 @@ def sources_json(register: Register, driver: str | None = None) -> str:
         data = source.model_dump(mode="json")
         data["facts"] = [f for f in data["facts"] if driver is None or driver in f["drivers"]]
         out.append(data)
-    return json.dumps({"sources": out}, indent=2, ensure_ascii=False) + "\n"
+    return jsonio.dumps({"sources": out})
 
 
 def sources_markdown(register: Register, driver: str | None = None) -> str:
@@ -475,7 +476,7 @@ def sweep_text(sweep: Sweep, fmt: str) -> str:
             "crossings": [asdict(c) for c in sweep.crossings],
             "records": records,
         }
-        return json.dumps(data, indent=2) + "\n"
+        return jsonio.dumps(data)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
@@ -543,11 +544,8 @@ def sensitivity_text(result: Sensitivity, fmt: str) -> str:
     records = [asdict(i) for i in result.influences]
     if fmt == "json":
         meta = {k: v for k, v in asdict(result).items() if k != "influences"}
-        return (
-            json.dumps(
-                {"format": "belwar-sensitivity", "version": 1, **meta, "records": records}, indent=2
-            )
-            + "\n"
+        return jsonio.dumps(
+            {"format": "belwar-sensitivity", "version": 1, **meta, "records": records}
         )
     if fmt == "csv":
         out = io.StringIO()

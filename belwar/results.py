@@ -22,16 +22,21 @@ saved.
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
-from belwar.errors import input_error
+from belwar import __version__, jsonio
+from belwar.errors import InputError, Problem, input_error
 from belwar.estimative import words_for
 
 RESULT_FORMAT = "belwar-result"
@@ -166,7 +171,7 @@ class Result:
 
     def to_json(self) -> str:
         """:meth:`to_dict` as indented JSON ending in a newline."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        return jsonio.dumps(self.to_dict())
 
     def to_pandas(self) -> Any:
         """One row per rung and month: ``rung, month, p, mcse, p05, p50, p95, words``."""
@@ -205,42 +210,283 @@ class Result:
 
 
 def load_result(path: str | os.PathLike[str]) -> Result:
-    """Read a result saved by :meth:`Result.save`; raises :class:`InputError` if it is not one."""
+    """Read a result saved by :meth:`Result.save`; raises :class:`InputError` naming the file
+    and the JSON path of every problem if it is not one (see :func:`from_dict`)."""
     display = os.fspath(path)
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise input_error("no such file", file=display) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise input_error(f"not a belwar result (JSON): {exc}", file=display) from None
-    try:
-        return from_dict(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise input_error(f"not a belwar result: {exc!r}", file=display) from None
+    return from_dict(jsonio.read(path), file=display)
 
 
-def from_dict(data: Any) -> Result:
-    """Rebuild a :class:`Result` from :meth:`Result.to_dict` output."""
+def from_dict(data: Any, *, file: str = "<result>") -> Result:
+    """Rebuild a :class:`Result` from :meth:`Result.to_dict` output, validated in full: the
+    envelope's format and version, strict types (no ``"0.5"`` for a number, no fractional
+    month), probabilities in [0, 1], errors at least 0, percentiles in order, one record for
+    every rung and month of the ladder, and a highest-rung distribution that sums to 1."""
     if not isinstance(data, dict) or data.get("format") != RESULT_FORMAT:
-        raise ValueError("missing 'format': 'belwar-result'")
-    if data.get("version") != RESULT_VERSION:
-        raise ValueError(
-            f"result version {data.get('version')!r}; this belwar reads {RESULT_VERSION}"
+        shown = data.get("format") if isinstance(data, dict) else None
+        raise input_error(
+            f'not a belwar result: "format" must be "{RESULT_FORMAT}"'
+            + (f", got {_shown(shown)}" if shown is not None else ""),
+            file=file,
         )
-    rungs = [(r["id"], r["label"]) for r in data["ladder"]["rungs"]]
-    return Result(
-        start=str(data["ladder"]["start"]),
-        rungs=tuple(str(r) for r, _ in rungs),
-        rung_labels=tuple(str(label) for _, label in rungs),
-        months=tuple(int(m) for m in data["months"]),
-        cells=tuple(
-            Cell(str(r["rung"]), int(r["month"]), *(float(r[k]) for k in RECORD_FIELDS[2:7]))
-            for r in data["records"]
-        ),
-        highest=tuple(
-            Highest(str(h["rung"]), float(h["p"]), float(h["mcse"])) for h in data["highest"]
-        ),
-        inputs=tuple(InputSummary(**i) for i in data["inputs"]),
-        metadata=Metadata(**data["metadata"]),
-        scenario=data.get("scenario"),
-    )
+    version = data.get("version")
+    if version != RESULT_VERSION or isinstance(version, bool):
+        raise input_error(
+            f"is {_shown(version)}, and this belwar ({__version__}) reads result version "
+            f"{RESULT_VERSION} only: run the scenario again to save it in this version",
+            file=file,
+            key="version",
+        )
+    try:
+        saved = _Saved.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(jsonio.capped([_problem(e, file) for e in exc.errors()], file)) from None
+    problems = [Problem(file, None, None, key, message) for key, message in saved.mismatches()]
+    if problems:
+        raise InputError(jsonio.capped(problems, file))
+    return saved.result()
+
+
+# --- The saved form, read back through pydantic --------------------------------------------------
+
+# how close the highest-rung probabilities must sum to 1 (they are means of per-sample
+# distributions that each sum to 1, so only rounding separates them)
+SUM_TOLERANCE = 1e-6
+
+
+def _check(test: Callable[[Any], bool], message: str) -> AfterValidator:
+    def check(value: Any) -> Any:
+        if not test(value):
+            raise PydanticCustomError("belwar_range", message)
+        return value
+
+    return AfterValidator(check)
+
+
+Probability = Annotated[
+    float, _check(lambda v: 0.0 <= v <= 1.0, "must be a probability between 0 and 1")
+]
+McError = Annotated[float, _check(lambda v: v >= 0.0, "must be an error of at least 0")]
+Month = Annotated[int, _check(lambda v: v >= 1, "must be a month of at least 1")]
+Positive = Annotated[int, _check(lambda v: v >= 1, "must be at least 1")]
+Count = Annotated[int, _check(lambda v: v >= 0, "must be at least 0")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class _Metadata(_Strict):
+    belwar: str
+    numpy: str
+    python: str
+    seed: Count
+    samples: Positive
+    block_size: Positive
+    scenario_id: str
+    title: str
+    fingerprint: str
+    seconds: Annotated[float, _check(lambda v: v >= 0.0, "must be at least 0")]
+    created: str
+
+
+class _Rung(_Strict):
+    id: str
+    label: str
+
+
+class _Ladder(_Strict):
+    start: str
+    rungs: Annotated[list[_Rung], _check(bool, "must list at least one rung above the start")]
+
+
+class _Record(_Strict):
+    rung: str
+    month: Month
+    p: Probability
+    mcse: McError
+    p05: Probability
+    p50: Probability
+    p95: Probability
+    words: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Record:
+        if not self.p05 <= self.p50 <= self.p95:
+            raise PydanticCustomError(
+                "belwar",
+                "p05, p50 and p95 must be in increasing order, got {p05}, {p50}, {p95}",
+                {"p05": self.p05, "p50": self.p50, "p95": self.p95},
+            )
+        return self
+
+
+class _Highest(_Strict):
+    rung: str
+    p: Probability
+    mcse: McError
+
+
+class _Input(_Strict):
+    key: str
+    kind: str
+    name: str
+    label: str
+    mean: float
+    p05: float
+    p50: float
+    p95: float
+    evidence: Count
+    unit: str = ""  # results saved before inputs carried units have none
+
+
+def _scenario_data(value: Any) -> Any:
+    if value is not None and not isinstance(value, dict):
+        raise PydanticCustomError("belwar", "must be the resolved scenario (an object) or null")
+    return value
+
+
+class _Saved(_Strict):
+    """The whole saved envelope (see the module docs)."""
+
+    format: str
+    version: int
+    metadata: _Metadata
+    ladder: _Ladder
+    months: Annotated[list[Month], _check(bool, "must list at least one month")]
+    records: list[_Record]
+    highest: list[_Highest]
+    inputs: list[_Input]
+    scenario: Annotated[Any, AfterValidator(_scenario_data)] = None
+
+    def mismatches(self) -> Iterator[tuple[str, str]]:
+        """What the parts say about each other that is not so: every ``(key, message)``."""
+        rungs = [r.id for r in self.ladder.rungs]
+        states = [self.ladder.start, *rungs]
+        for i, rung in enumerate(rungs):
+            if rung in states[: i + 1]:
+                yield f"ladder.rungs[{i}].id", f"{_shown(rung)} appears twice in the ladder"
+        if any(b <= a for a, b in itertools.pairwise(self.months)):
+            yield "months", f"must be increasing, got {', '.join(map(str, self.months))}"
+        yield from _coverage(
+            "records",
+            [(r.rung, r.month) for r in self.records],
+            [(rung, month) for rung in rungs for month in self.months],
+            rungs,
+            self.months,
+        )
+        yield from _coverage(
+            "highest", [(h.rung, None) for h in self.highest], [(s, None) for s in states], states
+        )
+        total = math.fsum(h.p for h in self.highest)
+        if self.highest and abs(total - 1.0) > SUM_TOLERANCE:
+            yield "highest", f"the probabilities must sum to 1, got {total:.6g}"
+
+    def result(self) -> Result:
+        """The frozen :class:`Result` these validated parts describe."""
+        return Result(
+            start=self.ladder.start,
+            rungs=tuple(r.id for r in self.ladder.rungs),
+            rung_labels=tuple(r.label for r in self.ladder.rungs),
+            months=tuple(self.months),
+            cells=tuple(
+                Cell(r.rung, r.month, r.p, r.mcse, r.p05, r.p50, r.p95) for r in self.records
+            ),
+            highest=tuple(Highest(h.rung, h.p, h.mcse) for h in self.highest),
+            inputs=tuple(InputSummary(**i.model_dump()) for i in self.inputs),
+            metadata=Metadata(**self.metadata.model_dump()),
+            scenario=self.scenario,
+        )
+
+
+def _coverage(
+    field: str,
+    found: list[tuple[str, int | None]],
+    wanted: list[tuple[str, int | None]],
+    rungs: list[str],
+    months: list[int] | None = None,
+) -> Iterator[tuple[str, str]]:
+    """One entry of ``field`` for each of ``wanted`` (a rung, and a month for records)."""
+    first: dict[tuple[str, int | None], int] = {}
+    for i, (rung, month) in enumerate(found):
+        at = f" at month {month}" if month is not None else ""
+        name = _name(rung)
+        if rung not in rungs:
+            yield (
+                f"{field}[{i}].rung",
+                f"{_shown(rung)} is not a rung of the ladder ({_listed(rungs)})",
+            )
+        elif months is not None and month not in months:
+            yield f"{field}[{i}].month", f"{month} is not one of the months ({_listed(months)})"
+        elif (rung, month) in first:
+            yield (
+                f"{field}[{i}]",
+                f"a second entry for {name}{at} (the first is {field}[{first[rung, month]}])",
+            )
+        else:
+            first[rung, month] = i
+    missing = [(rung, month) for rung, month in wanted if (rung, month) not in first]
+    for rung, month in missing[: jsonio.MAX_PROBLEMS]:
+        at = f" at month {month}" if month is not None else ""
+        yield field, f"no entry for {_name(rung)}{at}"
+
+
+def _listed(items: Iterable[Any]) -> str:
+    return ", ".join(_name(i) if isinstance(i, str) else str(i) for i in items)
+
+
+def _name(text: str) -> str:
+    """A rung id as it is, or quoted and escaped if it is not a plain printable name."""
+    plain = text.isprintable() and text.isascii() and " " not in text and 0 < len(text) <= 40
+    return text if plain else jsonio.quote(text)
+
+
+def _shown(value: Any) -> str:
+    """A JSON value as the file has it, shortened; containers by their kind."""
+    if isinstance(value, dict) and value:
+        return "an object"
+    if isinstance(value, list) and value:
+        return "a list"
+    if isinstance(value, str):
+        return jsonio.quote(value)
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_TYPE_WORDS = {
+    "int_type": "must be a whole number",
+    "float_type": "must be a number",
+    "finite_number": "must be a finite number",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "dict_type": "must be an object",
+}
+
+
+def _problem(error: ErrorDetails, file: str) -> Problem:
+    """A pydantic error as a problem in words at its JSON path."""
+    loc = error["loc"]
+    kind = error["type"]
+    if kind in {"missing", "extra_forbidden"}:
+        *parent, name = loc
+        key = _path(parent)
+        if kind == "missing":
+            return Problem(file, None, None, key, f"{_shown(name)} is missing")
+        return Problem(file, None, None, key, f"unknown key {_shown(name)}")
+    if kind in _TYPE_WORDS:
+        message = f"{_TYPE_WORDS[kind]}, got {_shown(error['input'])}"
+    elif kind == "belwar_range":  # the value as the file has it (-1, not -1.0)
+        message = f"{error['msg']}, got {_shown(error['input'])}"
+    elif kind == "belwar":
+        message = error["msg"]
+    else:
+        message = error["msg"][0].lower() + error["msg"][1:]
+    return Problem(file, None, None, _path(loc), message)
+
+
+def _path(loc: Iterable[int | str]) -> str:
+    out = ""
+    for part in loc:
+        out = f"{out}[{part}]" if isinstance(part, int) else jsonio.join(out, part)
+    return out

@@ -11,6 +11,7 @@ own. Each such process keeps freed memory for reuse as the command line's does
 
     .venv/bin/python benchmarks/bench.py                      # 1e5, 1e6 and 1e7 samples
     .venv/bin/python benchmarks/bench.py --sizes 100000 --repeat 1 --skip-cli --skip-scale
+    .venv/bin/python benchmarks/bench.py --faults ...         # and the page faults per block
 """
 
 from __future__ import annotations
@@ -148,6 +149,39 @@ def scale_out(scenario: str, sizes: list[int], seed: int, repeat: int) -> list[d
     return rows
 
 
+def faults(tuned: bool, scenario_path: str) -> int:
+    """Minor page faults of three blocks after a first one, in this process (the child's side):
+    with glibc's defaults the freed pages are faulted in again; after
+    :func:`belwar.memory.keep_freed_memory` they are reused."""
+    from belwar import engine
+    from belwar.loader import load_scenario
+    from belwar.memory import keep_freed_memory
+    from belwar.model import compile_model
+
+    if tuned:
+        keep_freed_memory()
+    model = compile_model(load_scenario(scenario_path))
+
+    def count() -> int:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        engine.run_blocks(model, engine.blocks(3 * engine.BLOCK_SIZE))
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+    count()
+    return count()
+
+
+def page_faults(scenario: str) -> dict[str, int]:
+    """:func:`faults` with glibc's defaults and tuned, each in a fresh process."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    out = {}
+    for how in ("default", "tuned"):
+        argv = [sys.executable, __file__, "faults", how, scenario]
+        done = subprocess.run(argv, capture_output=True, text=True, check=True, cwd=ROOT, env=env)
+        out[how] = int(done.stdout)
+    return out
+
+
 def wall(argv: list[str], repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -212,6 +246,12 @@ def show(report: dict[str, Any]) -> None:
                 f"{r['speedup']:>7.2f}x {r['dask_local_s']:>9.2f}s "
                 f"{r['dask_overhead_s']:>+7.2f}s {'yes' if r['identical'] else 'NO':>9}"
             )
+    if "faults" in report:
+        print()
+        print(
+            f"page faults of 3 blocks after the first: {report['faults']['default']:,} with "
+            f"glibc's defaults, {report['faults']['tuned']:,} tuned (belwar.memory)"
+        )
     if "help_s" in report:
         print()
         print(f"belwar --help: {report['help_s']:.2f} s")
@@ -223,6 +263,9 @@ def main() -> int:
         mode, scenario, samples, seed = sys.argv[2:6]
         print(json.dumps(measure(mode, scenario, int(samples), int(seed))))
         return 0
+    if sys.argv[1:2] == ["faults"]:
+        print(faults(sys.argv[2] == "tuned", sys.argv[3]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="scenarios/baseline.yaml")
     parser.add_argument("--sizes", default="100000,1000000,10000000")
@@ -233,6 +276,7 @@ def main() -> int:
     )
     parser.add_argument("--skip-scale", action="store_true", help="skip workers and Dask")
     parser.add_argument("--skip-cli", action="store_true", help="skip the command-line timings")
+    parser.add_argument("--faults", action="store_true", help="also count page faults per block")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args()
 
@@ -251,6 +295,8 @@ def main() -> int:
         if args.skip_scale
         else scale_out(args.scenario, sizes(args.scale_sizes), args.seed, args.repeat),
     }
+    if args.faults:
+        report["faults"] = page_faults(args.scenario)
     if not args.skip_cli:
         belwar = shutil.which("belwar", path=str(Path(sys.executable).parent)) or "belwar"
         report["help_s"] = wall([belwar, "--help"], 5)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 import belwar
 from belwar import cli
 
-from .conftest import SCENARIOS, TESTS
+from .conftest import TESTS
 
 REGISTER = str(TESTS / "data" / "register")
 VALID = str(TESTS / "data" / "valid.yaml")
@@ -286,39 +285,3 @@ def test_run_many_stops_before_work_on_a_bad_file(
     assert code == 2
     assert "low must be below high" in err
     assert list(tmp_path.iterdir()) == []
-
-
-FAULTS = """
-import resource, sys
-from belwar import engine
-from belwar.memory import keep_freed_memory
-from belwar.loader import load_scenario
-from belwar.model import compile_model
-if sys.argv[1] == "tuned":
-    keep_freed_memory()
-model = compile_model(load_scenario(sys.argv[2]))
-def faults():
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    engine.run_blocks(model, engine.blocks(3 * engine.BLOCK_SIZE))
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
-faults()
-print(faults())
-"""
-
-
-@pytest.mark.skipif(sys.platform != "linux", reason="tunes glibc's malloc, on Linux only")
-def test_command_line_keeps_freed_memory_for_the_next_block() -> None:
-    """By default glibc hands much of what a block frees back to the system, and the next
-    blocks fault those pages in again; after the command line's tuning they reuse them."""
-
-    # glibc's defaults: no MALLOC_* variables (Dask's nannies leave some in os.environ)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
-
-    def faults(mode: str) -> int:
-        argv = [sys.executable, "-c", FAULTS, mode, str(SCENARIOS / "baseline.yaml")]
-        out = subprocess.run(argv, capture_output=True, text=True, check=True, env=env)
-        return int(out.stdout)
-
-    default, tuned = faults("default"), faults("tuned")
-    assert default > 1_000, (default, tuned)
-    assert tuned * 10 < default, (default, tuned)
