@@ -288,12 +288,28 @@ def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Samples(ProgressColumn):
+        """``done/total samples``; the total is unknown (None) until the model is compiled,
+        and the bar is drawn from its start, so this column must draw without one."""
+
+        def render(self, task: Task) -> Text:
+            total = "" if task.total is None else f"/{task.total:,.0f}"
+            return Text(f"{task.completed:,.0f}{total} samples")
 
     with Progress(
         TextColumn("simulating"),
         BarColumn(),
-        TextColumn("{task.completed:,.0f}/{task.total:,.0f} samples"),
+        Samples(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
