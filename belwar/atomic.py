@@ -54,8 +54,12 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
 def _replace(shown: str, target: Path, data: bytes, mode: int | None) -> None:
     folder = target.parent
     if not folder.is_dir():
-        state = "is not a folder" if folder.exists() else "does not exist"
-        raise input_error(f"cannot write: the folder {folder} {state}", file=shown)
+        state = (
+            f"{folder} is not a folder"
+            if folder.exists()
+            else f"the folder {folder} does not exist"
+        )
+        raise input_error(f"cannot write: {state}", file=shown)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
