@@ -253,6 +253,7 @@ def _deliver(  # noqa: PLR0917 - private; every analysis command calls it the sa
     """Write the chart when asked, then ``text()`` to ``output`` (atomically) or to stdout for a
     machine format, else print ``tables()`` to the terminal. Only what is shown is rendered."""
     from belwar.atomic import write_text
+    from belwar.report import clean
 
     if plot is not None:
         from belwar.charts import save
@@ -261,7 +262,7 @@ def _deliver(  # noqa: PLR0917 - private; every analysis command calls it the sa
     if output is not None:
         write_text(output, text())
         if not quiet:
-            typer.echo(f"wrote {output}", err=True)
+            typer.echo(f"wrote {clean(str(output))}", err=True)
     elif fmt != "table":
         sys.stdout.write(text())
     else:
@@ -344,6 +345,7 @@ def report_command(
 ) -> int:
     """Write one self-contained HTML report: tables, charts, the evidence behind every
     assumption, diffs against other scenarios, and the run's metadata (no network needed)."""
+    from belwar import report
     from belwar.atomic import write_text
     from belwar.evidence import find_register
     from belwar.html_report import build
@@ -354,7 +356,7 @@ def report_command(
     main = load_scenario(scenario, register=reg)
     others = [load_scenario(path, register=reg) for path in compare_with or []]
     write_text(output, build(main, others=others, register=reg, samples=samples))
-    typer.echo(f"wrote {output}", err=True)
+    typer.echo(f"wrote {report.clean(str(output))}", err=True)
     return 0
 
 

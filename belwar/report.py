@@ -559,13 +559,16 @@ def sensitivity_tables(result: Sensitivity) -> list[RenderableType]:
     # keys break at their colons ("odds: full_entry: kremlin_pressure"), not mid-name
     longest = max((len(part) for i in result.influences for part in i.key.split(":")), default=10)
     table.add_column("input", overflow="fold", min_width=min(longest, 12 if sobol else 28))
-    for column in ("bottom → top", "swing", "rho"):
-        table.add_column(column, justify="right", no_wrap=True)
+    # with Sobol indices, a narrow terminal wraps "low → high" and "swing ±error" at their
+    # spaces rather than cutting the indices' intervals short
+    table.add_column("bottom → top", justify="right", no_wrap=not sobol)
+    table.add_column("swing", justify="right", no_wrap=not sobol)
+    table.add_column("rho", justify="right", no_wrap=True)
     if not sobol:
         table.add_column("", no_wrap=True)
     if sobol:
-        table.add_column("S1", justify="right", min_width=11)
-        table.add_column("ST", justify="right", min_width=11)
+        table.add_column("S1", justify="right", no_wrap=True)
+        table.add_column("ST", justify="right", no_wrap=True)
     widest = max((abs(i.swing) for i in result.influences), default=0.0) or 1.0
     for item in result.influences:
         bar = "█" * max(1, round(8 * abs(item.swing) / widest)) if item.swing else ""

@@ -36,6 +36,7 @@ class Job:
     argv: tuple[str, ...]
     progress: bool = False  # the command shows a progress bar while it works
     colour: bool = True  # the command prints styled text (tables, help)
+    whole: bool = False  # no figure may be cut short with an ellipsis at any width
     exit: int = 0
 
 
@@ -51,6 +52,7 @@ def _jobs(tmp: Path) -> list[Job]:
         Job(
             "sobol",
             ("sensitivity", BASELINE, "-n", "2000", "--method", "sobol", "--sobol-samples", "64"),
+            whole=True,
         ),
         Job("validate", ("validate", *map(str, sorted(SCENARIOS.glob("*.yaml")))), colour=False),
         Job("validate-bad", ("validate", str(tmp / "missing.yaml")), colour=False, exit=1),
@@ -158,6 +160,8 @@ def test_command_at_a_terminal(job: Job, columns: int, terminal_runs: dict[str, 
     assert "internal error" not in text, shown
     if job.colour:
         assert "\x1b[" in text, f"no colour at a terminal:\n{shown}"
+    if job.whole:
+        assert "…" not in text, shown
     if job.progress:
         assert "simulating" in text, f"no progress bar:\n{shown}"
     else:
