@@ -7,12 +7,14 @@ interrupted. Heavy libraries are imported inside the commands so that ``--help``
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 from typer import core as typer_core
@@ -36,12 +38,28 @@ def _no_flag_values(params: list[Parameter]) -> list[Parameter]:
     return params
 
 
+def _unwrapped(help_text: str | None) -> str | None:
+    """A docstring's paragraphs each on one line: typer keeps its single line breaks, which
+    at a narrower terminal than the source leave ragged half-lines; rich wraps them instead."""
+    if help_text is None:
+        return None
+    return re.sub(r"(?<=\S)[ \t]*\n[ \t]*(?=\S)", " ", inspect.cleandoc(help_text))
+
+
 class _Command(typer_core.TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _unwrapped(self.help)
+
     def get_params(self, ctx: Context) -> list[Parameter]:
         return _no_flag_values(super().get_params(ctx))
 
 
 class _Group(typer_core.TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _unwrapped(self.help)
+
     def get_params(self, ctx: Context) -> list[Parameter]:
         return _no_flag_values(super().get_params(ctx))
 
