@@ -25,6 +25,14 @@ if TYPE_CHECKING:
 Z95 = 1.959963984540054
 
 
+def _text(value: str) -> str:
+    """User text for a chart: matplotlib reads ``$...$`` as mathtext (and fails on bad TeX),
+    so dollar signs are escaped; control characters are written as their escapes."""
+    from belwar.report import clean
+
+    return clean(value).replace("$", r"\$")
+
+
 def _figure(width: float = 8.0, height: float = 4.5) -> tuple[Figure, Any]:
     try:
         from matplotlib.figure import Figure
@@ -46,7 +54,9 @@ def fan_chart(result: Result) -> Figure:
     months = list(result.months)
     for rung, label in zip(result.rungs, result.rung_labels, strict=True):
         cells = [result.cell(rung, m) for m in months]
-        (line,) = ax.plot(months, [c.p for c in cells], marker="o", label=f"{label} ({rung})")
+        (line,) = ax.plot(
+            months, [c.p for c in cells], marker="o", label=_text(f"{label} ({rung})")
+        )
         ax.fill_between(
             months,
             [c.p05 for c in cells],
@@ -56,7 +66,7 @@ def fan_chart(result: Result) -> Figure:
         )
     ax.set_xlabel("month")
     ax.set_ylabel("probability of having reached the rung")
-    ax.set_title(f"{result.metadata.title}: escalation likelihood (bands: 90% spread)")
+    ax.set_title(_text(f"{result.metadata.title}: escalation likelihood (bands: 90% spread)"))
     ax.set_xticks(months)
     ax.set_ylim(0, 1)
     _percent_axis(ax.yaxis)
@@ -73,12 +83,19 @@ def tornado_chart(result: Sensitivity, *, top: int = 15) -> Figure:
         left, width = min(item.low, item.high), abs(item.high - item.low)
         colour = "tab:red" if item.swing > 0 else "tab:green"
         ax.barh(row, width, left=left, color=colour, alpha=0.8)
-    ax.set_yticks(range(len(influences)), [i.key for i in reversed(influences)], fontsize="small")
+    ax.set_yticks(
+        range(len(influences)), [_text(i.key) for i in reversed(influences)], fontsize="small"
+    )
     ax.axvline(result.p, color="black", linewidth=1)
     ax.set_xlabel(
-        f"P(reaching {result.target} by month {result.month}): bottom to top tenth of each input"
+        _text(
+            f"P(reaching {result.target} by month {result.month}): bottom to top tenth of each "
+            "input"
+        )
     )
-    ax.set_title(f"{result.scenario_id}: what moves the target (red raises it, green lowers it)")
+    ax.set_title(
+        _text(f"{result.scenario_id}: what moves the target (red raises it, green lowers it)")
+    )
     _percent_axis(ax.xaxis)
     ax.grid(axis="x", alpha=0.3)
     return figure
@@ -92,7 +109,7 @@ def sweep_chart(result: Sweep) -> Figure:
     for j in range(width):
         line = [result.points[i * width + j] for i in range(len(first.values))]
         xs = [p.at[0] for p in line]
-        label = f"{result.axes[1].path} = {line[0].at[1]:.4g}" if width > 1 else None
+        label = _text(f"{result.axes[1].path} = {line[0].at[1]:.4g}") if width > 1 else None
         (curve,) = ax.plot(xs, [p.p for p in line], marker="o", label=label)
         ax.fill_between(
             xs,
@@ -119,9 +136,11 @@ def sweep_chart(result: Sweep) -> Figure:
                     fontsize="small",
                     color="tab:red",
                 )
-    ax.set_xlabel(first.path)
-    ax.set_ylabel(f"P(reaching {result.target} by month {result.month})")
-    ax.set_title(f"{result.scenario_id}: sweep of {first.path} (band: 95% Monte Carlo interval)")
+    ax.set_xlabel(_text(first.path))
+    ax.set_ylabel(_text(f"P(reaching {result.target} by month {result.month})"))
+    ax.set_title(
+        _text(f"{result.scenario_id}: sweep of {first.path} (band: 95% Monte Carlo interval)")
+    )
     _percent_axis(ax.yaxis)
     ax.grid(alpha=0.3)
     if width > 1 or result.threshold is not None:
@@ -143,13 +162,15 @@ def diff_chart(comparison: Comparison) -> Figure:
             markerfacecolor="tab:red" if d.material else "white",
             capsize=3,
         )
-    labels = [f"{d.rung}, month {d.month}" for d in reversed(deltas)]
+    labels = [_text(f"{d.rung}, month {d.month}") for d in reversed(deltas)]
     ax.set_yticks(range(len(deltas)), labels, fontsize="small")
     ax.axvline(0, color="black", linewidth=1)
     for edge in (-comparison.tolerance, comparison.tolerance):
         ax.axvline(edge, color="grey", linestyle=":", linewidth=1)
     kind = "paired" if comparison.paired else "unpaired"
-    ax.set_xlabel(f"change in probability, {comparison.b} minus {comparison.a} ({kind} 95% bars)")
+    ax.set_xlabel(
+        _text(f"change in probability, {comparison.b} minus {comparison.a} ({kind} 95% bars)")
+    )
     ax.set_title("What the change of assumptions did (filled: material)")
     _percent_axis(ax.xaxis)
     ax.grid(axis="x", alpha=0.3)

@@ -7,12 +7,14 @@ interrupted. Heavy libraries are imported inside the commands so that ``--help``
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 from typer import core as typer_core
@@ -36,12 +38,28 @@ def _no_flag_values(params: list[Parameter]) -> list[Parameter]:
     return params
 
 
+def _unwrapped(help_text: str | None) -> str | None:
+    """A docstring's paragraphs each on one line: typer keeps its single line breaks, which
+    at a narrower terminal than the source leave ragged half-lines; rich wraps them instead."""
+    if help_text is None:
+        return None
+    return re.sub(r"(?<=\S)[ \t]*\n[ \t]*(?=\S)", " ", inspect.cleandoc(help_text))
+
+
 class _Command(typer_core.TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _unwrapped(self.help)
+
     def get_params(self, ctx: Context) -> list[Parameter]:
         return _no_flag_values(super().get_params(ctx))
 
 
 class _Group(typer_core.TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.help = _unwrapped(self.help)
+
     def get_params(self, ctx: Context) -> list[Parameter]:
         return _no_flag_values(super().get_params(ctx))
 
@@ -253,6 +271,7 @@ def _deliver(  # noqa: PLR0917 - private; every analysis command calls it the sa
     """Write the chart when asked, then ``text()`` to ``output`` (atomically) or to stdout for a
     machine format, else print ``tables()`` to the terminal. Only what is shown is rendered."""
     from belwar.atomic import write_text
+    from belwar.report import clean
 
     if plot is not None:
         from belwar.charts import save
@@ -261,7 +280,7 @@ def _deliver(  # noqa: PLR0917 - private; every analysis command calls it the sa
     if output is not None:
         write_text(output, text())
         if not quiet:
-            typer.echo(f"wrote {output}", err=True)
+            typer.echo(f"wrote {clean(str(output))}", err=True)
     elif fmt != "table":
         sys.stdout.write(text())
     else:
@@ -288,12 +307,28 @@ def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    class Samples(ProgressColumn):
+        """``done/total samples``; the total is unknown (None) until the model is compiled,
+        and the bar is drawn from its start, so this column must draw without one."""
+
+        def render(self, task: Task) -> Text:
+            total = "" if task.total is None else f"/{task.total:,.0f}"
+            return Text(f"{task.completed:,.0f}{total} samples")
 
     with Progress(
         TextColumn("simulating"),
         BarColumn(),
-        TextColumn("{task.completed:,.0f}/{task.total:,.0f} samples"),
+        Samples(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
@@ -328,6 +363,7 @@ def report_command(
 ) -> int:
     """Write one self-contained HTML report: tables, charts, the evidence behind every
     assumption, diffs against other scenarios, and the run's metadata (no network needed)."""
+    from belwar import report
     from belwar.atomic import write_text
     from belwar.evidence import find_register
     from belwar.html_report import build
@@ -338,7 +374,7 @@ def report_command(
     main = load_scenario(scenario, register=reg)
     others = [load_scenario(path, register=reg) for path in compare_with or []]
     write_text(output, build(main, others=others, register=reg, samples=samples))
-    typer.echo(f"wrote {output}", err=True)
+    typer.echo(f"wrote {report.clean(str(output))}", err=True)
     return 0
 
 

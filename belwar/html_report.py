@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from html import escape
+from html import escape as _escape
 from typing import Any
 
 from belwar import report
@@ -21,6 +21,12 @@ from belwar.results import Result
 from belwar.scenario import DistModel, Scenario
 from belwar.sensitivities import sensitivity
 from belwar.simulation import simulate
+
+
+def escape(value: str) -> str:
+    """User text for HTML: markup escaped, control characters written as their escapes."""
+    return _escape(report.clean(value))
+
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;

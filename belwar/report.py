@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from belwar.results import RECORD_FIELDS, Result
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
+    from rich.text import Text
 
     from belwar.diff import Comparison
     from belwar.sensitivities import Sensitivity
@@ -24,6 +26,40 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "markdown", "json")
 RUN_FORMATS = ("table", "json", "csv", "markdown")
+
+
+# --- User text -----------------------------------------------------------------------------------
+
+# C0 controls but tab and newline, DEL, C1 controls (ESC and CSI start terminal commands), and
+# the bidirectional overrides and isolates that reorder what a reader sees
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_MARKDOWN = re.compile(r"([\\`*_\[\]{}#|~])")
+
+
+def clean(text: str) -> str:
+    """User text with every control character written as its escape (``\\x1b``, ``\\u202e``):
+    printed, it stays text, and cannot clear the screen, retitle the terminal or reorder a line.
+    """
+    return _CONTROL.sub(_escape_control, text)
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def literal(value: str, style: str = "") -> Text:
+    """User text as a rich :class:`~rich.text.Text`: never read as markup, controls escaped."""
+    from rich.text import Text
+
+    return Text(clean(value), style=style)
+
+
+def _md(value: str) -> str:
+    """User text for markdown: controls escaped, HTML's ``& < >`` as entities, markdown's
+    punctuation (emphasis, code, links, table pipes) escaped, one line."""
+    value = clean(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\1", value).replace("\n", " ").replace("\t", " ")
 
 
 # --- Runs ----------------------------------------------------------------------------------------
@@ -62,8 +98,10 @@ def run_tables(result: Result) -> list[RenderableType]:
 
     meta = result.metadata
     likelihood = _table(
-        title=f"{meta.title} ({meta.scenario_id})\nChance that the highest rung reached is at "
-        "least this one",
+        title=literal(
+            f"{meta.title} ({meta.scenario_id})\nChance that the highest rung reached is "
+            "at least this one"
+        ),
         caption="cell: probability ± MC error (points) · ICD-203 words · 90% spread",
         show_lines=True,
     )
@@ -83,8 +121,9 @@ def run_tables(result: Result) -> list[RenderableType]:
                     (spread(c.p05, c.p95), "dim"),
                 )
             )
-        short = label if len(label) <= width else label[: width - 1] + "…"
-        likelihood.add_row(Text.assemble((rung, "bold"), "\n", (short, "dim")), *cells)
+        shown = clean(label)
+        short = shown if len(shown) <= width else shown[: width - 1] + "…"
+        likelihood.add_row(Text.assemble((clean(rung), "bold"), "\n", (short, "dim")), *cells)
 
     highest = _table(
         title=f"Highest rung reached by month {max(result.months)}",
@@ -94,7 +133,7 @@ def run_tables(result: Result) -> list[RenderableType]:
     highest.add_column("±", justify="right")
     highest.add_column("words")
     for top in result.highest:
-        highest.add_row(top.rung, percent(top.p), points(top.mcse), words_for(top.p))
+        highest.add_row(literal(top.rung), percent(top.p), points(top.mcse), words_for(top.p))
 
     drivers = _table(
         title="Drivers as sampled",
@@ -108,9 +147,14 @@ def run_tables(result: Result) -> list[RenderableType]:
             continue
         facts = str(item.evidence) if item.evidence else "[yellow]none[/]"
         drivers.add_row(
-            item.name, item.unit, f"{item.p05:.3g}", f"{item.p50:.3g}", f"{item.p95:.3g}", facts
+            literal(item.name),
+            literal(item.unit),
+            f"{item.p05:.3g}",
+            f"{item.p50:.3g}",
+            f"{item.p95:.3g}",
+            facts,
         )
-    footer = Text(
+    footer = literal(
         f"seed {meta.seed} · {meta.samples:,} samples · {meta.seconds:.2f} s · "
         f"scenario {meta.fingerprint} · belwar {meta.belwar} · numpy {meta.numpy}",
         style="dim",
@@ -139,7 +183,7 @@ def run_markdown(result: Result) -> str:
     """The likelihood table and the highest-rung table as GitHub-flavoured markdown."""
     meta = result.metadata
     head = "| rung | " + " | ".join(f"by month {m}" for m in result.months) + " |"
-    lines = [f"### {_md(meta.title)} ({meta.scenario_id})", "", head]
+    lines = [f"### {_md(meta.title)} ({_md(meta.scenario_id)})", "", head]
     lines.append("|---|" + "---:|" * len(result.months))
     for rung, label in zip(result.rungs, result.rung_labels, strict=True):
         cells = []
@@ -191,15 +235,15 @@ def sources_tables(register: Register, driver: str | None = None) -> list[Render
         )
     for source in register.sources:
         documents.add_row(
-            source.id,
-            source.title,
-            source.outlet,
-            source.author or "-",
+            literal(source.id),
+            literal(source.title),
+            literal(source.outlet),
+            literal(source.author or "-"),
             _published(source),
             str(len(source.facts)),
         )
     title = "Facts" + (f" bearing on {driver}" if driver else "")
-    facts = _table(title=title, show_lines=True)
+    facts = _table(title=literal(title), show_lines=True)
     facts.add_column("source", overflow="fold", ratio=2)
     facts.add_column("date", no_wrap=True)
     facts.add_column("fact", overflow="fold", ratio=5)
@@ -211,7 +255,13 @@ def sources_tables(register: Register, driver: str | None = None) -> list[Render
         figures = "\n".join(f"{k} = {_figure(v)}" for k, v in fact.figures.items())
         when = (fact.date or source.published).isoformat()
         drivers = ", ".join(fact.drivers) or "-"
-        facts.add_row(ref, when, fact.claim, figures or "-", f"{drivers}\n({fact.direction})")
+        facts.add_row(
+            literal(ref),
+            when,
+            literal(fact.claim),
+            literal(figures or "-"),
+            literal(f"{drivers}\n({fact.direction})"),
+        )
     return [documents, facts]
 
 
@@ -252,10 +302,6 @@ def sources_markdown(register: Register, driver: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def known_drivers(register: Register) -> Iterable[str]:
     """Every driver or event name the register's facts mention, sorted."""
     return sorted({d for _, _, fact in register.facts() for d in fact.drivers})
@@ -284,14 +330,14 @@ def diff_tables(comparison: Comparison, *, show_all: bool = False) -> list[Rende
     """The comparison as rich renderables: assumption changes, then result changes."""
     from rich.text import Text
 
-    changes = _table(
-        title=f"Assumptions: {comparison.a} -> {comparison.b}",
-    )
+    changes = _table(title=literal(f"Assumptions: {comparison.a} -> {comparison.b}"))
     changes.add_column("key", overflow="fold", ratio=3)
     changes.add_column("A", overflow="fold", ratio=2)
     changes.add_column("B", overflow="fold", ratio=2)
     for change in comparison.changes:
-        changes.add_row(change.key, _value(change.old), _value(change.new))
+        changes.add_row(
+            literal(change.key), literal(_value(change.old)), literal(_value(change.new))
+        )
     if not comparison.changes:
         changes.add_row("(no assumption differs)", "", "")
 
@@ -312,7 +358,7 @@ def diff_tables(comparison: Comparison, *, show_all: bool = False) -> list[Rende
     for d in shown:
         mark = Text("yes", style="bold") if d.material else Text("no", style="dim")
         results.add_row(
-            d.rung,
+            literal(d.rung),
             str(d.month),
             percent(d.p_a),
             percent(d.p_b),
@@ -354,9 +400,11 @@ def diff_csv(comparison: Comparison, *, show_all: bool = True) -> str:
 
 def diff_markdown(comparison: Comparison, *, show_all: bool = False) -> str:
     """The comparison as GitHub-flavoured markdown."""
-    lines = [f"### {comparison.a} -> {comparison.b}", "", "| key | A | B |", "|---|---|---|"]
+    head = f"### {_md(comparison.a)} -> {_md(comparison.b)}"
+    lines = [head, "", "| key | A | B |", "|---|---|---|"]
     lines += [
-        f"| `{c.key}` | {_md(_value(c.old))} | {_md(_value(c.new))} |" for c in comparison.changes
+        f"| {_md(c.key)} | {_md(_value(c.old))} | {_md(_value(c.new))} |"
+        for c in comparison.changes
     ]
     kind = "paired" if comparison.paired else "unpaired"
     lines += ["", f"Results ({kind}):", ""]
@@ -367,7 +415,7 @@ def diff_markdown(comparison: Comparison, *, show_all: bool = False) -> str:
     for d in comparison.deltas:
         if show_all or d.material:
             lines.append(
-                f"| `{d.rung}` | {d.month} | {percent(d.p_a)} | {percent(d.p_b)} | "
+                f"| {_md(d.rung)} | {d.month} | {percent(d.p_a)} | {percent(d.p_b)} | "
                 f"{signed(d.delta)} | {points(d.mcse).removeprefix('±')} | "
                 f"{'**yes**' if d.material else 'no'} |"
             )
@@ -399,17 +447,17 @@ def _plain(items: list[RenderableType]) -> str:
 
 def sweep_tables(sweep: Sweep) -> list[RenderableType]:
     """A curve as a value-by-value table, a grid as a matrix; then the tipping points."""
-    from rich.text import Text
-
     what = f"P(reaching {sweep.target} by month {sweep.month})"
     first = sweep.axes[0]
     table = _table(
-        title=f"{sweep.scenario_id}: {what} as {first.path} varies"
-        + (f" (rows) and {sweep.axes[1].path} (columns)" if len(sweep.axes) == 2 else ""),
+        title=literal(
+            f"{sweep.scenario_id}: {what} as {first.path} varies"
+            + (f" (rows) and {sweep.axes[1].path} (columns)" if len(sweep.axes) == 2 else "")
+        ),
         caption=f"{sweep.samples:,} samples a point, seed {sweep.seed}: common random numbers",
     )
     if len(sweep.axes) == 1:
-        table.add_column(first.path, justify="right")
+        table.add_column(literal(first.path), justify="right")
         table.add_column("probability", justify="right")
         table.add_column("±", justify="right")
         table.add_column("words")
@@ -419,7 +467,7 @@ def sweep_tables(sweep: Sweep) -> list[RenderableType]:
             )
     else:
         second = sweep.axes[1]
-        table.add_column(f"{first.path} \\ {second.path}", justify="right")
+        table.add_column(literal(f"{first.path} \\ {second.path}"), justify="right")
         for value in second.values:
             table.add_column(f"{value:.4g}", justify="right")
         width = len(second.values)
@@ -440,7 +488,7 @@ def sweep_tables(sweep: Sweep) -> list[RenderableType]:
                     f"{first.path} = {crossing.value:.4g} "
                     f"(95%: {crossing.low:.4g} to {crossing.high:.4g})"
                 )
-    return [table, Text("\n".join(lines))]
+    return [table, literal("\n".join(lines))]
 
 
 def sweep_records(sweep: Sweep) -> list[dict[str, Any]]:
@@ -484,7 +532,7 @@ def sweep_text(sweep: Sweep, fmt: str) -> str:
         writer.writerows({k: repr(v) for k, v in r.items()} for r in records)
         return out.getvalue()
     if fmt == "markdown":
-        head = [*(a.path for a in sweep.axes), "p", "±"]
+        head = [*(_md(a.path) for a in sweep.axes), "p", "±"]
         lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
         for point in sweep.points:
             cells = [f"{v:.4g}" for v in point.at] + [percent(point.p), points(point.mcse)]
@@ -501,8 +549,10 @@ def sensitivity_tables(result: Sensitivity) -> list[RenderableType]:
 
     sobol = result.method == "sobol"
     table = _table(
-        title=f"{result.scenario_id}: what moves P(reaching {result.target} by month "
-        f"{result.month}) = {percent(result.p)}",
+        title=literal(
+            f"{result.scenario_id}: what moves P(reaching {result.target} by month "
+            f"{result.month}) = {percent(result.p)}"
+        ),
         caption="bottom → top: mean target when the input is in its bottom or top tenth; "
         "swing: their difference, ± its Monte Carlo error, in points; rho: rank correlation"
         + ("; S1, ST: first-order and total Sobol indices (95% interval)" if sobol else ""),
@@ -510,18 +560,21 @@ def sensitivity_tables(result: Sensitivity) -> list[RenderableType]:
     # keys break at their colons ("odds: full_entry: kremlin_pressure"), not mid-name
     longest = max((len(part) for i in result.influences for part in i.key.split(":")), default=10)
     table.add_column("input", overflow="fold", min_width=min(longest, 12 if sobol else 28))
-    for column in ("bottom → top", "swing", "rho"):
-        table.add_column(column, justify="right", no_wrap=True)
+    # with Sobol indices, a narrow terminal wraps "low → high" and "swing ±error" at their
+    # spaces rather than cutting the indices' intervals short
+    table.add_column("bottom → top", justify="right", no_wrap=not sobol)
+    table.add_column("swing", justify="right", no_wrap=not sobol)
+    table.add_column("rho", justify="right", no_wrap=True)
     if not sobol:
         table.add_column("", no_wrap=True)
     if sobol:
-        table.add_column("S1", justify="right", min_width=11)
-        table.add_column("ST", justify="right", min_width=11)
+        table.add_column("S1", justify="right", no_wrap=True)
+        table.add_column("ST", justify="right", no_wrap=True)
     widest = max((abs(i.swing) for i in result.influences), default=0.0) or 1.0
     for item in result.influences:
         bar = "█" * max(1, round(8 * abs(item.swing) / widest)) if item.swing else ""
-        cells = [
-            item.key.replace(":", ": "),
+        cells: list[RenderableType] = [
+            literal(item.key.replace(":", ": ")),
             f"{percent(item.low)} → {percent(item.high)}",
             f"{signed(item.swing)} {points(item.swing_mcse)}",
             f"{item.rank_correlation:+.2f}",
@@ -557,7 +610,7 @@ def sensitivity_text(result: Sensitivity, fmt: str) -> str:
     if fmt == "markdown":
         lines = ["| input | low | high | swing (points) | rho |", "|---|--:|--:|--:|--:|"]
         lines += [
-            f"| `{i.key}` | {percent(i.low)} | {percent(i.high)} | {signed(i.swing)} | "
+            f"| {_md(i.key)} | {percent(i.low)} | {percent(i.high)} | {signed(i.swing)} | "
             f"{i.rank_correlation:+.2f} |"
             for i in result.influences
         ]
@@ -580,11 +633,11 @@ def many_table(runs: list[tuple[str, Result]]) -> list[RenderableType]:
     table.add_column("scenario", no_wrap=True)
     table.add_column("month", justify="right")
     for rung in rungs:
-        table.add_column(rung.replace("_", " "), justify="right")
+        table.add_column(literal(rung.replace("_", " ")), justify="right")
     for _path, result in runs:
         month = max(result.months)
         cells = [percent(result.probability(r, month)) if r in result.rungs else "-" for r in rungs]
-        table.add_row(result.metadata.scenario_id, str(month), *cells)
+        table.add_row(literal(result.metadata.scenario_id), str(month), *cells)
     return [table]
 
 
@@ -595,9 +648,12 @@ def html_table(headers: list[str], rows: list[list[str]], *, caption: str = "") 
     """A plain HTML table; every cell is escaped here, so callers pass raw text."""
     from html import escape
 
-    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    def cell(value: str) -> str:
+        return escape(clean(value))
+
+    head = "".join(f"<th>{cell(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell(c)}</td>" for c in row) + "</tr>" for row in rows)
+    cap = f"<caption>{cell(caption)}</caption>" if caption else ""
     return f'<table class="belwar">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 

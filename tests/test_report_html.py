@@ -130,3 +130,28 @@ def test_example_notebook_runs() -> None:
     assert any('class="belwar"' in h for h in html)  # results displayed as tables
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 4  # fan, diff, sweep and tornado charts
+
+
+def test_report_shows_user_text_as_text(tmp_path: Path) -> None:
+    """Markup, HTML, terminal escapes and TeX in a title, a label and a note reach the page
+    as the text the user wrote: escaped, never as tags, control bytes or mathtext."""
+    valid = (TESTS / "data" / "valid.yaml").read_text()
+    hostile = (
+        valid.replace(
+            "title: A small worked example",
+            'title: "<script>alert(1)</script> [bold]x[/] \\e[2J costs $\\\\frac$"',
+        )
+        .replace("label: Limited direct involvement", 'label: "<b>bold</b> & co"')
+        .replace("unit: share of adults", 'unit: share\n    note: "<img src=x onerror=alert(2)>"')
+    )
+    scenario = tmp_path / "hostile.yaml"
+    scenario.write_text(hostile)
+    out = tmp_path / "report.html"
+    argv = ["report", str(scenario), "--register", str(TESTS / "data" / "register")]
+    assert cli.run([*argv, "-n", "2000", "-o", str(out)]) == 0
+    html = out.read_text()
+    for raw in ("<script>alert", "<b>bold", "<img src", "\x1b"):
+        assert raw not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; [bold]x[/] \\x1b[2J costs $\\frac$" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
