@@ -193,7 +193,7 @@ def parse(text: str, file: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
         raise InputError([_at(file, lines, mark).problem("", f"invalid YAML: {what}")])
-    raise InputError([Loc(file).problem("", f"invalid YAML: {_short(str(exc))}")])
+    raise InputError([Loc(file).problem("", f"invalid YAML: {short(str(exc))}")])
 
 
 class _SyntaxError(Exception):
@@ -234,7 +234,7 @@ def _at(file: str, lines: list[str], mark: Any) -> Loc:
     return Loc(file, line + 1, column + 1, lines[line] if 0 <= line < len(lines) else None)
 
 
-def _short(text: str, limit: int = 60) -> str:
+def short(text: str, limit: int = 60) -> str:
     """``text`` cut to about ``limit`` characters, with … where it was cut."""
     return text if len(text) <= limit else text[: limit - 12] + "…" + text[-10:]
 
@@ -447,7 +447,7 @@ class _Builder:
             return
         if not isinstance(node.value, str):
             if node.value is not None or text:
-                self.fail(loc, f"keys must be plain text, not {_short(text)!r}", frame.path)
+                self.fail(loc, f"keys must be plain text, not {short(text)!r}", frame.path)
             else:
                 self.fail(loc, "keys must be plain text, not an empty key", frame.path)
             return
@@ -455,7 +455,7 @@ class _Builder:
         if key in frame.items:
             first = frame.items[key].key_loc
             where = f" (first at line {first.line})" if first and first.line else ""
-            self.fail(loc, f"duplicate key '{_short(key)}'{where}", (*frame.path, key))
+            self.fail(loc, f"duplicate key '{short(key)}'{where}", (*frame.path, key))
             return
         frame.key = key
 
@@ -477,15 +477,15 @@ class _Builder:
                     "bool": "true or false",
                     "null": "null",
                 }[kind]
-                self.fail(loc, f"'{_short(text)}' is not {what} (it is tagged !!{kind})", path)
+                self.fail(loc, f"'{short(text)}' is not {what} (it is tagged !!{kind})", path)
                 return Located(None, loc, text=text)
         else:
-            self.fail(loc, f"tag '{_short(tag)}' is not allowed", path)
+            self.fail(loc, f"tag '{short(tag)}' is not allowed", path)
             return Located(None, loc, text=text)
         return self.typed(kind, text, loc, path)
 
     def typed(self, kind: str, text: str, loc: Loc, path: PathKey) -> Located:
-        shown = _short(text)
+        shown = short(text)
         if kind == "str":
             return Located(text, loc, text=text)
         if kind == "null":
