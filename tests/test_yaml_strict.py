@@ -239,6 +239,10 @@ def test_overrides_from_text_and_python_agree() -> None:
         ("list[5]=1", "out of range"),
         ("a.b.c=1", "not a mapping"),
         ("a=.nan", "NaN"),
+        ("a.b=x\ny: 2", "must be on one line"),
+        ("a.b=x\r", "must be on one line"),
+        ("extends=../../etc/passwd", "`extends` cannot be overridden"),
+        ("extends.x=1", "`extends` cannot be overridden"),
     ],
 )
 def test_bad_overrides(override: str, message: str) -> None:
@@ -340,3 +344,18 @@ def test_both_parsers_build_the_same_tree(path: Path) -> None:
     lines = yamlio._lines(text)
     fast = yamlio._parse(text, "f", lines, pure=False)
     assert _located(fast) == _located(yamlio._parse(text, "f", lines, pure=True))
+
+
+def test_extends_cannot_be_overridden_from_code() -> None:
+    tree = yamlio.parse("a: 1\n", "t.yaml")
+    with pytest.raises(InputError, match="`extends` cannot be overridden"):
+        apply_overrides(tree, {"extends": "../../etc/passwd"})
+
+
+def test_a_long_override_is_shown_short() -> None:
+    tree = yamlio.parse("a: 1\n", "t.yaml")
+    with pytest.raises(InputError) as caught:
+        apply_overrides(tree, ["a=" + "[" * 40 + "]" * 40])
+    (problem,) = caught.value.problems
+    assert len(problem.file) < 80
+    assert "nested deeper than 32 levels" in problem.message
