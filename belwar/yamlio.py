@@ -401,9 +401,9 @@ class _Builder:
         if self.aliases > MAX_ALIASES:
             raise InputError([loc.problem("", f"more than {MAX_ALIASES} aliases")])
         if name in self.open_anchors:
-            raise InputError(
-                [loc.problem(dotted(path), f"alias '*{name}' refers to a value that contains it")]
-            )
+            self.fail(loc, f"alias '*{name}' refers to a value that contains it", path)
+            self.add(Located(None, loc), 1, loc, alias=True)
+            return
         if name not in self.anchors:
             self.fail(loc, f"unknown alias '*{name}' (no anchor '&{name}' before it)", path)
             self.add(Located(None, loc), 1, loc)
