@@ -46,9 +46,32 @@ class Problem:
         head = ": ".join(part for part in (self.where, self.key, self.message) if part)
         if self.source_line is None or self.line is None:
             return head
+        shown, at = _window(self.source_line, (self.column or 1) - 1)
         gutter = f"{self.line:>5} | "
-        caret = " " * (len(gutter) - 2) + "| " + " " * ((self.column or 1) - 1) + "^"
-        return f"{head}\n{gutter}{self.source_line}\n{caret}"
+        caret = " " * (len(gutter) - 2) + "| " + " " * at + "^"
+        return f"{head}\n{gutter}{shown}\n{caret}"
+
+
+SOURCE_WIDTH = 120  # longer source lines are shown as a window of WINDOW characters
+WINDOW = 100
+# Control characters of a source line are shown as visible symbols (U+2400...), one for one so
+# the caret stays in place; a tab becomes a space for the same reason.
+_VISIBLE = (
+    {i: 0x2400 + i for i in range(32)}
+    | {9: 32, 127: 0x2421}
+    | dict.fromkeys(range(128, 160), 65533)
+)
+
+
+def _window(line: str, column: int) -> tuple[str, int]:
+    """The part of ``line`` to show around 0-based ``column``, and the caret's offset in it."""
+    line = line.translate(_VISIBLE)
+    if len(line) <= SOURCE_WIDTH:
+        return line, column
+    start = max(0, min(column - WINDOW // 2, len(line) - WINDOW))
+    end = start + WINDOW
+    shown = ("…" if start else "") + line[start:end] + ("…" if end < len(line) else "")
+    return shown, column - start + (1 if start else 0)
 
 
 class InputError(BelwarError):

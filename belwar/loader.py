@@ -9,17 +9,28 @@ import os
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from inspect import isclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from belwar import copula, distributions, yamlio
 from belwar.errors import InputError, Problem
 from belwar.evidence import Register, Source, find_register
-from belwar.scenario import DIST_TYPES, TAG_PREFIX, Scenario, check, suggest
+from belwar.scenario import (
+    DIST_TYPES,
+    TAG_PREFIX,
+    Correlation,
+    Dist,
+    Scenario,
+    check,
+    number,
+    positive,
+    suggest,
+    within_unit,
+)
 from belwar.yamlio import Loc, Located, PathKey, dotted
 
 M = TypeVar("M", bound=BaseModel)
@@ -46,9 +57,10 @@ def load_scenario(
     """
     display = os.fspath(path)
     file = Path(display)
-    root = _read_chain(file, display, file.resolve().parent, ())
+    folder = _resolve(file, Loc(display), "").parent
+    root = _read_chain(file, display, folder, ())
     root = apply_overrides(root, overrides)
-    return validate_scenario(root, register=register, folder=file.resolve().parent)
+    return validate_scenario(root, register=register, folder=folder)
 
 
 def scenario_from_data(
@@ -72,12 +84,21 @@ def validate_scenario(
     citations against the register."""
     if isinstance(root.value, dict):
         root = Located({k: v for k, v in root.value.items() if k != "extends"}, root.loc)
-    scenario = validate(Scenario, root)
-    problems = [_place(root, _parse_key(key), message) for key, message in check(scenario)]
-    if not problems:
-        problems += [_place(root, _parse_key(key), msg) for key, msg in numeric_problems(scenario)]
+    try:
+        scenario = validate(Scenario, root)
+    except InputError as exc:
+        # The schema failed somewhere, but every part that holds can still be checked, so that
+        # one pass lists every problem: fits and bounds of each valid distribution, the
+        # correlations, and the citations.
+        found = [*exc.problems]
+        found += [_place(root, _parse_key(key), msg) for key, msg in partial_problems(root)]
         if check_citations:
-            problems += _citation_problems(scenario, root, register, folder)
+            found += _citation_problems(_raw_citations(root), root, register, folder)
+        raise InputError(dict.fromkeys(found)) from None
+    pairs = [*check(scenario), *numeric_problems(scenario)]
+    problems = [_place(root, _parse_key(key), message) for key, message in dict.fromkeys(pairs)]
+    if check_citations:
+        problems += _citation_problems(list(scenario.citations()), root, register, folder)
     if problems:
         raise InputError(problems)
     return scenario
@@ -93,20 +114,30 @@ def _read_chain(file: Path, display: str, tree: Path, chain: tuple[Path, ...]) -
         raise InputError([parent_ref.loc.problem("extends", "expected a relative file path")])
     ref = parent_ref.value
     loc = parent_ref.loc
+    shown = yamlio.short(ref)
+    if re.search(r"[\x00-\x1f\x7f]", ref):
+        raise InputError([loc.problem("extends", "the path contains a control character")])
+    if len(ref) > MAX_PATH or any(len(part) > MAX_NAME for part in Path(ref).parts):
+        raise InputError(
+            [loc.problem("extends", f"'{shown}' is too long for a path ({len(ref):,} characters)")]
+        )
     if Path(ref).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", ref):
         raise InputError(
-            [loc.problem("extends", f"'{ref}' is absolute: give a path relative to this file")]
+            [loc.problem("extends", f"'{shown}' is absolute: give a path relative to this file")]
         )
-    target = (file.parent / ref).resolve()
+    target = _resolve(file.parent / ref, loc, "extends")
     if not target.is_relative_to(tree):
         raise InputError(
-            [loc.problem("extends", f"'{ref}' leaves the scenario's folder ({_shown(tree)})")]
+            [loc.problem("extends", f"'{shown}' leaves the scenario's folder ({_shown(tree)})")]
         )
     if target == here or target in chain:
         names = [_shown(p) for p in (*chain, here, target)]
         raise InputError([loc.problem("extends", "extends cycle: " + " -> ".join(names))])
     if len(chain) >= MAX_EXTENDS:
         raise InputError([loc.problem("extends", f"more than {MAX_EXTENDS} levels of extends")])
+    if target.exists() and not target.is_file():
+        what = "a folder" if target.is_dir() else "not a regular file"
+        raise InputError([loc.problem("extends", f"parent scenario '{shown}' is {what}")])
     if not target.is_file():
         siblings = (
             sorted(p.name for p in target.parent.glob("*.yaml")) if target.parent.is_dir() else []
@@ -115,13 +146,28 @@ def _read_chain(file: Path, display: str, tree: Path, chain: tuple[Path, ...]) -
             [
                 loc.problem(
                     "extends",
-                    f"parent scenario '{ref}' not found{suggest(Path(ref).name, siblings)}",
+                    f"parent scenario '{shown}' not found{suggest(Path(ref).name, siblings)}",
                 )
             ]
         )
     parent_display = os.path.normpath(os.path.join(os.path.dirname(display), ref))
     parent = _read_chain(target, parent_display, tree, (*chain, here))
     return yamlio.merge(parent, node)
+
+
+MAX_PATH = 1024  # characters in an `extends` path; each part at most MAX_NAME
+MAX_NAME = 255
+
+
+def _resolve(path: Path, loc: Loc, key: str) -> Path:
+    """``path`` made absolute with its symlinks followed, or a placed problem saying why not."""
+    try:
+        return path.resolve()
+    except RuntimeError:  # Python < 3.13 on a symlink loop
+        reason = "it is a symlink loop"
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or "the path cannot be used"
+    raise InputError([loc.problem(key, f"cannot follow '{yamlio.short(str(path))}': {reason}")])
 
 
 def _shown(path: Path) -> str:
@@ -133,7 +179,8 @@ def _shown(path: Path) -> str:
 
 # --- Overrides -----------------------------------------------------------------------------------
 
-_SEGMENT = re.compile(r"([a-z_][a-z0-9_]*)((?:\[\d+\])*)$", re.IGNORECASE)
+_SEGMENT = re.compile(r"([a-z_][a-z0-9_]*)((?:\[\d+\])*)", re.IGNORECASE)
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 
 
 def _parse_key(key: str) -> PathKey:
@@ -143,7 +190,7 @@ def _parse_key(key: str) -> PathKey:
         if part.isdigit():
             path.append(int(part))
             continue
-        match = _SEGMENT.match(part)
+        match = _SEGMENT.fullmatch(part)
         if match is None:
             raise ValueError(f"'{part}' is not a key")
         path.append(match.group(1))
@@ -160,17 +207,27 @@ def apply_overrides(root: Located, overrides: Overrides) -> Located:
             items.append((key, value, Loc(f"override {key}"), False))
     else:
         for text in overrides:
-            loc = Loc(f"--set {text}")
+            loc = Loc(f"--set {_printable(text)}")
             key, sep, value = text.partition("=")
             if not sep or not key.strip():
                 problems.append(
                     loc.problem("", "expected PATH=VALUE, e.g. simulation.samples=50000")
                 )
                 continue
+            if _LINE_BREAK.search(text):
+                # "value: x\ny: 2" would read as two keys and drop the second without a word
+                message = "a --set value must be on one line (it holds a line break)"
+                problems.append(loc.problem(key.strip(), message))
+                continue
             items.append((key.strip(), value, loc, True))
     for key, value, loc, from_text in items:
         try:
             path = _parse_key(key)
+            if path[:1] == ("extends",):
+                raise ValueError(
+                    "`extends` cannot be overridden: the parent file is read before any "
+                    "override; change it in the scenario file"
+                )
             node = _parse_value(value, loc) if from_text else yamlio.from_python(value, loc)
             root = _set(root, path, node, loc)
         except ValueError as exc:
@@ -180,6 +237,13 @@ def apply_overrides(root: Located, overrides: Overrides) -> Located:
     if problems:
         raise InputError(problems)
     return root
+
+
+def _printable(text: str) -> str:
+    """Text from a command line as it may be shown in a message: short, control characters
+    as escapes."""
+    text = yamlio.short(text)
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
 
 
 def _parse_value(text: str, loc: Loc) -> Located:
@@ -281,11 +345,18 @@ def _problem(model: type[BaseModel], root: Located, error: Any) -> Problem:
         listing = f" (allowed: {', '.join(allowed)})" if allowed and not hint else ""
         return _place(root, path, f"unknown key '{name}'{hint}{listing}", at_key=True)
     at_key = "[key]" in error["loc"]  # pydantic's marker for a bad mapping key
-    return _place(root, path, _message(kind, value, ctx, error["msg"]), at_key=at_key)
+    node, depth = root.deepest(path)
+    written = node.text if depth == len(path) and not at_key else None
+    return _place(root, path, _message(kind, value, ctx, error["msg"], written), at_key=at_key)
 
 
-def _message(kind: str, value: Any, ctx: Mapping[str, Any], fallback: str) -> str:
-    got = _describe(value)
+_YAML11_NUMBER = re.compile(r"[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)")
+
+
+def _message(
+    kind: str, value: Any, ctx: Mapping[str, Any], fallback: str, written: str | None = None
+) -> str:
+    got = _describe(value, written)
     expected = {
         "float_type": "a number",
         "int_type": "a whole number",
@@ -296,10 +367,15 @@ def _message(kind: str, value: Any, ctx: Mapping[str, Any], fallback: str) -> st
         "tuple_type": "a list",
         "date_type": "a date such as 2022-04-15",
     }
+    if kind == "float_type" and isinstance(value, int) and not isinstance(value, bool):
+        return f"{got} is too large for a number (beyond 1.8e308)"
     if kind in expected:
         hint = ""
-        if isinstance(value, str) and kind in {"float_type", "int_type"} and _numeric(value):
-            hint = " (remove the quotes to make it a number)"
+        if isinstance(value, str) and kind in {"float_type", "int_type"}:
+            if ("_" in value and _YAML11_NUMBER.fullmatch(value)) or value[:2] in {"0b", "0B"}:
+                hint = " (YAML 1.2 numbers have no `_` separators and no 0b form)"
+            elif _numeric(value):
+                hint = " (remove the quotes to make it a number)"
         return f"expected {expected[kind]}, got {got}{hint}"
     if kind == "union_tag_invalid":
         types_ = ", ".join(DIST_TYPES)
@@ -317,10 +393,11 @@ def _message(kind: str, value: Any, ctx: Mapping[str, Any], fallback: str) -> st
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         return f"unknown value {got}{suggest(str(value), choices)} (one of {', '.join(choices)})"
     if kind == "string_pattern_mismatch":
+        shown = yamlio.short(str(value))
         if "/" in str(ctx.get("pattern", "")):
-            return f"'{value}' is not a citation of the form source-id/fact-id"
+            return f"'{shown}' is not a citation of the form source-id/fact-id"
         return (
-            f"'{value}' is not a valid name: use lower-case letters, digits and underscores, "
+            f"'{shown}' is not a valid name: use lower-case letters, digits and underscores, "
             "starting with a letter"
         )
     bounds = {
@@ -331,7 +408,8 @@ def _message(kind: str, value: Any, ctx: Mapping[str, Any], fallback: str) -> st
     }
     if kind in bounds:
         limit = next(iter(ctx.values()), "")
-        return f"must be {bounds[kind]} {limit}, got {got}"
+        shown = number(limit) if isinstance(limit, int | float) else str(limit)
+        return f"must be {bounds[kind]} {shown}, got {got}"
     if kind in {"too_short", "too_long"}:
         wanted = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         size = len(value) if isinstance(value, tuple | dict | str) else "?"
@@ -351,20 +429,23 @@ def _numeric(text: str) -> bool:
     return True
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any, written: str | None = None) -> str:
+    """The value for a message: a scalar as the file wrote it when known."""
+    if written is not None and not isinstance(value, str | dict | tuple | list):
+        return yamlio.short(written, 40)
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "nothing (null)"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
+        shown = yamlio.short(value, 40)
         return f"text '{shown}'"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, tuple | list):
         return f"a list of {len(value)}"
     if isinstance(value, int | float):
-        return f"{value:g}"
+        return number(value)
     return type(value).__name__
 
 
@@ -419,13 +500,113 @@ def numeric_problems(scenario: Scenario) -> list[tuple[str, str]]:
             distributions.resolve(spec, bounds)
         except distributions.FitError as exc:
             problems.append((key, str(exc)))
-    if scenario.correlations:
-        names = sorted({n for c in scenario.correlations for n in c.between})
-        pairs = [(c.between[0], c.between[1], c.rho) for c in scenario.correlations]
-        matrix = copula.normal_matrix(names, pairs)
-        if not copula.is_positive_definite(matrix):
-            problems.append(("correlations", _inconsistent(names, scenario, matrix)))
+    problems += _correlation_problems(scenario.correlations)
     return problems
+
+
+def _correlation_problems(correlations: Sequence[Correlation]) -> list[tuple[str, str]]:
+    """Whether the correlations can hold together; only asked of distinct pairs of two drivers
+    (a repeated or self pair is reported on its own)."""
+    pairs = {frozenset(c.between) for c in correlations}
+    if not correlations or len(pairs) < len(correlations) or any(len(p) < 2 for p in pairs):
+        return []
+    names = sorted({n for c in correlations for n in c.between})
+    matrix = copula.normal_matrix(
+        names, [(c.between[0], c.between[1], c.rho) for c in correlations]
+    )
+    if copula.is_positive_definite(matrix):
+        return []
+    return [("correlations", _inconsistent(names, correlations, matrix))]
+
+
+_DIST: TypeAdapter[Any] = TypeAdapter(Dist)
+
+
+def partial_problems(root: Located) -> list[tuple[str, str]]:
+    """What the numbers show in the parts of a tree that hold on their own, when the whole
+    scenario does not validate: each valid distribution's bounds and fit, and the correlations
+    if every entry is valid."""
+    problems: list[tuple[str, str]] = []
+    for key, node, bounds, rule in _raw_distributions(root):
+        try:
+            spec = _DIST.validate_python(node.plain())
+        except ValidationError:
+            continue
+        if rule is not None:
+            problems += rule[0](key, spec, rule[1])
+        try:
+            distributions.resolve(spec, bounds)
+        except distributions.FitError as exc:
+            problems.append((key, str(exc)))
+    entries = root.child("correlations")
+    if entries is not None and isinstance(entries.value, tuple):
+        try:
+            correlations = [Correlation.model_validate(e.plain()) for e in entries.value]
+        except ValidationError:
+            correlations = []
+        problems += _correlation_problems(correlations)
+    return problems
+
+
+Rule = tuple[Callable[[str, Any, str], list[tuple[str, str]]], str]
+
+
+def _raw_distributions(
+    root: Located,
+) -> Iterable[tuple[str, Located, tuple[float, float] | None, Rule | None]]:
+    """Every distribution of a tree that may not validate: key, node, the driver's range (when it
+    is valid) and the rule its values must keep."""
+
+    def entries(section: Located | None) -> Iterable[tuple[str, Located]]:
+        if section is not None and isinstance(section.value, dict):
+            yield from ((k, v) for k, v in section.value.items() if isinstance(v.value, dict))
+
+    def at(node: Located, key: str) -> Located | None:
+        return node.child(key)
+
+    for name, driver in entries(root.child("drivers")):
+        dist, span = at(driver, "dist"), at(driver, "range")
+        bounds = span.plain() if span is not None else None
+        valid = (
+            isinstance(bounds, tuple)
+            and len(bounds) == 2
+            and all(isinstance(b, float | int) and not isinstance(b, bool) for b in bounds)
+            and bounds[0] < bounds[1]
+        )
+        if dist is not None:
+            yield f"drivers.{name}.dist", dist, (bounds if valid else None), None
+    for name, event in entries(root.child("events")):
+        if (monthly := at(event, "monthly")) is not None:
+            yield f"events.{name}.monthly", monthly, None, (within_unit, "a monthly probability")
+    for rung, hazard in entries(root.child("hazards")):
+        if (base := at(hazard, "base")) is not None:
+            yield f"hazards.{rung}.base", base, None, (within_unit, "a monthly hazard")
+        for name, ratio in entries(at(hazard, "odds_ratios")):
+            if (dist := at(ratio, "dist")) is not None:
+                key = f"hazards.{rung}.odds_ratios.{name}.dist"
+                yield key, dist, None, (positive, "an odds ratio")
+    momentum = root.child("momentum")
+    if momentum is not None and (dist := momentum.child("dist")) is not None:
+        yield "momentum.dist", dist, None, (positive, "momentum")
+
+
+_CITATION = re.compile(r"[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*")
+
+
+def _raw_citations(root: Located) -> list[tuple[str, str]]:
+    """Every well-formed citation of a tree that may not validate, with its key."""
+    found: list[tuple[str, str]] = []
+    for path, node in yamlio.walk(root):
+        if (
+            len(path) >= 2
+            and path[-1] == "evidence"
+            and path[0] in {"drivers", "events", "hazards", "momentum"}
+            and isinstance(node.value, tuple)
+        ):
+            for i, item in enumerate(node.value):
+                if isinstance(item.value, str) and _CITATION.fullmatch(item.value):
+                    found.append((f"{dotted(path)}[{i}]", item.value))
+    return found
 
 
 def _distributions(scenario: Scenario) -> Iterable[tuple[str, Any, tuple[float, float] | None]]:
@@ -441,15 +622,17 @@ def _distributions(scenario: Scenario) -> Iterable[tuple[str, Any, tuple[float, 
         yield "momentum.dist", scenario.momentum.dist, None
 
 
-def _inconsistent(names: list[str], scenario: Scenario, matrix: copula.Matrix) -> str:
+def _inconsistent(
+    names: list[str], correlations: Sequence[Correlation], matrix: copula.Matrix
+) -> str:
     nearest = copula.nearest_correlation(matrix)
     index = {n: i for i, n in enumerate(names)}
     changes = []
-    for corr in scenario.correlations:
+    for corr in correlations:
         a, b = corr.between
         suggested = copula.spearman_from_pearson(float(nearest[index[a], index[b]]))
         if abs(suggested - corr.rho) >= 0.005:
-            changes.append(f"[{a}, {b}] {corr.rho:g} -> {suggested:.2f}")
+            changes.append(f"[{a}, {b}] {number(corr.rho)} -> {suggested:.2f}")
     return (
         "these correlations cannot hold together (the matrix is not positive definite); "
         "the nearest set that can changes " + "; ".join(changes)
@@ -457,9 +640,8 @@ def _inconsistent(names: list[str], scenario: Scenario, matrix: copula.Matrix) -
 
 
 def _citation_problems(
-    scenario: Scenario, root: Located, register: Register | None, folder: Path | None
+    cited: list[tuple[str, str]], root: Located, register: Register | None, folder: Path | None
 ) -> list[Problem]:
-    cited = list(scenario.citations())
     if not cited:
         return []
     if register is None:
@@ -478,14 +660,25 @@ def _citation_problems(
     problems = []
     for key, ref in cited:
         if ref not in known:
-            problems.append(
-                _place(
-                    root,
-                    _parse_key(key),
-                    f"'{ref}' is not in the evidence register{suggest(ref, known)}",
-                )
-            )
+            problems.append(_place(root, _parse_key(key), _unknown_citation(ref, register)))
     return problems
+
+
+MAX_LISTED = 12
+
+
+def _unknown_citation(ref: str, register: Register) -> str:
+    """Why a citation is not in the register: an unknown source, or an unknown fact of a known
+    source (then that source's facts are listed)."""
+    source_id, _, _ = ref.partition("/")
+    sources = {s.id: s for s in register.sources}
+    head = f"'{ref}' is not in the evidence register"
+    if source_id not in sources:
+        return f"{head}: there is no source '{source_id}'{suggest(source_id, sources)}"
+    facts = [f"{source_id}/{fact.id}" for fact in sources[source_id].facts]
+    listed = ", ".join(f.partition("/")[2] for f in facts[:MAX_LISTED])
+    more = f" and {len(facts) - MAX_LISTED} more" if len(facts) > MAX_LISTED else ""
+    return f"{head}{suggest(ref, facts)} (facts of '{source_id}': {listed}{more})"
 
 
 # --- The evidence register -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any, Literal, Union
@@ -81,7 +82,7 @@ class Uniform(_Model):
     def _above_low(cls, high: float, info: ValidationInfo) -> float:
         low = info.data.get("low")
         if low is not None and not high > low:
-            raise ValueError(f"must be above low ({low:g})")
+            raise ValueError(f"must be above low ({number(low)})")
         return high
 
 
@@ -155,8 +156,15 @@ class Beta(_Model):
             limit = (self.mean * (1 - self.mean)) ** 0.5
             if self.sd >= limit:
                 raise ValueError(
-                    f"sd {self.sd:g} is too large for a beta with mean {self.mean:g}: "
+                    f"sd {number(self.sd)} is too large for a beta with mean {number(self.mean)}: "
                     f"it must be below {limit:.4g}"
+                )
+            # alpha + beta = mean (1 - mean) / sd^2 - 1: beyond floats, there is no beta to fit
+            variance = self.sd * self.sd
+            if variance == 0 or not math.isfinite(self.mean * (1 - self.mean) / variance):
+                raise ValueError(
+                    f"sd {number(self.sd)} is too small to fit a beta (its alpha and beta would "
+                    "be infinite); for a fixed value write the number itself"
                 )
         return self
 
@@ -169,9 +177,9 @@ class _ThreePoint(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> _ThreePoint:
         if not self.min < self.max:
-            raise ValueError(f"min ({self.min:g}) must be below max ({self.max:g})")
+            raise ValueError(f"min ({number(self.min)}) must be below max ({number(self.max)})")
         if not self.min <= self.mode <= self.max:
-            raise ValueError(f"mode ({self.mode:g}) must lie between min and max")
+            raise ValueError(f"mode ({number(self.mode)}) must lie between min and max")
         return self
 
 
@@ -458,6 +466,20 @@ def suggest(name: str, choices: Any) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+def number(value: float) -> str:
+    """A number for a message, as a person would write it: every digit it holds (``1.0000001``,
+    not ``1``), whole numbers without ``.0``, very long integers cut short with their length."""
+    if isinstance(value, int):
+        if value.bit_length() > 14_000:  # beyond the digits Python will print
+            return f"a number of about {int(value.bit_length() * 0.30103):,} digits"
+        text = str(value)
+        digits = len(text.lstrip("-"))
+        return text if digits <= 24 else f"{text[:12]}…{text[-6:]} ({digits:,} digits)"
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
 def _listing(choices: Any) -> str:
     names = list(choices)
     return ", ".join(names) if names else "none are defined"
@@ -514,12 +536,13 @@ def _check_names(scenario: Scenario) -> Found:
         if driver.range is not None and driver.reference is not None:
             lo, hi = driver.range
             if not lo <= driver.reference <= hi:
-                message = f"{driver.reference:g} lies outside the range [{lo:g}, {hi:g}]"
+                shown = f"[{number(lo)}, {number(hi)}]"
+                message = f"{number(driver.reference)} lies outside the range {shown}"
                 problems.append((f"drivers.{name}.reference", message))
     for name, event in scenario.events.items():
-        problems += _within(f"events.{name}.monthly", event.monthly, "a monthly probability")
+        problems += within_unit(f"events.{name}.monthly", event.monthly, "a monthly probability")
     if scenario.momentum is not None:
-        problems += _positive("momentum.dist", scenario.momentum.dist, "momentum")
+        problems += positive("momentum.dist", scenario.momentum.dist, "momentum")
     return problems
 
 
@@ -541,10 +564,10 @@ def _check_hazards(scenario: Scenario) -> Found:
             problems.append(
                 (where, f"'{rung}' is not above the start rung '{start}': it cannot be climbed to")
             )
-        problems += _within(f"{where}.base", hazard.base, "a monthly hazard")
+        problems += within_unit(f"{where}.base", hazard.base, "a monthly hazard")
         for name, ratio in hazard.odds_ratios.items():
             at = f"{where}.odds_ratios.{name}"
-            problems += _positive(f"{at}.dist", ratio.dist, "an odds ratio")
+            problems += positive(f"{at}.dist", ratio.dist, "an odds ratio")
             if name in drivers:
                 driver = drivers[name]
                 if ratio.per is None:
@@ -609,6 +632,9 @@ def _check_correlations(scenario: Scenario) -> Found:
 
 def _check_simulation(sim: Simulation) -> Found:
     problems: Found = []
+    if sim.report_months == ():
+        message = "list at least one month, or leave report_months out for the default months"
+        problems.append(("simulation.report_months", message))
     for i, month in enumerate(sim.report_months or ()):
         at = f"simulation.report_months[{i}]"
         if month > sim.horizon_months:
@@ -620,15 +646,16 @@ def _check_simulation(sim: Simulation) -> Found:
     return problems
 
 
-def _within(path: str, dist: DistModel, what: str) -> Found:
+def within_unit(path: str, dist: DistModel, what: str) -> Found:
     lo, hi = support(dist)
     if lo < 0 or hi > 1:
-        return [(path, f"{what} must lie on [0, 1], but this {dist.type} reaches [{lo:g}, {hi:g}]")]
+        reach = f"[{number(lo)}, {number(hi)}]"
+        return [(path, f"{what} must lie on [0, 1], but this {dist.type} reaches {reach}")]
     return []
 
 
-def _positive(path: str, dist: DistModel, what: str) -> Found:
+def positive(path: str, dist: DistModel, what: str) -> Found:
     lo, _ = support(dist)
     if lo < 0 or (lo == 0 and isinstance(dist, Point | Uniform | Pert | Triangular)):
-        return [(path, f"{what} must be positive, but this {dist.type} reaches {lo:g}")]
+        return [(path, f"{what} must be positive, but this {dist.type} reaches {number(lo)}")]
     return []

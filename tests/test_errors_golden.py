@@ -53,3 +53,26 @@ def test_every_problem_is_reported_at_once(monkeypatch: pytest.MonkeyPatch) -> N
         "drivers.public_opposition.referenc",
         "hazards.full_entry.base",
     ]
+
+
+def test_schema_problems_do_not_hide_citations_and_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A misspelt key keeps the scenario from validating; the reversed ci90 of another driver,
+    # its impossible correlations and its unknown citation are still found in the same pass.
+    monkeypatch.chdir(TESTS)
+    bad = (TESTS / "errors" / "one-pass-hazard-and-correlations.yaml").read_text()
+    bad = bad.replace("label: Kremlin pressure", "labl: Kremlin pressure")
+    bad = bad.replace("[test-source/poll-troops]", "[test-source/nope]")
+    path = TESTS / "data" / "stages.tmp.yaml"
+    path.write_text(bad)
+    try:
+        with pytest.raises(InputError) as caught:
+            load_scenario(path, register=load_register("data/register"))
+    finally:
+        path.unlink()
+    keys = {p.key for p in caught.value.problems}
+    assert keys >= {
+        "drivers.kremlin_pressure.labl",
+        "drivers.public_opposition.evidence[0]",
+        "correlations",
+        "hazards.full_entry.base",
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,9 +40,144 @@ def test_sequences_become_tuples() -> None:
     assert yamlio.parse("a: [1, [2, 3]]\n", "t.yaml").plain() == {"a": (1, (2, 3))}
 
 
-@pytest.mark.parametrize("text", ["a: .nan\n", "a: .inf\n", "a: -.Inf\n", "a: 1e999\n"])
+@pytest.mark.parametrize("text", ["a: .nan\n", "a: .inf\n", "a: -.Inf\n", "a: !!float .NaN\n"])
 def test_non_finite_numbers_refused(text: str) -> None:
     assert "NaN and infinity are not allowed" in _problems(text)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: 1e999\n", "'1e999' is too large for a number"),
+        ("a: -2e308\n", "'-2e308' is too large for a number"),
+        ("a: 1e-400\n", "'1e-400' is too small for a number"),
+        ("a: " + "9" * 5000 + "\n", "has 5,000 digits: too long for a number"),
+    ],
+)
+def test_numbers_beyond_floats_are_named_as_written(text: str, message: str) -> None:
+    found = _problems(text)
+    assert message in found[0]
+    assert len(found[0]) < 200
+
+
+def test_yaml_11_forms_are_text() -> None:
+    # YAML 1.2 core schema: no digit separators, no 0b, no sexagesimal, no yes/no/on/off
+    tree = yamlio.parse("a: 2_000\nb: 0b11111010000\nc: 1:30\nd: 0x_1\ne: +.5\nf: 0o17\n", "t.yaml")
+    assert tree.plain() == {
+        "a": "2_000",
+        "b": "0b11111010000",
+        "c": "1:30",
+        "d": "0x_1",
+        "e": 0.5,
+        "f": 15,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !!float 0_.5\n", "'0_.5' is not a number (it is tagged !!float)"),
+        ("a: !!float abc\n", "'abc' is not a number (it is tagged !!float)"),
+        ("a: !!bool yes\n", "'yes' is not true or false (it is tagged !!bool)"),
+        ("a: !!int 2_000\n", "'2_000' is not a whole number (it is tagged !!int)"),
+        ("a: !!int 1.5\n", "'1.5' is not a whole number (it is tagged !!int)"),
+        ("a: !!null x\n", "'x' is not null (it is tagged !!null)"),
+        ("a: !!binary aGk=\n", "tag 'tag:yaml.org,2002:binary' is not allowed"),
+    ],
+)
+def test_explicit_tags_must_hold_their_forms(text: str, message: str) -> None:
+    assert _problems(text) == [message]
+
+
+def test_explicit_tags_that_hold() -> None:
+    tree = yamlio.parse(
+        "a: !!str 3\nb: !!float 3\nc: !!int '7'\nd: ! 5\ne: !!bool false\n", "t.yaml"
+    )
+    assert tree.plain() == {"a": "3", "b": 3.0, "c": 7, "d": "5", "e": False}
+
+
+def test_yaml_11_directive_refused() -> None:
+    assert _problems("%YAML 1.1\n---\na: yes\n") == [
+        "belwar reads YAML 1.2: remove the `%YAML 1.1` line"
+    ]
+
+
+def test_scalars_keep_their_text() -> None:
+    tree = yamlio.parse("a: 1.0000001\nb: 18446744073709551616\nc: '0.5'\n", "t.yaml")
+    assert [tree.value[k].text for k in "abc"] == ["1.0000001", "18446744073709551616", "0.5"]
+
+
+def test_duplicate_anchors_refused() -> None:
+    # accepted before (c silently took the second anchor's value), with a raw ruamel warning
+    assert _problems("a: &x 1\nb: &x 2\nc: *x\n") == [
+        "anchor '&x' is defined twice (first at line 1)"
+    ]
+
+
+def test_an_alias_inside_its_own_anchor_is_refused() -> None:
+    found = _problems("a: &x [1, *x]\n")
+    assert found == ["alias '*x' refers to a value that contains it"]
+
+
+def test_unknown_alias_refused() -> None:
+    assert "unknown alias '*nope'" in _problems("a: *nope\n")[0]
+
+
+@pytest.mark.parametrize(("byte", "name"), [("\x00", "U+0000 (NUL)"), ("\x1b", "U+001B (ESC)")])
+def test_control_characters_are_placed(byte: str, name: str) -> None:
+    with pytest.raises(InputError) as caught:
+        yamlio.parse(f"a: 1\nb: 'x{byte}y'\n", "scenario.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == ("scenario.yaml", 2, 6)
+    assert name in problem.message
+    assert "unicode string" not in str(problem)
+    assert byte not in str(problem)  # shown as a visible symbol, never sent to the terminal
+
+
+def test_a_long_line_is_shown_as_a_window() -> None:
+    line = "a: [" + "word " * 180_000 + "}"
+    with pytest.raises(InputError) as caught:
+        yamlio.parse(line + "\n", "t.yaml")
+    text = caught.value.render()
+    assert len(text) < 500
+    shown, caret = text.splitlines()[1:3]
+    assert shown.count("…") == 1  # cut at the start only: the column is near the end
+    assert shown[caret.index("^")] == "}"
+
+
+def test_a_window_puts_the_caret_under_the_column() -> None:
+    from belwar.errors import Problem
+
+    line = "x" * 5000 + "Y" + "z" * 5000
+    text = str(Problem("f", 1, 5001, "", "m", line))
+    shown, caret = text.splitlines()[1:3]
+    assert shown[caret.index("^")] == "Y"
+    assert shown.startswith("    1 | …")
+    assert shown.endswith("…")
+
+
+DEEP = [
+    "a: " + "[" * 30_000 + "]" * 30_000 + "\n",
+    "a: " + "{b: " * 30_000 + "1" + "}" * 30_000 + "\n",
+    "a:\n" + "- " * 30_000 + "x\n",
+]
+
+
+@pytest.mark.parametrize("text", DEEP, ids=["flow-seq", "flow-map", "block-seq"])
+def test_deep_nesting_is_refused_before_any_recursion(text: str) -> None:
+    # In a child interpreter: on the old reader libyaml's composer recursed and segfaulted.
+    code = "import sys\nfrom belwar import yamlio\nyamlio.parse(sys.stdin.read(), 't.yaml')\n"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "InputError" in done.stderr
+    assert "nested deeper than 32 levels" in done.stderr
 
 
 def test_nesting_is_capped() -> None:
@@ -102,6 +239,10 @@ def test_overrides_from_text_and_python_agree() -> None:
         ("list[5]=1", "out of range"),
         ("a.b.c=1", "not a mapping"),
         ("a=.nan", "NaN"),
+        ("a.b=x\ny: 2", "must be on one line"),
+        ("a.b=x\r", "must be on one line"),
+        ("extends=../../etc/passwd", "`extends` cannot be overridden"),
+        ("extends.x=1", "`extends` cannot be overridden"),
     ],
 )
 def test_bad_overrides(override: str, message: str) -> None:
@@ -181,3 +322,40 @@ def test_libyaml_and_pure_python_resolve_scalars_alike() -> None:
     tags = [tag.rsplit(":", 1)[-1] for _, tag, _, _ in nodes[3:]]
     assert tags[:5] == ["str"] * 5  # YAML 1.2: yes, no, on, off and y are text
     assert "bool" in tags
+
+
+def _located(node: yamlio.Located) -> object:
+    """A tree with every place, to compare two readings exactly."""
+    where = (node.loc.line, node.loc.column, node.key_loc and node.key_loc.column, node.text)
+    if isinstance(node.value, dict):
+        return where, {k: _located(v) for k, v in node.value.items()}
+    if isinstance(node.value, tuple):
+        return where, [_located(v) for v in node.value]
+    return where, node.value
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted((ROOT / "scenarios").glob("*.yaml")), *sorted((ROOT / "seeds").glob("*.yaml"))],
+    ids=lambda p: p.name,
+)
+def test_both_parsers_build_the_same_tree(path: Path) -> None:
+    text = path.read_text()
+    lines = yamlio._lines(text)
+    fast = yamlio._parse(text, "f", lines, pure=False)
+    assert _located(fast) == _located(yamlio._parse(text, "f", lines, pure=True))
+
+
+def test_extends_cannot_be_overridden_from_code() -> None:
+    tree = yamlio.parse("a: 1\n", "t.yaml")
+    with pytest.raises(InputError, match="`extends` cannot be overridden"):
+        apply_overrides(tree, {"extends": "../../etc/passwd"})
+
+
+def test_a_long_override_is_shown_short() -> None:
+    tree = yamlio.parse("a: 1\n", "t.yaml")
+    with pytest.raises(InputError) as caught:
+        apply_overrides(tree, ["a=" + "[" * 40 + "]" * 40])
+    (problem,) = caught.value.problems
+    assert len(problem.file) < 80
+    assert "nested deeper than 32 levels" in problem.message
