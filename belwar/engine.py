@@ -37,6 +37,9 @@ BLOCK_SIZE = 1 << 15
 BINS = 16_384
 LOGIT_LIMIT = 20.0
 HIST_SLOTS = BINS + 2
+# Reductions over per-sample tables (moments, histograms) take this many values at a time, so
+# their temporaries stay a few megabytes whatever the rungs and report months.
+CHUNK = 1 << 20
 
 
 @lru_cache(maxsize=4096)
@@ -75,11 +78,22 @@ class Moments:
 
     @classmethod
     def of(cls, values: Array) -> Moments:
-        """Moments of ``values`` ``(..., n)`` over the last axis."""
+        """Moments of ``values`` ``(..., n)`` over the last axis, a few rows at a time (each
+        row's sums are the same whatever rows share a pass; the deviations need a copy of
+        what they cover)."""
         n = values.shape[-1]
-        sums = values.sum(axis=-1)
-        centred = values - (sums / n)[..., None]
-        return cls(n, sums, np.einsum("...n,...n->...", centred, centred))
+        rows = values.reshape(-1, n)
+        sums = np.empty(rows.shape[0])
+        deviations = np.empty(rows.shape[0])
+        step = max(1, CHUNK // n)
+        for start in range(0, rows.shape[0], step):
+            part = rows[start : start + step]
+            part_sums = part.sum(axis=-1)
+            centred = part - (part_sums / n)[:, None]
+            sums[start : start + step] = part_sums
+            deviations[start : start + step] = np.einsum("rn,rn->r", centred, centred)
+        shape = values.shape[:-1]
+        return cls(n, sums.reshape(shape), deviations.reshape(shape))
 
 
 def merge_means(sums: list[Array], n: int) -> Array:
@@ -419,7 +433,18 @@ def _clear(h: Array, out: Array) -> Array:
 def _histogram(exceed: Array) -> NDArray[np.int64]:
     """Counts of per-sample probabilities ``(rungs, months, n)`` in the log-odds bins. Slot 0
     holds p below expit(-LOGIT_LIMIT) (about 2e-9, exact zeros included), the last slot p
-    above expit(LOGIT_LIMIT)."""
+    above expit(LOGIT_LIMIT). Taken a few months at a time (see ``CHUNK``)."""
+    rungs, months, n = exceed.shape
+    step = max(1, CHUNK // (rungs * n))
+    if step >= months:
+        return _counts(exceed)
+    counts = np.empty((rungs, months, HIST_SLOTS), dtype=np.int64)
+    for start in range(0, months, step):
+        counts[:, start : start + step] = _counts(exceed[:, start : start + step])
+    return counts
+
+
+def _counts(exceed: Array) -> NDArray[np.int64]:
     rungs, months, _ = exceed.shape
     with np.errstate(divide="ignore", over="ignore"):
         # the odds in float64 keep p near 0 and 1 apart; float32 is ample to pick a bin

@@ -14,9 +14,10 @@ The limits, and why:
 - Beta shapes: ``alpha`` and ``beta`` within ``[BETA_MIN, BETA_MAX]``; outside it the fitted
   inverse CDF loses its accuracy, and a beta that narrow is a fixed value (write the number).
 - Size: at most ``MAX_DRIVERS`` drivers and ``MAX_EVENTS`` events, and one block of
-  ``engine.BLOCK_SIZE`` samples at most ``BLOCK_BUDGET`` bytes (256 MiB) by :func:`block_bytes`.
-  The block size is part of the randomness contract (streams are keyed by block), so a model
-  that needs more is refused rather than run in smaller blocks.
+  ``engine.BLOCK_SIZE`` samples within ``BLOCK_BUDGET`` bytes (512 MiB, so that a 240-month
+  horizon reported month by month fits) by :func:`block_bytes`. The block size is part of the
+  randomness contract (streams are keyed by block), so a model that needs more is refused
+  rather than run in smaller blocks.
 
 Draws are judged at the extremes the engine can reach (:func:`belwar.distributions.extremes`:
 the quantiles at the smallest and the largest uniform), so a distribution that passes cannot
@@ -44,9 +45,10 @@ BETA_MIN = 1e-3
 BETA_MAX = 1e7
 MAX_DRIVERS = 200
 MAX_EVENTS = 200
-BLOCK_BUDGET = 256 * 2**20
+BLOCK_BUDGET = 512 * 2**20
 _BLOCK = 1 << 15  # engine.BLOCK_SIZE, which this module cannot import (the engine imports it)
 _HIST_SLOTS = 16_386  # engine.HIST_SLOTS
+_CHUNK = 1 << 20  # engine.CHUNK
 
 Found = list[tuple[str, str]]
 
@@ -267,22 +269,32 @@ def block_bytes(
     reported: int,
     n: int = _BLOCK,
 ) -> dict[str, float]:
-    """The bytes ``engine.evaluate`` and its reductions hold at their peak for ``n`` samples, by
-    part: the inputs ``(inputs, n)`` with the drivers' uniforms and the copula's normals, the
-    events' active months ``(events, horizon, n)`` as booleans with one event's uniforms, the
-    per-sample tables ``(rungs, reported, n)`` with the histogram's temporaries and counts, and
-    the ladder's buffers ``(states, n)``."""
+    """The bytes one block of ``n`` samples holds at its peak, by part (their sum is the
+    peak): ``engine.evaluate`` holds the inputs ``(inputs, n)`` and odds' logs, the hazards'
+    and the ladder's buffers ``(rungs or states, n)``, the events' active months ``(events,
+    horizon, n)`` as booleans and the per-sample tables ``(rungs, reported, n)``, and for a
+    moment either the drivers' uniforms and the copula's normals or one event's uniforms
+    ``(horizon, n)``; the reductions after it hold the tables with a chunk's temporaries and
+    the histogram's counts. Within a few percent above what tracemalloc measures (see
+    tests/test_ranges.py)."""
     rungs = states - 1
     inputs = drivers + rungs + odds + events + 1
-    per_sample = {
-        "inputs": 8.0 * (inputs + drivers + 3 * correlated + odds),
-        "events": events * horizon + 9.0 * horizon,
-        "tables": 36.0 * rungs * reported,
-        "ladder": 8.0 * (4 * states + 7 * rungs),
+    evaluate = {
+        "inputs": n * 8.0 * (inputs + odds + drivers + 3 * correlated),
+        "events": n * (events * horizon + 9.0 * horizon),
+        "tables": n * 8.0 * rungs * reported,
+        "ladder": n * 8.0 * (8 * rungs + 2 * states + 2),
     }
-    need = {part: n * size for part, size in per_sample.items()}
-    need["tables"] += 2 * 8.0 * rungs * reported * _HIST_SLOTS
-    return need
+    if 8 * (drivers + 3 * correlated) > 9 * horizon:  # the larger of the two passing needs
+        evaluate["events"] -= n * 9.0 * horizon
+    else:
+        evaluate["inputs"] -= n * 8.0 * (drivers + 3 * correlated)
+    tables = rungs * reported * n
+    reduce = n * 8.0 * (inputs + states) + 8.0 * tables + 28.0 * min(tables, _CHUNK)
+    reduce += 8.0 * rungs * reported * _HIST_SLOTS
+    if reduce > sum(evaluate.values()):
+        evaluate["tables"] += reduce - sum(evaluate.values())
+    return evaluate
 
 
 def _size(nbytes: float) -> str:
