@@ -56,7 +56,7 @@ Found = list[tuple[str, str]]
 def check_samples(samples: int) -> None:
     """Raise an input error keyed ``samples`` unless ``1 <= samples <= MAX_SAMPLES``."""
     if not 1 <= samples <= MAX_SAMPLES:
-        bound = "at least 1" if samples < 1 else f"at most {MAX_SAMPLES:_}"
+        bound = "at least 1" if samples < 1 else f"at most {MAX_SAMPLES}"
         raise input_error(f"must be {bound}, got {samples}", key="samples")
 
 
@@ -168,16 +168,17 @@ def _shape(key: str, spec: DistModel, dist: Distribution) -> Found:
     """A beta's shapes (stated or fitted) within ``[BETA_MIN, BETA_MAX]``."""
     if dist.family != "beta" or getattr(spec, "type", "") == "pert":
         return []
-    found: Found = []
     fitted = getattr(spec, "alpha", None) is None
+    from_moments = getattr(spec, "sd", None) is not None
     for name, value in zip(("alpha", "beta"), dist.params[:2], strict=True):
-        where, what = (key, f"its fitted {name} must") if fitted else (f"{key}.{name}", "must")
+        what = f"the {name} from mean and sd must" if from_moments else f"the fitted {name} must"
+        where, what = (key, what) if fitted else (f"{key}.{name}", "must")
         if not value >= BETA_MIN:
-            found.append((where, f"{what} be at least {BETA_MIN:g}, got {value:g}"))
-        elif not value <= BETA_MAX:
+            return [(where, f"{what} be at least {BETA_MIN:g}, got {value:g}")]
+        if not value <= BETA_MAX:
             hint = " (a beta this narrow is a fixed value: write the number)" if fitted else ""
-            found.append((where, f"{what} be at most {BETA_MAX:g}, got {value:g}{hint}"))
-    return found
+            return [(where, f"{what} be at most {BETA_MAX:g}, got {value:g}{hint}")]
+    return []
 
 
 def _value_reach(key: str, dist: Distribution) -> Found:
@@ -291,7 +292,9 @@ def block_bytes(
         evaluate["inputs"] -= n * 8.0 * (drivers + 3 * correlated)
     tables = rungs * reported * n
     reduce = n * 8.0 * (inputs + states) + 8.0 * tables + 28.0 * min(tables, _CHUNK)
-    reduce += 8.0 * rungs * reported * _HIST_SLOTS
+    step = max(1, _CHUNK // max(1, rungs * n))  # months per chunk, each with its own counts
+    chunked = reported if step >= reported else reported + step
+    reduce += 8.0 * rungs * chunked * _HIST_SLOTS
     if reduce > sum(evaluate.values()):
         evaluate["tables"] += reduce - sum(evaluate.values())
     return evaluate
