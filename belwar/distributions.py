@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from belwar import estimative
+from belwar import estimative, limits
 from belwar.scenario import (
     Beta,
     DistModel,
@@ -31,6 +31,12 @@ Array = NDArray[np.float64]
 Family = Literal["point", "uniform", "normal", "lognormal", "beta", "triangular"]
 
 Z95 = 1.6448536269514722  # the standard normal's 95th percentile
+# The uniforms the engine draws lie on [0, 1) in steps of 2**-53: after 0 the smallest is U_LOW,
+# the largest U_HIGH. U = 0 has no normal quantile (it is minus infinity); the engine takes the
+# one at U_LOW instead, so every draw of a normal or a log-normal is finite.
+U_LOW = 2.0**-53
+U_HIGH = 1.0 - 2.0**-53
+Z_FLOOR = -8.209536151601387  # special.ndtri(U_LOW)
 CI90_TOLERANCE = 1e-6  # fitted ci90 percentiles land this close to the bounds, or the fit fails
 
 
@@ -153,6 +159,25 @@ class Distribution:
         return np.asarray((self.raw_cdf(inside) - f_lo) / (f_hi - f_lo))
 
 
+def extremes(dist: Distribution) -> tuple[float, float]:
+    """The smallest and largest values the engine can draw from ``dist``: at ``u = 0`` (or
+    ``U_LOW`` where the quantile at 0 is infinite) and at ``U_HIGH``; exact, not tabulated."""
+    with np.errstate(all="ignore"):
+        lo, low, high = (float(v) for v in dist.ppf(np.array([0.0, U_LOW, U_HIGH])))
+    return (lo if math.isfinite(lo) else low), high
+
+
+def log_extremes(dist: Distribution) -> tuple[float, float]:
+    """The natural logs of :func:`extremes` for a positive distribution, computed on the log
+    scale for a log-normal (whose values may overflow where their logs do not)."""
+    if dist.family == "lognormal" and not dist.truncated:
+        mu, sigma = dist.params
+        return mu + sigma * Z_FLOOR, mu - sigma * Z_FLOOR
+    with np.errstate(all="ignore"):
+        lo, hi = np.log(np.maximum(extremes(dist), 0.0))
+    return float(lo), float(hi)
+
+
 def resolve(spec: DistModel, bounds: tuple[float, float] | None = None) -> Distribution:
     """The :class:`Distribution` a scenario's spec describes, truncated to ``bounds`` if given.
 
@@ -198,7 +223,9 @@ def _resolve(spec: DistModel) -> Distribution:
         case Beta(ci90=(lo, hi)):
             return Distribution("beta", (*fit_beta_ci90(lo, hi), 0.0, 1.0))
         case Beta(mean=float() | int() as m, sd=float() | int() as sd):
-            k = m * (1 - m) / sd**2 - 1
+            # divided twice, not by sd**2, which underflows to 0 below sd = 1e-162 (the limits
+            # on alpha and beta then refuse the infinite concentration)
+            k = m * (1 - m) / sd / sd - 1
             return Distribution("beta", (m * k, (1 - m) * k, 0.0, 1.0))
         case Beta(alpha=float() | int() as a, beta=float() | int() as b):
             return Distribution("beta", (a, b, 0.0, 1.0))
@@ -370,16 +397,18 @@ class InverseCDF:
         return x
 
     def with_logs(self, u: Array, out: Array, logs: Array) -> None:
-        """Values at ``u`` into ``out`` and their natural logs into ``logs``. A log-normal is
-        drawn on the log scale and exponentiated, so its logs are exact; anything else is
-        drawn as it is and its logs taken."""
+        """Values at ``u`` into ``out`` and their natural logs into ``logs`` (odds ratios). A
+        log-normal is drawn on the log scale and exponentiated, so its logs are exact; anything
+        else is drawn as it is, held within ``[limits.ODDS_MIN, limits.ODDS_MAX]`` and its logs
+        taken."""
         if self.dist.family == "lognormal" and not self.dist.truncated:
             self._normal_scale(np.asarray(u, dtype=np.float64), logs)
             np.exp(logs, out=out)
             return
         self(u, out)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.log(out, out=logs)
+        # a beta reaches 0 at u = 0: odds ratios are held inside the limits, logs finite
+        np.clip(out, limits.ODDS_MIN, limits.ODDS_MAX, out=out)
+        np.log(out, out=logs)
 
     def _normal_scale(self, u: Array, out: Array) -> Array:
         """``mu + sigma * z(u)``: a normal's values, a log-normal's logs."""
@@ -387,6 +416,7 @@ class InverseCDF:
 
         mu, sigma = self.dist.params
         special.ndtri(u, out=out)
+        np.maximum(out, Z_FLOOR, out=out)  # u = 0: the quantile at the next uniform up
         out *= sigma
         out += mu
         return out

@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from belwar import limits
 from belwar.model import Model
 
 Array = NDArray[np.float64]
@@ -36,6 +37,9 @@ BLOCK_SIZE = 1 << 15
 BINS = 16_384
 LOGIT_LIMIT = 20.0
 HIST_SLOTS = BINS + 2
+# Reductions over per-sample tables (moments, histograms) take this many values at a time, so
+# their temporaries stay a few megabytes whatever the rungs and report months.
+CHUNK = 1 << 20
 
 
 @lru_cache(maxsize=4096)
@@ -74,11 +78,22 @@ class Moments:
 
     @classmethod
     def of(cls, values: Array) -> Moments:
-        """Moments of ``values`` ``(..., n)`` over the last axis."""
+        """Moments of ``values`` ``(..., n)`` over the last axis, a few rows at a time (each
+        row's sums are the same whatever rows share a pass; the deviations need a copy of
+        what they cover)."""
         n = values.shape[-1]
-        sums = values.sum(axis=-1)
-        centred = values - (sums / n)[..., None]
-        return cls(n, sums, np.einsum("...n,...n->...", centred, centred))
+        rows = values.reshape(-1, n)
+        sums = np.empty(rows.shape[0])
+        deviations = np.empty(rows.shape[0])
+        step = max(1, CHUNK // n)
+        for start in range(0, rows.shape[0], step):
+            part = rows[start : start + step]
+            part_sums = part.sum(axis=-1)
+            centred = part - (part_sums / n)[:, None]
+            sums[start : start + step] = part_sums
+            deviations[start : start + step] = np.einsum("rn,rn->r", centred, centred)
+        shape = values.shape[:-1]
+        return cls(n, sums.reshape(shape), deviations.reshape(shape))
 
 
 def merge_means(sums: list[Array], n: int) -> Array:
@@ -210,11 +225,19 @@ def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
     Every step writes into arrays made once per call: at a block's size each array is a
     quarter of a megabyte, and fresh temporaries for each of the ~2,000 operations cost more
     than the arithmetic."""
+    if not model.may_overflow:
+        return _evaluate(model, draw, n)
+    with np.errstate(over="ignore", invalid="ignore"):  # what overflows, the guard maps to 1
+        return _evaluate(model, draw, n)
+
+
+def _evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
     values = np.empty((len(model.inputs()), n))
     rows = _rows(model, values)
     drivers, bases, odds, monthly = rows
     log_odds = _draw_inputs(model, draw, values, rows)
     momentum = values[-1] if model.momentum is not None else None
+    guard = model.may_overflow
 
     states, months = model.states, model.horizon
     rungs = states - 1
@@ -245,7 +268,7 @@ def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
     h0 = np.empty((rungs, n))
     h1 = np.empty((rungs, n)) if momentum is not None else h0
     for k in range(rungs):
-        _hazard(bm[k], stay[k], momentum, h0[k], h1[k], scratch)
+        _hazard(bm[k], stay[k], momentum, h0[k], h1[k], scratch, guard=guard)
     by_rung: dict[int, list[tuple[int, int]]] = {}
     for event_term in model.event_terms:
         by_rung.setdefault(event_term.rung - 1, []).append((event_term.event, event_term.odds))
@@ -265,14 +288,17 @@ def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
             for e, j in terms:
                 # exact, and twice as fast as a masked multiply (where=)
                 moved *= np.where(active[e, t], odds[j], 1.0)
-            _hazard(moved, stay[k], momentum, h0_t[k], h1_t[k], scratch)
+            _hazard(moved, stay[k], momentum, h0_t[k], h1_t[k], scratch, guard=guard)
         p = ladder.step(h0_t, h1_t)
         if t + 1 in report:
-            # P(S >= k) for k = 1..rungs: running sums from the top
+            # P(S >= k) for k = 1..rungs: running sums from the top. The states' shares sum to
+            # 1 only up to rounding, so a running sum can pass 1 by an ulp or two: held at 1.
             column = report[t + 1]
             exceed[-1, column] = p[-1]
             for k in range(rungs - 1, 0, -1):
                 np.add(exceed[k, column], p[k], out=exceed[k - 1, column])
+            np.minimum(exceed[:, column], 1.0, out=exceed[:, column])
+    np.minimum(p, 1.0, out=p)
     return exceed, p, values
 
 
@@ -303,6 +329,7 @@ def _draw_inputs(
         d.inverse(u, out=out)
     for b, out in zip(model.bases, bases, strict=True):
         b.inverse(draw(b.key, n), out=out)
+        np.clip(out, 0.0, 1.0, out=out)  # a tabulated inverse may stray past 0 or 1 by an ulp
     log_odds = np.empty_like(odds)
     for o, out, log in zip(model.odds, odds, log_odds, strict=True):
         o.inverse.with_logs(draw(o.key, n), out, log)
@@ -310,6 +337,7 @@ def _draw_inputs(
         e.inverse(draw(e.key, n), out=out)
     if model.momentum is not None:
         model.momentum.inverse(draw(model.momentum.key, n), out=values[-1])
+        np.clip(values[-1], limits.ODDS_MIN, limits.ODDS_MAX, out=values[-1])
     return log_odds
 
 
@@ -326,18 +354,34 @@ def _lower_times(lower: Array, z: Array) -> Array:
 
 
 def _hazard(  # noqa: PLR0917 - a private kernel, its buffers passed in
-    bm: Array, stay: Array, momentum: Array | None, h0: Array, h1: Array, scratch: Array
+    bm: Array,
+    stay: Array,
+    momentum: Array | None,
+    h0: Array,
+    h1: Array,
+    scratch: Array,
+    *,
+    guard: bool = False,
 ) -> None:
     """Hazards ``h0 = b M / (1 - b + b M)`` under odds multipliers ``M``, given ``bm = b M``
     and ``stay = 1 - b``, and ``h1`` the same under ``M`` times ``momentum`` (without momentum
     the caller passes ``h0`` again and it is not written twice). Exactly 0 for ``b = 0`` and 1
-    for ``b = 1``."""
+    for ``b = 1``.
+
+    Every factor is finite and positive, so ``b M`` can only overflow to infinity (inf / inf)
+    or, at ``b = 1``, underflow to 0 (0 / 0); both are NaN where the hazard is 1 (``b > 0``
+    with a huge multiplier; ``b = 1``). With ``guard`` (a model whose multipliers can reach
+    that far, see :attr:`Model.may_overflow`) NaN is mapped to 1; other models skip the pass."""
     np.add(stay, bm, out=scratch)
     np.divide(bm, scratch, out=h0)
+    if guard:
+        np.fmin(h0, 1.0, out=h0)
     if momentum is not None:
         np.multiply(bm, momentum, out=h1)
         np.add(stay, h1, out=scratch)
         np.divide(h1, scratch, out=h1)
+        if guard:
+            np.fmin(h1, 1.0, out=h1)
 
 
 class _Ladder:
@@ -389,7 +433,18 @@ def _clear(h: Array, out: Array) -> Array:
 def _histogram(exceed: Array) -> NDArray[np.int64]:
     """Counts of per-sample probabilities ``(rungs, months, n)`` in the log-odds bins. Slot 0
     holds p below expit(-LOGIT_LIMIT) (about 2e-9, exact zeros included), the last slot p
-    above expit(LOGIT_LIMIT)."""
+    above expit(LOGIT_LIMIT). Taken a few months at a time (see ``CHUNK``)."""
+    rungs, months, n = exceed.shape
+    step = max(1, CHUNK // (rungs * n))
+    if step >= months:
+        return _counts(exceed)
+    counts = np.empty((rungs, months, HIST_SLOTS), dtype=np.int64)
+    for start in range(0, months, step):
+        counts[:, start : start + step] = _counts(exceed[:, start : start + step])
+    return counts
+
+
+def _counts(exceed: Array) -> NDArray[np.int64]:
     rungs, months, _ = exceed.shape
     with np.errstate(divide="ignore", over="ignore"):
         # the odds in float64 keep p near 0 and 1 apart; float32 is ample to pick a bin

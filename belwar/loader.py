@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from belwar import copula, distributions, yamlio
+from belwar import copula, distributions, limits, yamlio
 from belwar.errors import InputError, Problem
 from belwar.evidence import Register, Source, find_register
 from belwar.scenario import (
@@ -494,7 +494,7 @@ def _unwrap(tp: Any, node: Located | None) -> Any:
 def numeric_problems(scenario: Scenario) -> list[tuple[str, str]]:
     """Problems only the numbers show: a ``ci90`` that cannot be fitted, a range that holds no
     probability, correlations that are not mutually consistent."""
-    problems: list[tuple[str, str]] = []
+    problems: list[tuple[str, str]] = limits.problems(scenario)
     for key, spec, bounds in _distributions(scenario):
         try:
             distributions.resolve(spec, bounds)

@@ -8,11 +8,12 @@ the start, state ``k`` the ``k``-th rung above it. Nothing downstream of this mo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from belwar import copula, distributions
+from belwar import copula, distributions, limits
 from belwar.distributions import Distribution, InverseCDF
 from belwar.scenario import Point, Scenario
 
@@ -60,6 +61,9 @@ class Model:
     ``rungs`` lists the start rung and those above it (state 0 is the start); ``bases`` holds
     one input per rung above the start. ``cholesky`` is the lower factor of the normal-scale
     correlation matrix of the drivers listed in ``correlated`` (indices into ``drivers``).
+    ``may_overflow`` says whether some rung's odds multiplier can reach beyond ``e**700`` (or
+    below its inverse), so that the engine must guard its hazards against inf / inf and 0 / 0
+    (see :func:`reach`).
     """
 
     scenario_id: str
@@ -81,6 +85,7 @@ class Model:
     lasts: tuple[int, ...]
     event_terms: tuple[EventTerm, ...]
     momentum: Input | None
+    may_overflow: bool = False
 
     @property
     def states(self) -> int:
@@ -196,7 +201,7 @@ def compile_model(scenario: Scenario) -> Model:
         correlated = tuple(driver_index[n] for n in names)
 
     sim = scenario.simulation
-    return Model(
+    model = Model(
         scenario_id=scenario.id,
         title=scenario.title,
         fingerprint=scenario.fingerprint(),
@@ -217,3 +222,32 @@ def compile_model(scenario: Scenario) -> Model:
         event_terms=tuple(event_terms),
         momentum=momentum,
     )
+    return replace(model, may_overflow=max(reach(model), default=0.0) > LOG_ODDS_SAFE)
+
+
+# exp overflows above 709.78; the margin leaves room for the base hazard and rounding
+LOG_ODDS_SAFE = 700.0
+
+
+def reach(model: Model) -> list[float]:
+    """For each rung above the start, a bound on ``|log M|`` for its odds multiplier ``M``:
+    the drivers' terms (as clipped by the engine, at most ``LOG_ODDS_SAFE``), plus every
+    event's odds ratio and the momentum at their extremes (see
+    :func:`belwar.distributions.extremes`)."""
+
+    def log_reach(item: Input) -> float:
+        lo, hi = distributions.log_extremes(item.dist)
+        bound = math.log(limits.ODDS_MAX)  # the engine holds these draws within the limits
+        return min(max(abs(lo), abs(hi)), bound)
+
+    odds = [log_reach(o) for o in model.odds]
+    drive = [0.0] * (model.states - 1)
+    for term in model.driver_terms:
+        lo, hi = distributions.extremes(model.drivers[term.driver].dist)
+        span = max(abs(lo - term.reference), abs(hi - term.reference)) / term.per
+        drive[term.rung - 1] += span * odds[term.odds]
+    moved = [min(d, LOG_ODDS_SAFE) for d in drive]
+    for event_term in model.event_terms:
+        moved[event_term.rung - 1] += odds[event_term.odds]
+    momentum = log_reach(model.momentum) if model.momentum is not None else 0.0
+    return [m + momentum for m in moved]

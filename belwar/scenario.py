@@ -30,6 +30,7 @@ from pydantic import (
 )
 
 from belwar.estimative import BANDS, Term
+from belwar.limits import MAX_SAMPLES
 
 Name = Annotated[
     str,
@@ -270,7 +271,7 @@ Dist = Annotated[
 class Simulation(_Model):
     """How the scenario is run."""
 
-    samples: Annotated[int, Field(ge=1, le=1_000_000_000)] = Field(
+    samples: Annotated[int, Field(ge=1, le=MAX_SAMPLES)] = Field(
         100_000, description="Monte Carlo samples."
     )
     seed: Annotated[int, Field(ge=0, lt=2**63)] = Field(0, description="Seed of every stream.")

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from belwar import __version__, engine, execution
+from belwar import __version__, engine, execution, limits
 from belwar.errors import input_error
 from belwar.model import Model, compile_model
 from belwar.results import Cell, Highest, InputSummary, Metadata, Result, Samples
@@ -61,8 +61,7 @@ def with_options(
     model: Model, samples: int | None, seed: int | None, months: Sequence[int] | None
 ) -> Model:
     if samples is not None:
-        if samples < 1:
-            raise input_error(f"samples must be at least 1, got {samples}", key="samples")
+        limits.check_samples(samples)
         model = replace(model, samples=samples)
     if seed is not None:
         if not 0 <= seed < 2**63:
@@ -151,9 +150,11 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
 
 def _mcse(deviations: np.ndarray, n: int) -> np.ndarray:
     """Standard error of the mean, sqrt(sample variance / n), from the summed squared
-    deviations; NaN for a single sample."""
+    deviations. One sample has no sample variance; every quantity averaged here is a
+    probability, whose standard deviation is at most 1/2, so a single sample reports that
+    bound (0.5): finite, and never smaller than the error it stands for."""
     if n < 2:
-        return np.full_like(deviations, np.nan)
+        return np.full_like(deviations, 0.5)
     return np.sqrt(deviations / (n - 1) / n)
 
 

@@ -1,0 +1,307 @@
+"""What a scenario may ask for: the numeric limits that keep every draw finite and one block of
+samples within memory, checked when a file is validated, so the engine never meets an input it
+cannot compute through.
+
+The limits, and why:
+
+- ``MAX_SAMPLES`` samples: a hundred million, a few minutes on one core; more buys nothing a
+  probability table can show (its MCSE is already below 5e-5).
+- Numbers a driver states or can draw: at most ``MAX_VALUE`` (1e15) in size. A driver enters a
+  hazard's odds as ``(value - reference) / per`` times a log odds ratio; with values of this size,
+  ``per`` at least ``MIN_PER`` and odds ratios within the limits below, every such product and
+  their sums stay finite.
+- Odds ratios and momentum: every draw within ``[ODDS_MIN, ODDS_MAX]`` (1e-100 to 1e100).
+- Beta shapes: ``alpha`` and ``beta`` within ``[BETA_MIN, BETA_MAX]``; outside it the fitted
+  inverse CDF loses its accuracy, and a beta that narrow is a fixed value (write the number).
+- Size: at most ``MAX_DRIVERS`` drivers and ``MAX_EVENTS`` events, and one block of
+  ``engine.BLOCK_SIZE`` samples within ``BLOCK_BUDGET`` bytes (512 MiB, so that a 240-month
+  horizon reported month by month fits) by :func:`block_bytes`. The block size is part of the
+  randomness contract (streams are keyed by block), so a model that needs more is refused
+  rather than run in smaller blocks.
+
+Draws are judged at the extremes the engine can reach (:func:`belwar.distributions.extremes`:
+the quantiles at the smallest and the largest uniform), so a distribution that passes cannot
+overflow in any sample.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from belwar.errors import input_error
+
+if TYPE_CHECKING:
+    from belwar.distributions import Distribution
+    from belwar.scenario import DistModel, Scenario
+
+MAX_SAMPLES = 100_000_000
+MAX_VALUE = 1e15
+MIN_PER = 1e-100
+ODDS_MIN = 1e-100
+ODDS_MAX = 1e100
+BETA_MIN = 1e-3
+BETA_MAX = 1e7
+MAX_DRIVERS = 200
+MAX_EVENTS = 200
+BLOCK_BUDGET = 512 * 2**20
+_BLOCK = 1 << 15  # engine.BLOCK_SIZE, which this module cannot import (the engine imports it)
+_HIST_SLOTS = 16_386  # engine.HIST_SLOTS
+_CHUNK = 1 << 20  # engine.CHUNK
+
+Found = list[tuple[str, str]]
+
+
+def check_samples(samples: int) -> None:
+    """Raise an input error keyed ``samples`` unless ``1 <= samples <= MAX_SAMPLES``."""
+    if not 1 <= samples <= MAX_SAMPLES:
+        bound = "at least 1" if samples < 1 else f"at most {MAX_SAMPLES}"
+        raise input_error(f"must be {bound}, got {samples}", key="samples")
+
+
+def problems(scenario: Scenario) -> Found:
+    """Every limit ``scenario`` breaks, as ``(key path, message)`` pairs."""
+    found: Found = []
+    for key, items, cap in (
+        ("drivers", scenario.drivers, MAX_DRIVERS),
+        ("events", scenario.events, MAX_EVENTS),
+    ):
+        if len(items) > cap:
+            found.append((key, f"must be at most {cap} {key}, got {len(items)}"))
+    if found:
+        return found  # the rest would take long on a file this size, and says nothing new
+    need, biggest = _block_need(scenario)
+    if need > BLOCK_BUDGET:
+        found.append(
+            (
+                biggest[0],
+                f"one block of {_BLOCK} samples needs {_size(need)} of memory, mostly for "
+                f"{biggest[1]}; must be at most {_size(BLOCK_BUDGET)}",
+            )
+        )
+    found += _numbers(scenario)
+    return found
+
+
+# --- Numbers -------------------------------------------------------------------------------------
+
+
+def _numbers(scenario: Scenario) -> Found:
+    from belwar import distributions
+
+    found: Found = []
+    for key, driver in scenario.drivers.items():
+        at = f"drivers.{key}"
+        for i, value in enumerate(driver.range or ()):
+            found += _magnitude(f"{at}.range[{i}]", value)
+        if driver.reference is not None:
+            found += _magnitude(f"{at}.reference", driver.reference)
+    for key, spec, bounds, kind in _specs(scenario):
+        stated = _stated(key, spec, kind)
+        found += stated
+        try:
+            dist = distributions.resolve(spec, bounds)
+        except (distributions.FitError, ArithmeticError, ValueError):
+            continue  # the loader reports what does not fit
+        shape = _shape(key, spec, dist)
+        found += shape
+        if stated or shape:
+            continue
+        if kind == "odds":
+            found += _odds_reach(key, dist)
+        else:
+            found += _value_reach(key, dist)
+    for rung, hazard in scenario.hazards.items():
+        for name, ratio in hazard.odds_ratios.items():
+            if ratio.per is not None and ratio.per < MIN_PER:
+                found.append(
+                    (
+                        f"hazards.{rung}.odds_ratios.{name}.per",
+                        f"must be at least {MIN_PER:g}, got {ratio.per:g}",
+                    )
+                )
+    return found
+
+
+def _specs(scenario: Scenario) -> Iterator[tuple[str, DistModel, Any, str]]:
+    for name, driver in scenario.drivers.items():
+        yield f"drivers.{name}.dist", driver.dist, driver.range, "value"
+    for name, event in scenario.events.items():
+        yield f"events.{name}.monthly", event.monthly, None, "value"
+    for rung, hazard in scenario.hazards.items():
+        yield f"hazards.{rung}.base", hazard.base, None, "value"
+        for name, ratio in hazard.odds_ratios.items():
+            yield f"hazards.{rung}.odds_ratios.{name}.dist", ratio.dist, None, "odds"
+    if scenario.momentum is not None:
+        yield "momentum.dist", scenario.momentum.dist, None, "odds"
+
+
+_NUMBER_FIELDS = ("value", "low", "high", "mean", "sd", "median", "min", "mode", "max")
+
+
+def _stated(key: str, spec: DistModel, kind: str) -> Found:
+    """Each number the spec states, at most ``MAX_VALUE`` in size; for an odds ratio or the
+    momentum, each within ``[ODDS_MIN, ODDS_MAX]``."""
+    found: Found = []
+    numbers = [(f"{key}.{f}", getattr(spec, f, None)) for f in _NUMBER_FIELDS]
+    numbers += [(f"{key}.ci90[{i}]", v) for i, v in enumerate(getattr(spec, "ci90", None) or ())]
+    for where, value in numbers:
+        if not isinstance(value, float | int):
+            continue
+        if kind == "value":
+            found += _magnitude(where, value)
+        elif value > ODDS_MAX:
+            found.append((where, f"must be at most {ODDS_MAX:g}, got {value:g}"))
+        elif 0 < value < ODDS_MIN:
+            found.append((where, f"must be at least {ODDS_MIN:g}, got {value:g}"))
+    return found
+
+
+def _magnitude(key: str, value: float) -> Found:
+    if abs(value) > MAX_VALUE:
+        return [(key, f"must be at most {MAX_VALUE:g} in size, got {value:g}")]
+    return []
+
+
+def _shape(key: str, spec: DistModel, dist: Distribution) -> Found:
+    """A beta's shapes (stated or fitted) within ``[BETA_MIN, BETA_MAX]``."""
+    if dist.family != "beta" or getattr(spec, "type", "") == "pert":
+        return []
+    fitted = getattr(spec, "alpha", None) is None
+    from_moments = getattr(spec, "sd", None) is not None
+    for name, value in zip(("alpha", "beta"), dist.params[:2], strict=True):
+        what = f"the {name} from mean and sd must" if from_moments else f"the fitted {name} must"
+        where, what = (key, what) if fitted else (f"{key}.{name}", "must")
+        if not value >= BETA_MIN:
+            return [(where, f"{what} be at least {BETA_MIN:g}, got {value:g}")]
+        if not value <= BETA_MAX:
+            hint = " (a beta this narrow is a fixed value: write the number)" if fitted else ""
+            return [(where, f"{what} be at most {BETA_MAX:g}, got {value:g}{hint}")]
+    return []
+
+
+def _value_reach(key: str, dist: Distribution) -> Found:
+    from belwar import distributions
+
+    lo, hi = distributions.extremes(dist)
+    for value in (lo, hi):
+        if not abs(value) <= MAX_VALUE:
+            return [
+                (
+                    key,
+                    f"its draws must be at most {MAX_VALUE:g} in size, got {value:g} "
+                    "(at one draw in 2**53)",
+                )
+            ]
+    return []
+
+
+def _odds_reach(key: str, dist: Distribution) -> Found:
+    from belwar import distributions
+
+    lo, hi = distributions.log_extremes(dist)
+    if dist.family == "beta":
+        lo = distributions.log_extremes(_above_zero(dist))[0]  # u = 0 is held at ODDS_MIN
+    if not hi <= math.log(ODDS_MAX):
+        return [(key, f"its draws must be at most {ODDS_MAX:g}, got {_exp(hi)} (at 1 in 2**53)")]
+    if not lo >= math.log(ODDS_MIN):
+        return [(key, f"its draws must be at least {ODDS_MIN:g}, got {_exp(lo)} (at 1 in 2**53)")]
+    return []
+
+
+def _above_zero(dist: Distribution) -> Distribution:
+    """``dist`` with its value at ``u = 0`` not counted (the engine holds it at ODDS_MIN)."""
+    from belwar.distributions import Distribution
+
+    return Distribution(dist.family, dist.params, max(dist.lower, 1e-300), dist.upper)
+
+
+def _exp(log: float) -> str:
+    """``e ** log`` for a message, in powers of ten where a float cannot hold it."""
+    if not math.isfinite(log):
+        return "infinity" if log > 0 else "0"
+    if abs(log) < 700:
+        return f"{math.exp(log):g}"
+    return f"1e{log / math.log(10):+.0f}"
+
+
+# --- Memory --------------------------------------------------------------------------------------
+
+
+def _block_need(scenario: Scenario) -> tuple[float, tuple[str, str]]:
+    """Bytes one block's evaluation holds at its peak (see :func:`block_bytes`) and the key and
+    description of the largest part."""
+    ids = [r.id for r in scenario.ladder.rungs]
+    states = len(ids) - ids.index(scenario.ladder.start_id)
+    sim = scenario.simulation
+    terms = sum(len(h.odds_ratios) for h in scenario.hazards.values())
+    correlated = len({n for c in scenario.correlations for n in c.between})
+    parts = block_bytes(
+        drivers=len(scenario.drivers),
+        correlated=correlated,
+        odds=terms,
+        events=len(scenario.events),
+        states=states,
+        horizon=sim.horizon_months,
+        reported=len(sim.months),
+    )
+    biggest = max(parts, key=lambda p: parts[p])
+    where = {
+        "events": ("events", f"{len(scenario.events)} events over {sim.horizon_months} months"),
+        "inputs": ("hazards", f"{len(scenario.drivers) + terms} drivers and odds ratios"),
+        "tables": (
+            "simulation.report_months",
+            f"{states - 1} rungs in {len(sim.months)} report months",
+        ),
+        "ladder": ("ladder.rungs", f"{states} ladder states"),
+    }[biggest]
+    return sum(parts.values()), where
+
+
+def block_bytes(
+    *,
+    drivers: int,
+    correlated: int,
+    odds: int,
+    events: int,
+    states: int,
+    horizon: int,
+    reported: int,
+    n: int = _BLOCK,
+) -> dict[str, float]:
+    """The bytes one block of ``n`` samples holds at its peak, by part (their sum is the
+    peak): ``engine.evaluate`` holds the inputs ``(inputs, n)`` and odds' logs, the hazards'
+    and the ladder's buffers ``(rungs or states, n)``, the events' active months ``(events,
+    horizon, n)`` as booleans and the per-sample tables ``(rungs, reported, n)``, and for a
+    moment either the drivers' uniforms and the copula's normals or one event's uniforms
+    ``(horizon, n)``; the reductions after it hold the tables with a chunk's temporaries and
+    the histogram's counts. Within a few percent above what tracemalloc measures (see
+    tests/test_ranges.py)."""
+    rungs = states - 1
+    inputs = drivers + rungs + odds + events + 1
+    evaluate = {
+        "inputs": n * 8.0 * (inputs + odds + drivers + 3 * correlated),
+        "events": n * (events * horizon + 9.0 * horizon),
+        "tables": n * 8.0 * rungs * reported,
+        "ladder": n * 8.0 * (8 * rungs + 2 * states + 2),
+    }
+    if 8 * (drivers + 3 * correlated) > 9 * horizon:  # the larger of the two passing needs
+        evaluate["events"] -= n * 9.0 * horizon
+    else:
+        evaluate["inputs"] -= n * 8.0 * (drivers + 3 * correlated)
+    tables = rungs * reported * n
+    reduce = n * 8.0 * (inputs + states) + 8.0 * tables + 28.0 * min(tables, _CHUNK)
+    step = max(1, _CHUNK // max(1, rungs * n))  # months per chunk, each with its own counts
+    chunked = reported if step >= reported else reported + step
+    reduce += 8.0 * rungs * chunked * _HIST_SLOTS
+    if reduce > sum(evaluate.values()):
+        evaluate["tables"] += reduce - sum(evaluate.values())
+    return evaluate
+
+
+def _size(nbytes: float) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes / 2**10:.3g} KiB"
