@@ -233,7 +233,9 @@ def _block_need(scenario: Scenario) -> tuple[float, tuple[str, str]]:
     """Bytes one block's evaluation holds at its peak (see :func:`block_bytes`) and the key and
     description of the largest part."""
     ids = [r.id for r in scenario.ladder.rungs]
-    states = len(ids) - ids.index(scenario.ladder.start_id)
+    # an unknown start rung is reported by the ladder's own rule; size the block for them all
+    start = ids.index(scenario.ladder.start_id) if scenario.ladder.start_id in ids else 0
+    states = len(ids) - start
     sim = scenario.simulation
     terms = sum(len(h.odds_ratios) for h in scenario.hazards.values())
     correlated = len({n for c in scenario.correlations for n in c.between})

@@ -95,7 +95,10 @@ def validate_scenario(
         if check_citations:
             found += _citation_problems(_raw_citations(root), root, register, folder)
         raise InputError(dict.fromkeys(found)) from None
-    pairs = [*check(scenario), *numeric_problems(scenario)]
+    rules = check(scenario)
+    # a value the rules already refuse (a negative odds ratio) is not measured again
+    refused = {key for key, _ in rules}
+    pairs = [*rules, *((k, m) for k, m in numeric_problems(scenario) if k not in refused)]
     problems = [_place(root, _parse_key(key), message) for key, message in dict.fromkeys(pairs)]
     if check_citations:
         problems += _citation_problems(list(scenario.citations()), root, register, folder)
