@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from belwar import engine, execution
+from belwar import engine, execution, options
 from belwar.evidence import Register
 from belwar.model import Model, compile_model
 from belwar.results import Result, load_result
@@ -143,7 +143,14 @@ def compare(
     """Compare two scenarios (run paired, with A's seed and sample count unless given) or two
     saved results (compared unpaired). Paths ending in ``.json`` are read as saved results.
     Runs go through the execution layer (``workers`` local threads or processes, or the Dask
-    cluster ``dask``) and match a serial run bit for bit."""
+    cluster ``dask``) and match a serial run bit for bit. ``tolerance`` is a probability in
+    [0, 1)."""
+    tolerance = options.check_probability(tolerance, key="tolerance", closed_low=True)
+    if samples is not None:
+        options.check_samples(samples)
+    if seed is not None:
+        options.check_seed(seed)
+    workers, dask = options.check_workers(workers), options.check_dask(dask)
     name_a, side_a = _side(a, register)
     name_b, side_b = _side(b, register)
     if isinstance(side_a, Scenario) and isinstance(side_b, Scenario):

@@ -228,7 +228,7 @@ def test_run_bad_options_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "did you mean 'json'?" in err
     code, _, err = run(capsys, "run", "--register", REGISTER, "--months", "3,99", VALID)
     assert code == 2
-    assert "months must lie between 1 and the horizon (12)" in err
+    assert "--months: must lie between 1 and the horizon (12), got 3,99" in err
     code, _, err = run(capsys, "run", "--register", REGISTER, "--months", "three", VALID)
     assert code == 2
 
