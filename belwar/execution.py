@@ -231,6 +231,7 @@ def _worker_start(parent: int) -> None:
     on Linux the kernel kills the worker when the parent dies, however it dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # held by fork
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -265,13 +266,27 @@ def _unordered(
         )
     futures: list[Future[R]] = []
     try:
-        futures = [pool.submit(fn, item) for item in split(workers)]
+        with _signals_held():
+            futures = [pool.submit(fn, item) for item in split(workers)]
         for future in as_completed(futures):
             yield future.result()
     except BaseException:
         _stop(pool, futures)
         raise
     pool.shutdown()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while worker processes are forked: one arriving mid-fork would
+    be lost in the parent (raised inside a fork hook, where Python ignores it) or reach a
+    child before it has set its own handlers. Held signals are delivered on leaving."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _stop(pool: ThreadPoolExecutor | ProcessPoolExecutor, futures: list[Future[Any]]) -> None:
@@ -332,16 +347,26 @@ def local_cluster(workers: int) -> Any:
         f"distributed.nanny.pre-spawn-environ.{name}": value
         for name, value in worker_environment().items()
     }
-    with dask.config.set(environ):
-        return LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",
-            scheduler_kwargs={"dashboard": False},
-            silence_logs=logging.CRITICAL,
-        )
+    # Ctrl-C is ignored while the cluster starts, so the worker processes it spawns inherit
+    # that and never see SIGINT (a Ctrl-C at the terminal goes to the whole process group, and
+    # the workers would print tracebacks); the parent stops them when it is interrupted. A
+    # Ctrl-C in that second of start-up is lost (a blocked mask is not inherited by them).
+    main = threading.current_thread() is threading.main_thread()
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        with dask.config.set(environ):
+            return LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
+                scheduler_kwargs={"dashboard": False},
+                silence_logs=logging.CRITICAL,
+            )
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, handler)
 
 
 @contextmanager
@@ -372,7 +397,8 @@ def dask_client(address: str) -> Iterator[Any]:
             yield client
     finally:
         if cluster is not None:
-            cluster.close()
+            with contextlib.suppress(Exception):  # a cluster stopped early may not close cleanly
+                cluster.close()
 
 
 def _probe(address: str) -> None:
