@@ -4,6 +4,7 @@ the target, flush it to disk, then rename it over the target in one step."""
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -22,7 +23,8 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     folder = target.parent
     if not folder.is_dir():
         raise input_error(f"cannot write: the folder {folder} does not exist", file=str(target))
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    _remove_stale(folder, target.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -43,3 +45,23 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _remove_stale(folder: Path, name: str) -> None:
+    """Remove temporaries of ``name`` left by a writer that was killed (SIGKILL cannot be
+    caught): they carry the writer's process id, and one whose process is gone is stale."""
+    for stale in folder.glob(f".{glob.escape(name)}.*.tmp"):
+        pid = stale.name[len(name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid > 0  # another user's process, or no such id at all
+    return True

@@ -543,3 +543,20 @@ def test_run_many_says_what_it_wrote_when_writing_fails(
         "No space left on device. Written: a.json (1 of 3); not written: b.json, c.json\n"
     )
     assert sorted(p.name for p in out.iterdir()) == ["a.json"]
+
+
+def test_a_killed_writers_temporary_is_cleaned_up_by_the_next_write(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """SIGKILL during the final write leaves ``.out.json.<pid>.<random>.tmp``; the next write
+    of the same file removes it, and leaves a live writer's temporary alone."""
+    gone = 2**22 + 1  # above Linux's largest process id: no such process
+    stale = tmp_path / f".out.json.{gone}.k2j3h4.tmp"
+    live = tmp_path / f".out.json.{os.getpid()}.a1b2c3.tmp"
+    other = tmp_path / f".other.json.{gone}.x9y8z7.tmp"
+    for path in (stale, live, other):
+        path.write_text("{")
+    target = tmp_path / "out.json"
+    argv = ["run", "--register", REGISTER, "-n", "2000", "-f", "json", "-o", str(target), VALID]
+    assert run(capsys, *argv)[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name, "out.json"])
