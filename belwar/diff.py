@@ -263,6 +263,7 @@ class _PairedBatch:
         totals_a, totals_b = engine.Totals(), engine.Totals()
         gaps: list[engine.Moments] = []
         for block, n in work:
+            execution.check_stop()  # a thread worker stops here when the run is interrupted
             stats_a = engine.run_block(self.a, block, n, keep_samples=True)
             stats_b = engine.run_block(self.b, block, n, keep_samples=True)
             assert stats_a.samples is not None

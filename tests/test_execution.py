@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -399,3 +400,27 @@ def test_the_command_line_gives_up_on_a_bad_scheduler_with_exit_2(answer: bytes 
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith(f"--dask: cannot reach the Dask scheduler at {address}: ")
     assert "Traceback" not in done.stderr
+
+
+def test_thread_workers_stop_at_their_next_block_when_the_run_stops(
+    baseline: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Threads cannot be killed: on Ctrl-C they stop between blocks, and queued batches never
+    start, rather than running every queued batch to the end."""
+    from belwar.model import compile_model
+
+    model = replace(compile_model(baseline), samples=40 * engine.BLOCK_SIZE)
+    ran = []
+    real = engine.run_block
+
+    def counted(*args: Any, **kwargs: Any) -> engine.BlockStats:
+        ran.append(args[1])
+        return real(*args, **kwargs)
+
+    def interrupt(_done: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "run_block", counted)
+    with pytest.raises(KeyboardInterrupt):
+        execution.run(model, workers=2, progress=interrupt)  # 40 blocks on threads
+    assert len(ran) < 20, len(ran)  # the first batch is 5 blocks; then one more each at most
