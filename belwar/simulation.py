@@ -153,7 +153,7 @@ def resolve_target(scenario: Scenario, target: str | None, month: int | None) ->
     (default: the top rung), ``month`` within the horizon (default: the horizon)."""
     rungs = [r.id for r in scenario.ladder.rungs]
     above = rungs[rungs.index(scenario.ladder.start_id) + 1 :]
-    target = target or above[-1]
+    target = above[-1] if target is None else target
     if target not in above:
         raise input_error(
             f"unknown target rung '{target}'{suggest(target, above)} (rungs above the start: "

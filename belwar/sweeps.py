@@ -181,6 +181,8 @@ def sweep(
     axes = [parse_vary(a, scenario) if isinstance(a, str) else a for a in given]
     if not 1 <= len(axes) <= 2:
         raise input_error("vary one input (a curve) or two (a grid)", key="vary")
+    if len(axes) == 2 and axes[0].override == axes[1].override:
+        raise input_error(f"'{axes[0].path}' is varied twice: a grid needs two inputs", key="vary")
     from belwar.simulation import resolve_target
 
     target, month = resolve_target(scenario, target, month)

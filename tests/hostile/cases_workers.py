@@ -127,6 +127,17 @@ CASES: list[Case] = [
         ("diff", BASE, "{scenarios}/kremlin-squeeze.yaml", "--tolerance", "nan", "-q"),
         message=r"--tolerance: must lie at least 0 and below 1, got nan",
     ),
+    # beyond the list: inputs that were silently misread
+    Case(
+        "vary-the-same-input-twice",
+        (*SWEEP, "--vary", "kremlin_pressure=0.1:0.5:2"),
+        message=r"--vary: 'kremlin_pressure' is varied twice: a grid needs two inputs",
+    ),
+    Case(
+        "target-empty",
+        ("sensitivity", BASE, "--target", "", "-q"),
+        message=r"--target: unknown target rung ''",
+    ),
     # item 19: Dask addresses are checked before connecting
     Case(
         "dask-not-a-url",
