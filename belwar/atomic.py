@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import stat
 import tempfile
@@ -60,8 +61,11 @@ def _replace(shown: str, target: Path, data: bytes, mode: int | None) -> None:
             else f"the folder {folder} does not exist"
         )
         raise input_error(f"cannot write: {state}", file=shown)
+    _remove_stale(folder, target.name)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder
+        )
     except OSError as exc:
         raise _failed(shown, exc, f" (in the folder {folder})") from None
     try:
@@ -126,3 +130,23 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _remove_stale(folder: Path, name: str) -> None:
+    """Remove temporaries of ``name`` left by a writer that was killed (SIGKILL cannot be
+    caught): they carry the writer's process id, and one whose process is gone is stale."""
+    for stale in folder.glob(f".{glob.escape(name)}.*.tmp"):
+        pid = stale.name[len(name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid > 0  # another user's process, or no such id at all
+    return True

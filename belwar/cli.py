@@ -1,15 +1,27 @@
 """The ``belwar`` command line: a thin adapter from options to library calls and renderers.
 
-One error boundary (:func:`main`) maps outcomes to exit codes: 0 success; 1 the command found what
+One error boundary (:func:`run`) maps outcomes to exit codes: 0 success; 1 the command found what
 it looks for (``validate`` found problems); 2 bad input or usage; 3 an internal error; 130 when
-interrupted. Heavy libraries are imported inside the commands so that ``--help`` stays quick.
+interrupted (Ctrl-C) and 143 when terminated (SIGTERM), after stopping every worker. Heavy
+libraries are imported inside the commands so that ``--help`` stays quick.
+
+A closed output is a normal end, not an error: when the reader of a pipe goes away
+(``belwar run ... | head -c 10``) belwar stops writing and exits 0 quietly, as ripgrep does
+(so ``set -o pipefail`` scripts do not fail because ``head`` had enough), and a closed stdout
+(``>&-``) is treated as ``/dev/null``.
+
+Library errors name the Python parameter (``samples: must be at least 1, got -4``); the boundary
+renames the ones that come from a flag to that flag (``--samples: ...``), by :data:`FLAGS`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import inspect
 import os
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,12 +34,31 @@ from typer import core as typer_core
 from belwar import __version__
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from typer._click import Context, Parameter
 
+    from belwar.errors import InputError
     from belwar.evidence import Register
     from belwar.scenario import Scenario
 
-ISSUES_URL = "https://github.com/belwar/belwar/issues"
+# The flag each library parameter is given by, for messages about options (not about files).
+FLAGS = {
+    "dask": "--dask",
+    "method": "--method",
+    "month": "--month",
+    "months": "--months",
+    "output_dir": "--output-dir",
+    "paths": "DIR_OR_FILES",
+    "samples": "--samples",
+    "seed": "--seed",
+    "sobol_samples": "--sobol-samples",
+    "target": "--target",
+    "threshold": "--threshold",
+    "tolerance": "--tolerance",
+    "vary": "--vary",
+    "workers": "--workers",
+}
 
 
 def _no_flag_values(params: list[Parameter]) -> list[Parameter]:
@@ -46,6 +77,15 @@ def _unwrapped(help_text: str | None) -> str | None:
     return re.sub(r"(?<=\S)[ \t]*\n[ \t]*(?=\S)", " ", inspect.cleandoc(help_text))
 
 
+class _Escape(BaseException):
+    """Carries an interrupt or a closed pipe past typer, which would turn them silently into
+    exit codes of its own (130 with no message; 1, which means "found")."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(error)
+        self.error = error
+
+
 class _Command(typer_core.TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,6 +93,16 @@ class _Command(typer_core.TyperCommand):
 
     def get_params(self, ctx: Context) -> list[Parameter]:
         return _no_flag_values(super().get_params(ctx))
+
+    def invoke(self, ctx: Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise _Escape(exc) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise _Escape(exc) from None
+            raise
 
 
 class _Group(typer_core.TyperGroup):
@@ -157,7 +207,7 @@ WorkersOption = Annotated[
         "--workers",
         "-j",
         metavar="N",
-        help="Parallel workers (default: every core; 1 runs serially).",
+        help="Parallel workers, 1 to 1024 (default: every core; 1 runs serially).",
     ),
 ]
 DaskOption = Annotated[
@@ -165,7 +215,9 @@ DaskOption = Annotated[
     typer.Option(
         "--dask",
         metavar="ADDRESS",
-        help="Run on a Dask scheduler (tcp://host:8786), or 'local' for an embedded cluster.",
+        help="Run on a Dask scheduler (tcp://host:8786 or tls://...), or 'local' for an "
+        "embedded cluster. A scheduler that does not answer within 10 s (to connect, and 10 s "
+        "more to register) is an error.",
     ),
 ]
 
@@ -452,13 +504,8 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
     """
     from belwar import report
     from belwar.diff import compare
-    from belwar.errors import input_error
 
     _check_format(fmt, report.RUN_FORMATS)
-    if not 0 <= tolerance < 1:
-        raise input_error(
-            f"tolerance must be a probability below 1, got {tolerance}", key="--tolerance"
-        )
     comparison = compare(
         a,
         b,
@@ -721,44 +768,132 @@ def main(argv: list[str] | None = None) -> NoReturn:
     from belwar.memory import keep_freed_memory
 
     keep_freed_memory()
-    sys.exit(run(argv))
+    _open_closed_streams()
+    signal.signal(signal.SIGTERM, _terminated)
+    code = run(argv)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader left before the last of the output: a normal end
+        _discard_stdout()
+    sys.exit(code)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread: stop as for Ctrl-C (workers stopped, no traceback)."""
+
+
+def _terminated(_signum: int, _frame: FrameType | None) -> None:
+    raise Terminated
+
+
+def _open_closed_streams() -> None:
+    """A standard stream closed at start (``>&-``) becomes /dev/null, on its own descriptor,
+    so nothing else opened later takes that descriptor and receives output meant for it."""
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is None:
+            null = os.open(os.devnull, os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            setattr(sys, name, open(fd, "w", closefd=False))  # noqa: SIM115 - for the process
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so what is still buffered (and Python's own flush at exit)
+    goes nowhere instead of failing again with "Exception ignored ... BrokenPipeError"."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # not a real file (a test's capture)
+        pass
 
 
 def run(argv: list[str] | None = None) -> int:
     """The command line as a function returning the exit code (what tests call)."""
     from typer import main as typer_main
 
-    from belwar.errors import BelwarError, InputError
-
     command = typer_main.get_command(app)
     try:
-        result = command.main(args=argv, prog_name="belwar", standalone_mode=False)
-    except InputError as exc:
-        _stderr(exc.render())
+        try:
+            result = command.main(args=argv, prog_name="belwar", standalone_mode=False)
+        except _Escape as escape:
+            raise escape.error from None
+    except BaseException as exc:  # this is the boundary
+        return _exit_code(exc)
+    return int(result or 0)
+
+
+def _exit_code(exc: BaseException) -> int:
+    """Tell the user what happened, in one message, and return the documented exit code."""
+    from belwar.errors import BelwarError, InputError
+
+    if isinstance(exc, InputError):
+        _stderr(with_flags(exc).render())
         return 2
-    except BelwarError as exc:
+    if isinstance(exc, BelwarError):
         _stderr(f"error: {exc}")
         return 2
-    except (KeyboardInterrupt, typer.Abort):
+    if isinstance(exc, Terminated):
+        _stderr("terminated")
+        return 143
+    if isinstance(exc, KeyboardInterrupt | typer.Abort):
         _stderr("interrupted")
         return 130
-    except _click_exception() as exc:  # usage errors: click already wrote a good message
+    if isinstance(exc, _click_exception()):  # usage errors: click already wrote a good message
         exc.show()  # type: ignore[attr-defined]
         return int(getattr(exc, "exit_code", 2))
-    except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    except Exception as exc:
-        import traceback
+    if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+        _discard_stdout()
+        return 0
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else 1
+    if not isinstance(exc, Exception):
+        raise exc
+    import platform
+    import traceback
 
-        traceback.print_exc()
-        _stderr(
-            f"belwar {__version__}: internal error ({type(exc).__name__}: {exc}).\n"
-            f"This is a bug in belwar, not in your input; please report it with the "
-            f"traceback above at {ISSUES_URL}"
-        )
-        return 3
-    return int(result or 0)
+    traceback.print_exception(exc)
+    where = _issues_url()
+    _stderr(
+        f"belwar {__version__} (Python {platform.python_version()}): internal error "
+        f"({type(exc).__name__}: {exc}).\n"
+        "This is a bug in belwar, not in your input: please report it"
+        + (f" at {where}" if where else "")
+        + ", with the line above and the traceback."
+    )
+    return 3
+
+
+def with_flags(exc: InputError) -> InputError:
+    """``exc`` with each problem about an option keyed by its flag (``--samples``) instead of
+    the library's parameter name (``samples``); problems placed in a file keep their keys."""
+    from dataclasses import replace
+
+    from belwar.errors import InputError
+
+    return InputError(
+        replace(problem, key=FLAGS[problem.key])
+        if not problem.file and problem.key in FLAGS
+        else problem
+        for problem in exc.problems
+    )
+
+
+def _issues_url() -> str | None:
+    """Where to report a bug, if the installed package declares it (a ``Project-URL`` labelled
+    Issues, Bug Tracker or similar); belwar's metadata declares none, so no link is invented."""
+    from importlib import metadata
+
+    try:
+        declared = metadata.metadata("belwar").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in declared:
+        label, _, url = entry.partition(",")
+        if label.strip().lower().replace(" ", "") in {"issues", "bugtracker", "bugs", "tracker"}:
+            return str(url).strip()
+    return None
 
 
 def _click_exception() -> type[Exception]:
@@ -767,4 +902,5 @@ def _click_exception() -> type[Exception]:
 
 
 def _stderr(text: str) -> None:
-    print(text, file=sys.stderr)
+    with contextlib.suppress(OSError):  # stderr itself is gone: the exit code still tells
+        print(text, file=sys.stderr)

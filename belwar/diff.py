@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from belwar import engine, execution, jsonio
+from belwar import engine, execution, jsonio, options
 from belwar.evidence import Register
 from belwar.model import Model, compile_model
 from belwar.results import Result, load_result
@@ -142,7 +142,14 @@ def compare(
     """Compare two scenarios (run paired, with A's seed and sample count unless given) or two
     saved results (compared unpaired). Paths ending in ``.json`` are read as saved results.
     Runs go through the execution layer (``workers`` local threads or processes, or the Dask
-    cluster ``dask``) and match a serial run bit for bit."""
+    cluster ``dask``) and match a serial run bit for bit. ``tolerance`` is a probability in
+    [0, 1)."""
+    tolerance = options.check_probability(tolerance, key="tolerance", closed_low=True)
+    if samples is not None:
+        options.check_samples(samples)
+    if seed is not None:
+        options.check_seed(seed)
+    workers, dask = options.check_workers(workers), options.check_dask(dask)
     name_a, side_a = _side(a, register)
     name_b, side_b = _side(b, register)
     if isinstance(side_a, Scenario) and isinstance(side_b, Scenario):
@@ -257,6 +264,7 @@ class _PairedBatch:
         totals_a, totals_b = engine.Totals(), engine.Totals()
         gaps: list[engine.Moments] = []
         for block, n in work:
+            execution.check_stop()  # a thread worker stops here when the run is interrupted
             stats_a = engine.run_block(self.a, block, n, keep_samples=True)
             stats_b = engine.run_block(self.b, block, n, keep_samples=True)
             assert stats_a.samples is not None

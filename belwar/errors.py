@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 
 class BelwarError(Exception):
-    """Base class of every error belwar raises on purpose."""
+    """Base class of every error belwar raises on purpose.
+
+    Errors cross process and Dask boundaries by pickling, which re-creates an exception from
+    its ``args``: a subclass whose ``__init__`` takes something other than its message must
+    say how to rebuild it (``__reduce__``), as :class:`InputError` does.
+    """
 
 
 @dataclass(frozen=True, order=True)
@@ -82,6 +87,10 @@ class InputError(BelwarError):
             sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0, p.key, p.message))
         )
         super().__init__(self.render())
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[Problem, ...]]]:
+        # by default pickle calls InputError(rendered message): a str, not problems
+        return type(self), (self.problems,)
 
     def render(self) -> str:
         """Every problem, each with its place and offending line, one after another."""

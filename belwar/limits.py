@@ -30,8 +30,6 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from belwar.errors import input_error
-
 if TYPE_CHECKING:
     from belwar.distributions import Distribution
     from belwar.scenario import DistModel, Scenario
@@ -51,13 +49,6 @@ _HIST_SLOTS = 16_386  # engine.HIST_SLOTS
 _CHUNK = 1 << 20  # engine.CHUNK
 
 Found = list[tuple[str, str]]
-
-
-def check_samples(samples: int) -> None:
-    """Raise an input error keyed ``samples`` unless ``1 <= samples <= MAX_SAMPLES``."""
-    if not 1 <= samples <= MAX_SAMPLES:
-        bound = "at least 1" if samples < 1 else f"at most {MAX_SAMPLES}"
-        raise input_error(f"must be {bound}, got {samples}", key="samples")
 
 
 def problems(scenario: Scenario) -> Found:

@@ -24,13 +24,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from belwar import engine, execution
+from belwar import engine, execution, options
 from belwar.errors import input_error
 from belwar.model import Model, compile_model
 from belwar.scenario import Scenario, suggest
 
 Array = NDArray[np.float64]
 TENTH = 0.1
+MAX_RESAMPLES = 100_000  # bootstrap resamples of the Sobol intervals
+MAX_KEPT_VALUES = 1 << 28  # 2 GiB of float64: the most draws a sensitivity keeps at once
 
 
 @dataclass(frozen=True)
@@ -121,10 +123,15 @@ def sensitivity(
 
     if method not in ("tornado", "sobol"):
         raise input_error(
-            f"unknown method '{method}'{suggest(method, ['tornado', 'sobol'])}", key="--method"
+            f"unknown method '{method}'{suggest(method, ['tornado', 'sobol'])}", key="method"
         )
+    if method == "sobol":
+        sobol_samples = options.check_sobol_samples(sobol_samples)
+    resamples = options.check_samples(resamples, key="resamples", cap=MAX_RESAMPLES)
+    workers, dask = options.check_workers(workers), options.check_dask(dask)
     target, month = resolve_target(scenario, target, month)
     model = with_options(compile_model(scenario), samples, seed, [month])
+    _check_memory(model, sobol_samples if method == "sobol" else 0)
     totals = execution.run(model, keep_samples=True, workers=workers, dask=dask)
     result = summarise(model, totals, seconds=0.0)
     assert result.samples is not None
@@ -171,6 +178,27 @@ def sensitivity(
     )
 
 
+def _check_memory(model: Model, sobol_samples: int) -> None:
+    """Refuse a run whose kept draws (every sample's inputs and probabilities) or Sobol
+    design would not fit in ``MAX_KEPT_VALUES`` numbers, naming the largest count that fits."""
+    per_sample = len(model.inputs()) + 2 * len(model.rungs)
+    if model.samples * per_sample > MAX_KEPT_VALUES:
+        most = MAX_KEPT_VALUES // per_sample
+        raise input_error(
+            f"a sensitivity keeps {per_sample} numbers a sample: at most {most:,} samples for "
+            f"this scenario, got {model.samples:,}",
+            key="samples",
+        )
+    d = len(model.inputs())
+    if sobol_samples * (d + 2) * max(d, 1) > MAX_KEPT_VALUES:
+        most = 1 << int(np.log2(MAX_KEPT_VALUES / ((d + 2) * max(d, 1))))
+        raise input_error(
+            f"the Sobol design of {d} inputs holds {d + 2} x {d} rows of N: at most {most:,} for "
+            f"this scenario, got {sobol_samples:,}",
+            key="sobol_samples",
+        )
+
+
 # --- Sobol indices -------------------------------------------------------------------------------
 
 
@@ -206,8 +234,7 @@ def sobol_matrices(d: int, n: int, seed: int) -> tuple[Array, Array, Array]:
     dimensions, and AB ``(d, d, n)`` (A with row i taken from B on page i)."""
     from scipy.stats import qmc
 
-    if n < 2 or n & (n - 1):
-        raise input_error(f"Sobol samples must be a power of 2, got {n}", key="--sobol-samples")
+    options.check_sobol_samples(n)
     both = qmc.Sobol(d=2 * d, scramble=True, seed=seed, bits=64).random(n).T
     a, b = both[:d], both[d:]
     ab = np.tile(a, (d, 1, 1))

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from belwar import __version__, engine, execution, limits
+from belwar import __version__, engine, execution, options
 from belwar.errors import input_error
 from belwar.model import Model, compile_model
 from belwar.results import Cell, Highest, InputSummary, Metadata, Result, Samples
@@ -60,21 +60,13 @@ def simulate(
 def with_options(
     model: Model, samples: int | None, seed: int | None, months: Sequence[int] | None
 ) -> Model:
+    """``model`` with the options given, checked by :mod:`belwar.options` (``None``: its own)."""
     if samples is not None:
-        limits.check_samples(samples)
-        model = replace(model, samples=samples)
+        model = replace(model, samples=options.check_samples(samples))
     if seed is not None:
-        if not 0 <= seed < 2**63:
-            raise input_error(f"seed must be between 0 and 2**63 - 1, got {seed}", key="seed")
-        model = replace(model, seed=seed)
+        model = replace(model, seed=options.check_seed(seed))
     if months is not None:
-        chosen = tuple(sorted(set(months)))
-        if not chosen or chosen[0] < 1 or chosen[-1] > model.horizon:
-            raise input_error(
-                f"months must lie between 1 and the horizon ({model.horizon}), got {list(months)}",
-                key="months",
-            )
-        model = replace(model, months=chosen)
+        model = replace(model, months=options.check_months(months, model.horizon))
     return model
 
 
@@ -163,15 +155,12 @@ def resolve_target(scenario: Scenario, target: str | None, month: int | None) ->
     (default: the top rung), ``month`` within the horizon (default: the horizon)."""
     rungs = [r.id for r in scenario.ladder.rungs]
     above = rungs[rungs.index(scenario.ladder.start_id) + 1 :]
-    target = target or above[-1]
+    target = above[-1] if target is None else target
     if target not in above:
         raise input_error(
             f"unknown target rung '{target}'{suggest(target, above)} (rungs above the start: "
             f"{', '.join(above)})",
-            key="--target",
+            key="target",
         )
     horizon = scenario.simulation.horizon_months
-    month = month or horizon
-    if not 1 <= month <= horizon:
-        raise input_error(f"month must lie between 1 and {horizon}", key="--month")
-    return target, month
+    return target, horizon if month is None else options.check_month(month, horizon)

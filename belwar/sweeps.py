@@ -15,13 +15,15 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from belwar import options
 from belwar.errors import input_error
 from belwar.execution import map_ordered
+from belwar.options import MAX_AXIS_POINTS, MAX_GRID_POINTS
 from belwar.scenario import Scenario, suggest
 
-MAX_POINTS = 2_500
 REFINE_STEPS = 12
 Z95 = 1.959963984540054
 
@@ -111,27 +113,51 @@ class Sweep:
 
 
 def parse_vary(text: str, scenario: Scenario) -> Axis:
-    """``PATH=START:STOP:N`` as an :class:`Axis` (N evenly spaced values, ends included)."""
+    """``PATH=START:STOP:N`` as an :class:`Axis`: N evenly spaced values, ends included, each
+    the decimal a person would write (``0.3:0.9:7`` gives 0.3, 0.4, ..., 0.9, with no float
+    noise such as 0.8999999999999999 that could step outside a bound)."""
     match = re.fullmatch(r"\s*([^=\s]+)\s*=\s*([^:]+):([^:]+):(\d+)\s*", text)
+    shown = text if len(text) <= 100 else text[:100] + "..."
     if match is None:
         raise input_error(
-            f"expected PATH=START:STOP:N, e.g. drivers.x=0.2:0.9:8; got '{text}'", key="--vary"
+            f"expected PATH=START:STOP:N, e.g. drivers.x=0.2:0.9:8; got '{shown}'", key="vary"
         )
     path, start_text, stop_text, count_text = match.groups()
-    try:
-        start, stop = float(start_text), float(stop_text)
-    except ValueError:
-        raise input_error(f"START and STOP must be numbers in '{text}'", key="--vary") from None
+    count_text = count_text.lstrip("0") or "0"
+    if len(count_text) > len(str(MAX_AXIS_POINTS)) or int(count_text) > MAX_AXIS_POINTS:
+        raise input_error(f"N must be at most {MAX_AXIS_POINTS:,} points in '{shown}'", key="vary")
     count = int(count_text)
-    if count < 2 or not (math.isfinite(start) and math.isfinite(stop)) or start == stop:
-        raise input_error(f"need N >= 2 and START != STOP (finite) in '{text}'", key="--vary")
-    values = tuple(start + (stop - start) * i / (count - 1) for i in range(count))
+    start, stop = _decimal(start_text, shown), _decimal(stop_text, shown)
+    if count < 2 or start == stop:
+        raise input_error(f"need N >= 2 and START != STOP in '{shown}'", key="vary")
+    values = tuple(float(v) for v in _spaced(start, stop, count))
     name = path.removeprefix("drivers.")
     if name in scenario.drivers and path in (name, f"drivers.{name}"):
         return Axis(path, values, driver=name)
     if path.startswith("drivers.") and "." not in name and name not in scenario.drivers:
-        raise input_error(f"unknown driver '{name}'{suggest(name, scenario.drivers)}", key="--vary")
+        raise input_error(f"unknown driver '{name}'{suggest(name, scenario.drivers)}", key="vary")
     return Axis(path, values)
+
+
+def _decimal(text: str, shown: str) -> Decimal:
+    """A finite number as typed (at most 50 characters), exactly."""
+    try:
+        value = Decimal(text.strip()) if len(text.strip()) <= 50 else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or not math.isfinite(float(value)):
+        raise input_error(f"START and STOP must be finite numbers in '{shown}'", key="vary")
+    return value
+
+
+def _spaced(start: Decimal, stop: Decimal, count: int) -> list[Decimal]:
+    """``count`` evenly spaced decimals from ``start`` to ``stop``, in decimal arithmetic with
+    digits to spare, so a point that is a short decimal (0.4) is exactly that decimal and
+    becomes the float nearest it; the ends are the numbers typed."""
+    with localcontext() as context:
+        context.prec = 60
+        inner = [start + (stop - start) * i / (count - 1) for i in range(1, count - 1)]
+    return [start, *inner, stop]
 
 
 def sweep(
@@ -154,22 +180,24 @@ def sweep(
     An axis may be given as ``"PATH=START:STOP:N"`` text, as on the command line."""
     axes = [parse_vary(a, scenario) if isinstance(a, str) else a for a in given]
     if not 1 <= len(axes) <= 2:
-        raise input_error("vary one input (a curve) or two (a grid)", key="--vary")
+        raise input_error("vary one input (a curve) or two (a grid)", key="vary")
+    if len(axes) == 2 and axes[0].override == axes[1].override:
+        raise input_error(f"'{axes[0].path}' is varied twice: a grid needs two inputs", key="vary")
     from belwar.simulation import resolve_target
 
     target, month = resolve_target(scenario, target, month)
     sim = scenario.simulation
-    if threshold is not None and not 0 < threshold < 1:
-        raise input_error(
-            f"threshold must lie strictly between 0 and 1, got {threshold}", key="--threshold"
-        )
+    if threshold is not None:
+        threshold = options.check_probability(threshold, key="threshold")
     grid = _grid(axes)
-    if len(grid) > MAX_POINTS:
-        raise input_error(f"{len(grid)} points is more than {MAX_POINTS}", key="--vary")
-    samples = samples or sim.samples
-    seed = sim.seed if seed is None else seed
+    if len(grid) > MAX_GRID_POINTS:
+        raise input_error(f"{len(grid):,} points is more than {MAX_GRID_POINTS:,}", key="vary")
+    samples = sim.samples if samples is None else options.check_samples(samples)
+    seed = sim.seed if seed is None else options.check_seed(seed)
+    workers, dask = options.check_workers(workers), options.check_dask(dask)
     job = _Job(scenario, tuple(axes), target, month, samples, seed)
-    job.check(grid[0])  # a bad path or value fails once, clearly, before any work
+    for corner in _corners(axes):  # a bad path or value fails once, clearly, before any work
+        job.check(corner)
     points = map_ordered(job, grid, workers=workers, dask=dask)
     crossings: tuple[Crossing, ...] = ()
     if threshold is not None:
@@ -177,6 +205,12 @@ def sweep(
     return Sweep(
         scenario.id, target, month, tuple(axes), tuple(points), samples, seed, threshold, crossings
     )
+
+
+def _corners(axes: Sequence[Axis]) -> list[tuple[float, ...]]:
+    """The grid's corners: every axis at its first and at its last value. Bounds on a value
+    are ranges, so a grid whose corners pass has no point outside them."""
+    return list(itertools.product(*[sorted({a.values[0], a.values[-1]}) for a in axes]))
 
 
 def _grid(axes: Sequence[Axis]) -> list[tuple[float, ...]]:

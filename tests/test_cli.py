@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import belwar
 from belwar import cli
+from belwar.errors import InputError
+from belwar.execution import run_many
+from belwar.loader import load_register
 
-from .conftest import TESTS
+from .conftest import SCENARIOS, TESTS
 
 REGISTER = str(TESTS / "data" / "register")
 VALID = str(TESTS / "data" / "valid.yaml")
@@ -227,7 +234,7 @@ def test_run_bad_options_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "did you mean 'json'?" in err
     code, _, err = run(capsys, "run", "--register", REGISTER, "--months", "3,99", VALID)
     assert code == 2
-    assert "months must lie between 1 and the horizon (12)" in err
+    assert "--months: must lie between 1 and the horizon (12), got 3,99" in err
     code, _, err = run(capsys, "run", "--register", REGISTER, "--months", "three", VALID)
     assert code == 2
 
@@ -285,3 +292,235 @@ def test_run_many_stops_before_work_on_a_bad_file(
     assert code == 2
     assert "low must be below high" in err
     assert list(tmp_path.iterdir()) == []
+
+
+# --- The error boundary (issue 11, items 2, 3, 22, 23) -------------------------------------------
+
+
+def test_an_internal_error_invents_no_link(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("belwar.editor_schema.scenario_schema_text", broken)
+    code, _, err = run(capsys, "schema")
+    assert code == 3
+    assert "http" not in err  # the package declares no issue tracker
+    assert f"belwar {belwar.__version__} (Python " in err
+    assert "please report it, with the line above and the traceback" in err
+
+
+def test_an_interrupt_says_so(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """typer turns KeyboardInterrupt into a silent exit code; the user must read why."""
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("belwar.editor_schema.scenario_schema_text", interrupted)
+    code, _, err = run(capsys, "schema")
+    assert (code, err) == (130, "interrupted\n")
+
+
+def test_flags_are_named_in_messages_about_options(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["sweep", "--register", REGISTER, VALID, "--vary", "public_opposition=0.2:0.9:3"]
+    code, _, err = run(capsys, *argv, "--threshold", "2")
+    assert (code, err) == (2, "--threshold: must lie strictly between 0 and 1, got 2.0\n")
+    code, _, err = run(capsys, "run", "--register", REGISTER, VALID, "--samples", "-4")
+    assert (code, err) == (2, "--samples: must be at least 1, got -4\n")
+
+
+def belwar_process(*argv: str, **options: object) -> subprocess.Popen[str]:
+    process: subprocess.Popen[str] = subprocess.Popen(
+        [sys.executable, "-m", "belwar", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **options,  # type: ignore[call-overload]
+    )
+    return process
+
+
+def test_a_reader_that_leaves_early_is_a_normal_end() -> None:
+    """``belwar run ... | head -c 10``: exit 0, nothing on stderr (no "Exception ignored")."""
+    process = belwar_process("run", str(SCENARIOS / "baseline.yaml"), "-n", "2000", "-f", "json")
+    assert process.stdout is not None
+    process.stdout.close()  # the reader goes away before belwar writes
+    _, err = process.communicate(timeout=120)
+    assert (process.returncode, err) == (0, "")
+
+
+def test_a_closed_stdout_is_like_dev_null() -> None:
+    done = subprocess.run(
+        [
+            "/bin/sh",
+            "-c",
+            'exec "$0" -m belwar run "$1" -n 2000 -f json >&-',
+            sys.executable,
+            str(SCENARIOS / "baseline.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass (a deadline, not a sleep)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+LONG = {
+    "run": ["run", str(SCENARIOS / "baseline.yaml"), "-n", "50000000", "-j", "2", "-q"],
+    "run-many": ["run-many", str(SCENARIOS), "-n", "5000000", "-j", "2", "-o", "{out}"],
+}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+@pytest.mark.parametrize(
+    ("command", "how", "code", "said"),
+    [
+        ("run", signal.SIGINT, 130, "interrupted"),
+        ("run-many", signal.SIGINT, 130, "interrupted"),
+        ("run", signal.SIGTERM, 143, "terminated"),
+        ("run-many", signal.SIGTERM, 143, "terminated"),
+        ("run", signal.SIGKILL, -9, ""),
+        ("run-many", signal.SIGKILL, -9, ""),
+    ],
+)
+def test_interruption_is_prompt_and_leaves_no_workers(
+    command: str, how: signal.Signals, code: int, said: str, tmp_path: Path
+) -> None:
+    """The real command line on two worker processes: Ctrl-C (to the whole process group, as
+    a terminal sends it), SIGTERM or SIGKILL to the parent once its workers are running; it
+    ends at once with its message and code, no traceback, and no worker outlives it."""
+    argv = [arg.replace("{out}", str(tmp_path / "out")) for arg in LONG[command]]
+    process = belwar_process(*argv, start_new_session=True)
+    try:
+        assert wait_for(lambda: len(children(process.pid)) >= 2, 60), "no workers started"
+        workers = children(process.pid)
+        if how == signal.SIGINT:
+            os.killpg(process.pid, how)
+        else:
+            os.kill(process.pid, how)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == code, err
+    assert err.strip() == said
+    assert wait_for(lambda: not any(alive(pid) for pid in workers), 10), "workers left"
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+# --- run-many's output folder (item 12) ----------------------------------------------------------
+
+
+def test_run_many_checks_its_folder_before_any_work(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_work(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("work started")
+
+    monkeypatch.setattr("belwar.execution.map_ordered", no_work)
+    (tmp_path / "file").write_text("")
+    base = ["run-many", VALID, "--register", REGISTER, "-o"]
+    code, _, err = run(capsys, *base, str(tmp_path / "file"))
+    assert code == 2
+    assert "is a file" in err
+    with pytest.raises(InputError, match=r"^output_dir: .*/file is a file, not a folder$"):
+        run_many([VALID], str(tmp_path / "file"), register=load_register(Path(REGISTER)))
+    code, _, err = run(capsys, *base, str(tmp_path / "file" / "results"))
+    assert code == 2
+    assert "--output-dir: cannot make the folder" in err
+    assert "a file stands where a folder on its path should be" in err
+
+
+def test_run_many_says_what_it_wrote_when_writing_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from belwar.errors import input_error
+    from belwar.results import Result
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    text = Path(VALID).read_text()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.yaml").write_text(text.replace("id: example", f"id: {name}"))
+    save = Result.save
+
+    def full_disk(self: Result, path: str | os.PathLike[str]) -> None:
+        if Path(path).name == "b.json":
+            raise input_error("cannot write: No space left on device", file=str(path))
+        save(self, path)
+
+    monkeypatch.setattr(Result, "save", full_disk)
+    out = tmp_path / "out"
+    argv = [
+        "run-many",
+        str(folder),
+        "-o",
+        str(out),
+        "-n",
+        "2000",
+        "-j",
+        "1",
+        "--register",
+        REGISTER,
+    ]
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert err == (
+        f"--output-dir: stopped writing results in {out}: cannot write b.json: cannot write: "
+        "No space left on device. Written: a.json (1 of 3); not written: b.json, c.json\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["a.json"]
+
+
+def test_a_killed_writers_temporary_is_cleaned_up_by_the_next_write(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """SIGKILL during the final write leaves ``.out.json.<pid>.<random>.tmp``; the next write
+    of the same file removes it, and leaves a live writer's temporary alone."""
+    gone = 2**22 + 1  # above Linux's largest process id: no such process
+    stale = tmp_path / f".out.json.{gone}.k2j3h4.tmp"
+    live = tmp_path / f".out.json.{os.getpid()}.a1b2c3.tmp"
+    other = tmp_path / f".other.json.{gone}.x9y8z7.tmp"
+    for path in (stale, live, other):
+        path.write_text("{")
+    target = tmp_path / "out.json"
+    argv = ["run", "--register", REGISTER, "-n", "2000", "-f", "json", "-o", str(target), VALID]
+    assert run(capsys, *argv)[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name, "out.json"])

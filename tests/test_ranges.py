@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from belwar import cli, engine, limits
+from belwar import cli, engine, limits, options
 from belwar.errors import InputError
 from belwar.loader import load_scenario, scenario_from_data
 from belwar.model import compile_model
@@ -258,11 +258,11 @@ def test_a_block_too_big_for_the_budget_is_refused_with_the_budget_named() -> No
 
 
 def test_samples_have_a_cap_the_command_line_can_share() -> None:
-    limits.check_samples(1)
-    limits.check_samples(limits.MAX_SAMPLES)
+    assert options.check_samples(1) == 1
+    assert options.check_samples(limits.MAX_SAMPLES) == limits.MAX_SAMPLES
     for bad in (0, -4, limits.MAX_SAMPLES + 1):
         with pytest.raises(InputError) as caught:
-            limits.check_samples(bad)
+            options.check_samples(bad)
         (problem,) = caught.value.problems
         assert problem.key == "samples"
-        assert str(bad) in problem.message
+        assert f"{bad:,}" in problem.message

@@ -218,6 +218,6 @@ CASES: list[Case] = [
     Case(
         "a-billion-samples-asked-for",
         ("run", BASELINE, "--samples", "1000000000", *FAST),
-        message=r"samples: must be at most 100000000, got 1000000000",
+        message=r"--samples: must be at most 100,000,000, got 1,000,000,000",
     ),
 ]

@@ -1,0 +1,123 @@
+"""What the options of a run may ask for, checked before any work starts.
+
+Every library entry point (``simulate``, ``compare``, ``sweep``, ``sensitivity``, ``run_many``)
+checks its options here, so a bad value fails at once, in the caller's process, with one clear
+message, rather than in a worker halfway through. Problems are keyed by the Python parameter
+(``samples: must be at least 1, got -4``); the command line renames the key to its flag
+(``--samples: ...``). The caps keep what one call may ask for within memory and reason: a
+larger request is refused with the cap named.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Sequence
+
+from belwar.errors import input_error
+from belwar.limits import MAX_SAMPLES  # the cap of a scenario file's simulation.samples too
+
+SEED_LIMIT = 2**63
+MAX_WORKERS = 1024
+MAX_SOBOL_SAMPLES = 1 << 20
+MAX_AXIS_POINTS = 1_000  # points along one --vary axis
+MAX_GRID_POINTS = 2_500  # points of a whole sweep (a grid of two axes)
+# The scheme-less form host:port is what distributed itself accepts, and means tcp.
+_DASK_ADDRESS = re.compile(
+    r"(?:(?:tcp|tls|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
+    r":(\d{1,5})"
+)
+
+
+def whole(value: object, key: str) -> int:
+    """``value`` as an int, refusing floats, strings and booleans (a bool is no count)."""
+    if isinstance(value, bool):
+        raise input_error(f"must be a whole number, got {value}", key=key)
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise input_error(f"must be a whole number, got {value!r}", key=key) from None
+
+
+def check_samples(samples: object, *, key: str = "samples", cap: int = MAX_SAMPLES) -> int:
+    """A sample count: at least 1 and at most ``cap``."""
+    n = whole(samples, key)
+    if n < 1:
+        raise input_error(f"must be at least 1, got {n}", key=key)
+    if n > cap:
+        raise input_error(f"must be at most {cap:,}, got {n:,}", key=key)
+    return n
+
+
+def check_seed(seed: object, *, key: str = "seed") -> int:
+    """A seed: 0 <= seed < 2**63."""
+    n = whole(seed, key)
+    if not 0 <= n < SEED_LIMIT:
+        raise input_error(f"must be between 0 and 2**63 - 1, got {n}", key=key)
+    return n
+
+
+def check_workers(workers: object, *, key: str = "workers") -> int | None:
+    """A worker count (``None``: every core): at least 1 and at most ``MAX_WORKERS``."""
+    if workers is None:
+        return None
+    n = whole(workers, key)
+    if not 1 <= n <= MAX_WORKERS:
+        raise input_error(f"must be between 1 and {MAX_WORKERS}, got {n}", key=key)
+    return n
+
+
+def check_month(month: object, horizon: int, *, key: str = "month") -> int:
+    """One month: 1 <= month <= the horizon."""
+    n = whole(month, key)
+    if not 1 <= n <= horizon:
+        raise input_error(f"must lie between 1 and the horizon ({horizon}), got {n}", key=key)
+    return n
+
+
+def check_months(months: Sequence[object], horizon: int, *, key: str = "months") -> tuple[int, ...]:
+    """Report months, sorted and without repeats: at least one, each within the horizon."""
+    chosen = tuple(sorted({whole(m, key) for m in months}))
+    if not chosen or chosen[0] < 1 or chosen[-1] > horizon:
+        shown = ",".join(str(m) for m in months) or "none"
+        raise input_error(f"must lie between 1 and the horizon ({horizon}), got {shown}", key=key)
+    return chosen
+
+
+def check_probability(value: object, *, key: str, closed_low: bool = False) -> float:
+    """A probability strictly between 0 and 1 (or in ``[0, 1)`` with ``closed_low``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise input_error(f"must be a number, got {value!r}", key=key)
+    p = float(value)
+    inside = (0 <= p < 1) if closed_low else (0 < p < 1)
+    if not inside or not math.isfinite(p):
+        span = "at least 0 and below 1" if closed_low else "strictly between 0 and 1"
+        raise input_error(f"must lie {span}, got {value}", key=key)
+    return p
+
+
+def check_sobol_samples(n: object, *, key: str = "sobol_samples") -> int:
+    """The base samples of a Sobol design: a power of 2 from 2 to ``MAX_SOBOL_SAMPLES``."""
+    count = whole(n, key)
+    if count < 2 or count & (count - 1):
+        raise input_error(f"must be a power of 2 (such as 1024 or 4096), got {count}", key=key)
+    if count > MAX_SOBOL_SAMPLES:
+        raise input_error(f"must be at most {MAX_SOBOL_SAMPLES:,} (2**20), got {count:,}", key=key)
+    return count
+
+
+def check_dask(address: object, *, key: str = "dask") -> str | None:
+    """``None``, ``"local"`` or a scheduler address (``tcp://host:8786``, ``tls://...``)."""
+    if address is None:
+        return None
+    if not isinstance(address, str):
+        raise input_error(f"must be 'local' or a scheduler address, got {address!r}", key=key)
+    match = _DASK_ADDRESS.fullmatch(address)
+    if address != "local" and (match is None or not 1 <= int(match.group(1)) <= 65535):
+        shown = address if len(address) <= 100 else address[:100] + "..."
+        raise input_error(
+            f"expected 'local' or a scheduler address such as tcp://host:8786, got '{shown}'",
+            key=key,
+        )
+    return address
