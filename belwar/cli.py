@@ -902,5 +902,8 @@ def _click_exception() -> type[Exception]:
 
 
 def _stderr(text: str) -> None:
+    from belwar.report import clean
+
+    # messages quote what the user typed, which may hold terminal control codes
     with contextlib.suppress(OSError):  # stderr itself is gone: the exit code still tells
-        print(text, file=sys.stderr)
+        print(clean(text), file=sys.stderr)

@@ -32,6 +32,7 @@ from belwar.scenario import Scenario, suggest
 Array = NDArray[np.float64]
 TENTH = 0.1
 MAX_RESAMPLES = 100_000  # bootstrap resamples of the Sobol intervals
+MIN_SAMPLES = 100  # a tenth at each end holds ten samples, enough for a mean and its error
 MAX_KEPT_VALUES = 1 << 28  # 2 GiB of float64: the most draws a sensitivity keeps at once
 
 
@@ -131,6 +132,12 @@ def sensitivity(
     workers, dask = options.check_workers(workers), options.check_dask(dask)
     target, month = resolve_target(scenario, target, month)
     model = with_options(compile_model(scenario), samples, seed, [month])
+    if model.samples < MIN_SAMPLES:
+        raise input_error(
+            f"a tornado compares the top and bottom tenths of the samples: it needs at least "
+            f"{MIN_SAMPLES}, got {model.samples:,}",
+            key="samples",
+        )
     _check_memory(model, sobol_samples if method == "sobol" else 0)
     totals = execution.run(model, keep_samples=True, workers=workers, dask=dask)
     result = summarise(model, totals, seconds=0.0)
@@ -145,7 +152,8 @@ def sensitivity(
         low_cut, high_cut = np.quantile(x, [TENTH, 1 - TENTH])
         low, high = y[x <= low_cut], y[x >= high_cut]
         error = float(np.sqrt(low.var(ddof=1) / low.size + high.var(ddof=1) / high.size))
-        rho = float(stats.spearmanr(x, y).statistic)
+        # a target that never moves has no rank correlation with anything: report none
+        rho = float(stats.spearmanr(x, y).statistic) if np.ptp(y) > 0 else 0.0
         influences.append(
             Influence(
                 item.key,

@@ -220,4 +220,31 @@ CASES: list[Case] = [
         ("run", BASELINE, "--samples", "1000000000", *FAST),
         message=r"--samples: must be at most 100,000,000, got 1,000,000,000",
     ),
+    Case(
+        "a-tornado-of-five-samples",
+        ("sensitivity", BASELINE, "--samples", "5", *FAST),
+        message=r"--samples: a tornado compares the top and bottom tenths .* at least 100, got 5",
+    ),
+    Case(
+        "a-tornado-of-a-target-that-never-moves",
+        (
+            "sensitivity",
+            BASELINE,
+            "--samples",
+            "500",
+            "--set",
+            "hazards.full_entry.base=0",
+            "--set",
+            "momentum.dist=1",
+            *FAST,
+        ),
+        exit=0,
+        message=r'"rank_correlation": 0\.0',
+    ),
+    Case(
+        "a-flag-value-with-a-terminal-escape",
+        ("run", BASELINE, "--months", "3,\x1b[2J", *FAST),
+        message=r"got '3,\\x1b\[2J'",
+        absent=("Traceback", "\x1b["),
+    ),
 ]
