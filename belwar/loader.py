@@ -92,6 +92,7 @@ def validate_scenario(
         # correlations, and the citations.
         found = [*exc.problems]
         found += [_place(root, _parse_key(key), msg) for key, msg in partial_problems(root)]
+        found += [_place(root, _parse_key(key), msg) for key, msg in _salvaged_rules(root, found)]
         if check_citations:
             found += _citation_problems(_raw_citations(root), root, register, folder)
         raise InputError(dict.fromkeys(found)) from None
@@ -523,6 +524,105 @@ def _correlation_problems(correlations: Sequence[Correlation]) -> list[tuple[str
 
 
 _DIST: TypeAdapter[Any] = TypeAdapter(Dist)
+
+
+# A value the schema refuses is set aside (an unknown key dropped, a bad distribution replaced by
+# a neutral point) so that the rules across fields can still be asked of everything else.
+_SLOTS: tuple[tuple[str | None, ...], ...] = (
+    ("drivers", None, "dist"),
+    ("events", None, "monthly"),
+    ("hazards", None, "base"),
+    ("hazards", None, "odds_ratios", None, "dist"),
+    ("momentum", "dist"),
+)
+_NEUTRAL = {"events": 0.0, "hazards": 0.0, "momentum": 1.0}
+SALVAGE_ROUNDS = 3
+
+
+def _salvaged_rules(root: Located, problems: Sequence[Problem]) -> list[tuple[str, str]]:
+    """The cross-field rules and numeric checks of ``root`` with the values behind
+    ``problems`` set aside, leaving out whatever touches a value set aside (its own key, its
+    parents and its children), so nothing reported follows from a problem already reported.
+    Empty when setting values aside cannot make the schema hold (a required key is missing)."""
+    tree, touched, tainted = root, set[str](), set[str]()
+    for _ in range(SALVAGE_ROUNDS):
+        for problem in problems:
+            try:
+                path = _parse_key(problem.key)
+            except ValueError:
+                return []
+            if not path or problem.message.startswith("missing required key"):
+                return []
+            slot = _slot(path)
+            if slot is not None:
+                tree = _set(tree, slot, _neutral(tree, slot), tree.loc)
+            else:
+                tree = _without(tree, path)
+                if len(path) > 2 and path[0] in NAMED_SECTIONS:
+                    tainted.add(f"'{path[1]}'")  # the entry lost a key: what its use says is moot
+            touched.add(dotted(slot or path))
+        try:
+            scenario = validate(Scenario, tree)
+        except InputError as exc:
+            problems = exc.problems
+            continue
+        found = [*check(scenario), *numeric_problems(scenario)]
+        return [
+            (k, m)
+            for k, m in dict.fromkeys(found)
+            if not _related(k, touched) and not any(name in m for name in tainted)
+        ]
+    return []
+
+
+def _slot(path: PathKey) -> PathKey | None:
+    for pattern in _SLOTS:
+        head = path[: len(pattern)]
+        if len(head) == len(pattern) and all(p is None or p == h for p, h in zip(pattern, head)):
+            return head
+    return None
+
+
+def _neutral(tree: Located, slot: PathKey) -> Located:
+    """A point that keeps every rule: a driver at its reference (or its range's middle), no
+    hazard and no event, odds and momentum of 1."""
+    value: Any = _NEUTRAL.get(str(slot[0]), 1.0)
+    if slot[0] == "drivers":
+        driver = tree.child("drivers")
+        entry = driver.child(slot[1]) if driver is not None else None
+        reference = entry.child("reference") if entry is not None else None
+        span = entry.child("range") if entry is not None else None
+        bounds = span.plain() if span is not None else None
+        if reference is not None and isinstance(reference.value, float | int):
+            value = reference.value
+        elif isinstance(bounds, tuple) and len(bounds) == 2:
+            value = sum(bounds) / 2 if all(isinstance(b, float | int) for b in bounds) else 0.0
+        else:
+            value = 0.0
+    node, _ = tree.deepest(slot)
+    return Located(float(value), node.loc)
+
+
+def _without(node: Located, path: PathKey) -> Located:
+    """``node`` with the key at ``path`` removed (lists are left whole)."""
+    if not path or not isinstance(node.value, dict) or not isinstance(path[0], str):
+        return node
+    head, rest = path[0], path[1:]
+    if head not in node.value:
+        return node
+    mapping = dict(node.value)
+    if rest:
+        mapping[head] = _without(mapping[head], rest)
+    else:
+        del mapping[head]
+    return Located(mapping, node.loc, node.key_loc)
+
+
+def _related(key: str, touched: set[str]) -> bool:
+    def under(a: str, b: str) -> bool:
+        return a == b or a.startswith((b + ".", b + "["))
+
+    return any(under(key, t) or under(t, key) for t in touched)
 
 
 def partial_problems(root: Located) -> list[tuple[str, str]]:
