@@ -578,7 +578,9 @@ def _salvaged_rules(root: Located, problems: Sequence[Problem]) -> list[tuple[st
 def _slot(path: PathKey) -> PathKey | None:
     for pattern in _SLOTS:
         head = path[: len(pattern)]
-        if len(head) == len(pattern) and all(p is None or p == h for p, h in zip(pattern, head)):
+        if len(head) == len(pattern) and all(
+            p is None or p == h for p, h in zip(pattern, head, strict=True)
+        ):
             return head
     return None
 
