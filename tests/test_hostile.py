@@ -73,6 +73,12 @@ def _run(case: Case, tmp: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int
     return code, out + err
 
 
+def test_the_corpus_is_large_enough_and_named_once() -> None:
+    assert len(CASES) >= 60
+    names = [c.name for c in CASES]
+    assert len(set(names)) == len(names), "case names must be unique"
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_case(
     case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
