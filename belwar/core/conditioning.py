@@ -1,0 +1,86 @@
+"""What an observed history says about one sample, as array functions: which ladder states each
+observed month allows, and the likelihood of observed events and measurements.
+
+Ladder states count from the start rung (0) up; rung ``k`` is state ``k``. The state ``S_t`` is
+the highest rung reached by month ``t`` and never goes down, so "rung ``k`` first reached in
+month ``r``" says ``S_t >= k`` exactly for ``t >= r``, and "not reached through month ``T``"
+says ``S_t < k`` for every ``t <= T``. The forward pass multiplies each month's state
+distribution by that month's mask: the mass left after month ``T`` is the sample's likelihood
+of the observed ladder, exactly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import special
+
+Array = NDArray[np.float64]
+NOT_REACHED = None
+
+
+def ladder_masks(reached: Mapping[int, int | None], months: int, states: int) -> NDArray[np.bool_]:
+    """``(months, states)``: whether state ``s`` agrees with the observations after month
+    ``t + 1``. ``reached`` maps an observed rung (1..states-1) to the month it was first
+    reached in (1..months), or to ``None`` for not reached through ``months``; rungs left out
+    are unobserved. Raises ValueError for a rung or month out of bounds."""
+    masks = np.ones((months, states), dtype=bool)
+    state = np.arange(states)
+    t = np.arange(1, months + 1)[:, None]
+    for rung, month in reached.items():
+        if not 1 <= rung < states:
+            raise ValueError(f"rung {rung} is not a state above the start (1..{states - 1})")
+        if month is not None and not 1 <= month <= months:
+            raise ValueError(f"month {month} lies outside the observed months 1..{months}")
+        since = math.inf if month is None else month
+        masks &= (state[None, :] >= rung) == (t >= since)
+    return masks
+
+
+def consistent(reached: Mapping[int, int | None], months: int, states: int) -> bool:
+    """Whether some path of the ladder agrees with every observation (each month allows at
+    least one state, and the allowed states can be climbed in order)."""
+    masks = ladder_masks(reached, months, states)
+    lowest = 0
+    for allowed in masks:
+        above = np.flatnonzero(allowed[lowest:])
+        if above.size == 0:
+            return False
+        lowest += int(above[0])
+    return True
+
+
+def event_log_likelihood(monthly: Array, onsets: int, months: int) -> Array:
+    """``onsets log q + (months - onsets) log(1 - q)`` per sample for an event observed over
+    ``months`` months with ``onsets`` months of onset, ``q`` its monthly chance ``(n,)``.
+    Minus infinity where the observations are impossible (q = 0 with an onset, q = 1
+    without)."""
+    q = np.asarray(monthly, dtype=np.float64)
+    quiet = months - onsets
+    with np.errstate(divide="ignore"):
+        on = onsets * np.log(q) if onsets else np.zeros_like(q)
+        off = quiet * np.log1p(-q) if quiet else np.zeros_like(q)
+    return np.asarray(on + off)
+
+
+def normal_log_likelihood(values: Array, reading: float, sd: float) -> Array:
+    """The log density of a reading ``N(value, sd^2)`` at each sample's driver value ``(n,)``."""
+    z = (reading - np.asarray(values, dtype=np.float64)) / sd
+    return np.asarray(-0.5 * z * z - math.log(sd) - 0.5 * math.log(2 * math.pi))
+
+
+def binomial_log_likelihood(values: Array, successes: int, trials: int) -> Array:
+    """The log probability of ``successes`` of ``trials`` at each sample's driver value, a
+    probability ``(n,)``."""
+    x = np.asarray(values, dtype=np.float64)
+    log_choose = (
+        special.gammaln(trials + 1)
+        - special.gammaln(successes + 1)
+        - special.gammaln(trials - successes + 1)
+    )
+    return np.asarray(
+        log_choose + special.xlogy(successes, x) + special.xlog1py(trials - successes, -x)
+    )
