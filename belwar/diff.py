@@ -18,10 +18,11 @@ from typing import Any
 
 from belwar import engine, execution, jsonio, options
 from belwar.evidence import Register
-from belwar.model import Model, compile_model
+from belwar.model import Model
 from belwar.results import Result, load_result
 from belwar.scenario import Scenario
 from belwar.simulation import summarise, with_options
+from belwar.spec.compile import compile_model
 
 DEFAULT_TOLERANCE = 0.01
 MCSE_MULTIPLE = 3.0

@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from belwar import limits
+from belwar.distributions import ODDS_MAX, ODDS_MIN
 from belwar.model import Model
 
 Array = NDArray[np.float64]
@@ -337,7 +337,7 @@ def _draw_inputs(
         e.inverse(draw(e.key, n), out=out)
     if model.momentum is not None:
         model.momentum.inverse(draw(model.momentum.key, n), out=values[-1])
-        np.clip(values[-1], limits.ODDS_MIN, limits.ODDS_MAX, out=values[-1])
+        np.clip(values[-1], ODDS_MIN, ODDS_MAX, out=values[-1])
     return log_odds
 
 

@@ -30,15 +30,15 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from belwar import distributions
+from belwar.distributions import ODDS_MAX, ODDS_MIN, Distribution
+
 if TYPE_CHECKING:
-    from belwar.distributions import Distribution
     from belwar.scenario import DistModel, Scenario
 
 MAX_SAMPLES = 100_000_000
 MAX_VALUE = 1e15
 MIN_PER = 1e-100
-ODDS_MIN = 1e-100
-ODDS_MAX = 1e100
 BETA_MIN = 1e-3
 BETA_MAX = 1e7
 MAX_DRIVERS = 200
@@ -79,7 +79,7 @@ def problems(scenario: Scenario) -> Found:
 
 
 def _numbers(scenario: Scenario) -> Found:
-    from belwar import distributions
+    from belwar.spec.compile import resolve
 
     found: Found = []
     for key, driver in scenario.drivers.items():
@@ -92,7 +92,7 @@ def _numbers(scenario: Scenario) -> Found:
         stated = _stated(key, spec, kind)
         found += stated
         try:
-            dist = distributions.resolve(spec, bounds)
+            dist = resolve(spec, bounds)
         except (distributions.FitError, ArithmeticError, ValueError):
             continue  # the loader reports what does not fit
         shape = _shape(key, spec, dist)
@@ -173,8 +173,6 @@ def _shape(key: str, spec: DistModel, dist: Distribution) -> Found:
 
 
 def _value_reach(key: str, dist: Distribution) -> Found:
-    from belwar import distributions
-
     lo, hi = distributions.extremes(dist)
     for value in (lo, hi):
         if not abs(value) <= MAX_VALUE:
@@ -189,8 +187,6 @@ def _value_reach(key: str, dist: Distribution) -> Found:
 
 
 def _odds_reach(key: str, dist: Distribution) -> Found:
-    from belwar import distributions
-
     lo, hi = distributions.log_extremes(dist)
     if dist.family == "beta":
         lo = distributions.log_extremes(_above_zero(dist))[0]  # u = 0 is held at ODDS_MIN
@@ -203,8 +199,6 @@ def _odds_reach(key: str, dist: Distribution) -> Found:
 
 def _above_zero(dist: Distribution) -> Distribution:
     """``dist`` with its value at ``u = 0`` not counted (the engine holds it at ODDS_MIN)."""
-    from belwar.distributions import Distribution
-
     return Distribution(dist.family, dist.params, max(dist.lower, 1e-300), dist.upper)
 
 

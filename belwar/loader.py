@@ -31,6 +31,7 @@ from belwar.scenario import (
     suggest,
     within_unit,
 )
+from belwar.spec.compile import resolve
 from belwar.yamlio import Loc, Located, PathKey, dotted
 
 M = TypeVar("M", bound=BaseModel)
@@ -501,7 +502,7 @@ def numeric_problems(scenario: Scenario) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = limits.problems(scenario)
     for key, spec, bounds in _distributions(scenario):
         try:
-            distributions.resolve(spec, bounds)
+            resolve(spec, bounds)
         except distributions.FitError as exc:
             problems.append((key, str(exc)))
     problems += _correlation_problems(scenario.correlations)
@@ -640,7 +641,7 @@ def partial_problems(root: Located) -> list[tuple[str, str]]:
         if rule is not None:
             problems += rule[0](key, spec, rule[1])
         try:
-            distributions.resolve(spec, bounds)
+            resolve(spec, bounds)
         except distributions.FitError as exc:
             problems.append((key, str(exc)))
     entries = root.child("correlations")

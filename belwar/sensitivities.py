@@ -26,8 +26,9 @@ from numpy.typing import NDArray
 
 from belwar import engine, execution, options
 from belwar.errors import input_error
-from belwar.model import Model, compile_model
+from belwar.model import Model
 from belwar.scenario import Scenario, suggest
+from belwar.spec.compile import compile_model
 
 Array = NDArray[np.float64]
 TENTH = 0.1

@@ -13,9 +13,10 @@ import numpy as np
 
 from belwar import __version__, engine, execution, options
 from belwar.errors import input_error
-from belwar.model import Model, compile_model
+from belwar.model import Model
 from belwar.results import Cell, Highest, InputSummary, Metadata, Result, Samples
 from belwar.scenario import Scenario, suggest
+from belwar.spec.compile import compile_model
 
 SPREAD = (0.05, 0.5, 0.95)
 

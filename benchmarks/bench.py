@@ -54,7 +54,7 @@ def measure(mode: str, scenario_path: str, samples: int, seed: int) -> Measured:
     from belwar.memory import keep_freed_memory
 
     keep_freed_memory()
-    from belwar.model import compile_model
+    from belwar.spec.compile import compile_model
 
     scenario = load_scenario(scenario_path)
     started = time.perf_counter()
@@ -156,7 +156,7 @@ def faults(tuned: bool, scenario_path: str) -> int:
     from belwar import engine
     from belwar.loader import load_scenario
     from belwar.memory import keep_freed_memory
-    from belwar.model import compile_model
+    from belwar.spec.compile import compile_model
 
     if tuned:
         keep_freed_memory()

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from belwar import estimative
-from belwar.distributions import TAIL_SHARE, FitError, fit_beta_ci90, resolve
+from belwar.distributions import TAIL_SHARE, FitError, fit_beta_ci90
 from belwar.scenario import Beta, Estimative, LogNormal, Normal, Pert, Triangular, Uniform
+from belwar.spec.compile import resolve
 
 from .conftest import SCENARIOS
 
@@ -147,7 +148,7 @@ def test_tabulated_inverse_is_evaluated_exactly_only_where_it_must_be() -> None:
     to the exact inverse costs 2 to 4 microseconds a value (scipy's betaincinv, measured on
     the shipped betas), a hundred times the table's cost."""
     from belwar.loader import load_scenario
-    from belwar.model import compile_model
+    from belwar.spec.compile import compile_model
 
     model = compile_model(load_scenario(SCENARIOS / "baseline.yaml"))
     tables = [i.inverse.table for i in model.inputs() if i.inverse.table is not None]

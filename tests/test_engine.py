@@ -14,10 +14,10 @@ from scipy import special, stats
 
 from belwar import engine
 from belwar.loader import scenario_from_data
-from belwar.model import compile_model
 from belwar.results import Result
 from belwar.scenario import Scenario
 from belwar.simulation import simulate, summarise
+from belwar.spec.compile import compile_model
 
 RUNGS = ["start", "one", "two", "three"]
 

@@ -407,7 +407,7 @@ def test_thread_workers_stop_at_their_next_block_when_the_run_stops(
 ) -> None:
     """Threads cannot be killed: on Ctrl-C they stop between blocks, and queued batches never
     start, rather than running every queued batch to the end."""
-    from belwar.model import compile_model
+    from belwar.spec.compile import compile_model
 
     model = replace(compile_model(baseline), samples=40 * engine.BLOCK_SIZE)
     ran = []

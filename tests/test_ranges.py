@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from belwar import cli, engine, limits, options
 from belwar.errors import InputError
 from belwar.loader import load_scenario, scenario_from_data
-from belwar.model import compile_model
 from belwar.results import Result
 from belwar.scenario import Scenario
 from belwar.simulation import simulate
+from belwar.spec.compile import compile_model
 
 from .conftest import SCENARIOS
 
