@@ -7,7 +7,7 @@ embedded Dask cluster, and the command line's start-up.
 Every measurement runs in a fresh process (this script, called back with ``measure``), so its
 peak memory is that run's own: the parent's, since pool and Dask workers are processes of their
 own. Each such process keeps freed memory for reuse as the command line's does
-(:func:`belwar.memory.keep_freed_memory`), the reference's included.
+(:func:`belwar.run.memory.keep_freed_memory`), the reference's included.
 
     .venv/bin/python benchmarks/bench.py                      # 1e5, 1e6 and 1e7 samples
     .venv/bin/python benchmarks/bench.py --sizes 100000 --repeat 1 --skip-cli --skip-scale
@@ -50,8 +50,8 @@ class Measured(TypedDict):
 
 def measure(mode: str, scenario_path: str, samples: int, seed: int) -> Measured:
     """Run one mode once, in this process, and time it (the child's side)."""
-    from belwar.loader import load_scenario
-    from belwar.memory import keep_freed_memory
+    from belwar.run.memory import keep_freed_memory
+    from belwar.spec.loader import load_scenario
 
     keep_freed_memory()
     from belwar.spec.compile import compile_model
@@ -60,7 +60,7 @@ def measure(mode: str, scenario_path: str, samples: int, seed: int) -> Measured:
     started = time.perf_counter()
     mcse: list[list[float]] | None = None
     if mode in ENGINE_OPTIONS:
-        from belwar.simulation import simulate
+        from belwar.run.simulation import simulate
 
         result = simulate(scenario, samples=samples, seed=seed, **ENGINE_OPTIONS[mode])
         means = [[result.probability(r, m) for m in result.months] for r in result.rungs]
@@ -152,11 +152,11 @@ def scale_out(scenario: str, sizes: list[int], seed: int, repeat: int) -> list[d
 def faults(tuned: bool, scenario_path: str) -> int:
     """Minor page faults of three blocks after a first one, in this process (the child's side):
     with glibc's defaults the freed pages are faulted in again; after
-    :func:`belwar.memory.keep_freed_memory` they are reused."""
-    from belwar import engine
-    from belwar.loader import load_scenario
-    from belwar.memory import keep_freed_memory
+    :func:`belwar.run.memory.keep_freed_memory` they are reused."""
+    from belwar.core import engine, streams
+    from belwar.run.memory import keep_freed_memory
     from belwar.spec.compile import compile_model
+    from belwar.spec.loader import load_scenario
 
     if tuned:
         keep_freed_memory()
@@ -164,7 +164,7 @@ def faults(tuned: bool, scenario_path: str) -> int:
 
     def count() -> int:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-        engine.run_blocks(model, engine.blocks(3 * engine.BLOCK_SIZE))
+        engine.run_blocks(model, streams.blocks(3 * streams.BLOCK_SIZE))
         return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
 
     count()
@@ -250,7 +250,7 @@ def show(report: dict[str, Any]) -> None:
         print()
         print(
             f"page faults of 3 blocks after the first: {report['faults']['default']:,} with "
-            f"glibc's defaults, {report['faults']['tuned']:,} tuned (belwar.memory)"
+            f"glibc's defaults, {report['faults']['tuned']:,} tuned (belwar.run.memory)"
         )
     if "help_s" in report:
         print()

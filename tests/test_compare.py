@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 
 from belwar import cli
-from belwar.diff import compare, flatten
-from belwar.loader import scenario_from_data
-from belwar.scenario import Scenario
-from belwar.sensitivities import sensitivity, sobol_matrices, sobol_with_intervals
-from belwar.simulation import simulate
-from belwar.sweeps import Axis, parse_vary, sweep
+from belwar.run.diff import compare, flatten
+from belwar.run.sensitivities import sensitivity, sobol_matrices, sobol_with_intervals
+from belwar.run.simulation import simulate
+from belwar.run.sweeps import Axis, parse_vary, sweep
+from belwar.spec.loader import scenario_from_data
+from belwar.spec.scenario import Scenario
 
 
 def scenario(**changes: Any) -> Scenario:

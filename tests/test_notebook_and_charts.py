@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 
 from belwar import cli
-from belwar.diff import compare
-from belwar.loader import load_register, load_scenario
-from belwar.results import Result
-from belwar.scenario import Scenario
-from belwar.sensitivities import sensitivity
-from belwar.simulation import simulate
-from belwar.sweeps import parse_vary, sweep
+from belwar.results.run import Result
+from belwar.run.diff import compare
+from belwar.run.sensitivities import sensitivity
+from belwar.run.simulation import simulate
+from belwar.run.sweeps import parse_vary, sweep
+from belwar.spec.loader import load_register, load_scenario
+from belwar.spec.scenario import Scenario
 
 from .conftest import TESTS
 

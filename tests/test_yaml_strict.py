@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from belwar import yamlio
 from belwar.errors import InputError
-from belwar.loader import apply_overrides, load_register, load_scenario
+from belwar.spec import yamlio
+from belwar.spec.loader import apply_overrides, load_register, load_scenario
 
 from .conftest import ROOT, TESTS
 
@@ -166,7 +166,7 @@ DEEP = [
 @pytest.mark.parametrize("text", DEEP, ids=["flow-seq", "flow-map", "block-seq"])
 def test_deep_nesting_is_refused_before_any_recursion(text: str) -> None:
     # In a child interpreter: on the old reader libyaml's composer recursed and segfaulted.
-    code = "import sys\nfrom belwar import yamlio\nyamlio.parse(sys.stdin.read(), 't.yaml')\n"
+    code = "import sys\nfrom belwar.spec import yamlio\nyamlio.parse(sys.stdin.read(), 't.yaml')\n"
     done = subprocess.run(
         [sys.executable, "-c", code],
         input=text,

@@ -1,11 +1,11 @@
 """Spec -> core: the one place the scenario's pydantic models meet the numeric core.
 
-:func:`resolve` turns a distribution's form (``ci90``, mean and sd, PERT, an estimative term...)
-into a plain :class:`~belwar.distributions.Distribution`; :func:`compile_model` turns a validated
-scenario into the frozen :class:`~belwar.model.Model` the engine runs. Every random input gets
-its stream key (``driver:kremlin_pressure``, ``hazard:full_entry``,
-``odds:full_entry:public_opposition``, ``event:staged_incident``, ``momentum``). Ladder states are
-counted from the start rung: state 0 is the start, state ``k`` the ``k``-th rung above it.
+:func:`resolve` turns a distribution's form (``ci90``, mean and sd, PERT, an estimative
+term...) into a plain :class:`~belwar.core.distributions.Distribution`; :func:`compile_model`
+turns a validated scenario into the frozen :class:`~belwar.core.model.Model` the engine runs.
+Every random input gets its stream key (``driver:kremlin_pressure``, ``hazard:full_entry``,
+``odds:full_entry:public_opposition``, ``event:staged_incident``, ``momentum``). Ladder states
+are counted from the start rung: state 0 is the start, state ``k`` the ``k``-th rung above it.
 Nothing downstream of this module sees pydantic.
 """
 
@@ -16,8 +16,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from belwar import copula, estimative
-from belwar.distributions import (
+from belwar.core import copula, estimative
+from belwar.core.distributions import (
     Z95,
     Distribution,
     FitError,
@@ -25,7 +25,7 @@ from belwar.distributions import (
     inverse_cdf,
     truncate,
 )
-from belwar.model import (
+from belwar.core.model import (
     LOG_ODDS_SAFE,
     MOMENTUM_KEY,
     DriverTerm,
@@ -34,7 +34,7 @@ from belwar.model import (
     Model,
     reach,
 )
-from belwar.scenario import (
+from belwar.spec.scenario import (
     Beta,
     DistModel,
     Estimative,
@@ -99,7 +99,7 @@ def _input(  # noqa: PLR0917 - a private constructor with one caller per kind
 
 
 def compile_model(scenario: Scenario) -> Model:
-    """Compile a validated scenario. Assumes :func:`belwar.loader.validate_scenario` passed."""
+    """Compile a validated scenario. Assumes :func:`belwar.spec.loader.validate_scenario` passed."""
     ids = [r.id for r in scenario.ladder.rungs]
     start = ids.index(scenario.ladder.start_id)
     rungs = tuple(ids[start:])

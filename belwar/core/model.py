@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from belwar import distributions
-from belwar.distributions import ODDS_MAX, Distribution, InverseCDF
+from belwar.core import distributions
+from belwar.core.distributions import ODDS_MAX, Distribution, InverseCDF
 
 MOMENTUM_KEY = "momentum"
 
@@ -106,7 +106,7 @@ def reach(model: Model) -> list[float]:
     """For each rung above the start, a bound on ``|log M|`` for its odds multiplier ``M``:
     the drivers' terms (as clipped by the engine, at most ``LOG_ODDS_SAFE``), plus every
     event's odds ratio and the momentum at their extremes (see
-    :func:`belwar.distributions.extremes`)."""
+    :func:`belwar.core.distributions.extremes`)."""
 
     def log_reach(item: Input) -> float:
         lo, hi = distributions.log_extremes(item.dist)

@@ -10,19 +10,19 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from belwar import jsonio
-from belwar.estimative import words_for
-from belwar.evidence import Register, Source
-from belwar.results import RECORD_FIELDS, Result
+from belwar.core.estimative import words_for
+from belwar.results import jsonio
+from belwar.results.run import RECORD_FIELDS, Result
+from belwar.spec.evidence import Register, Source
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
     from rich.text import Text
 
-    from belwar.diff import Comparison
-    from belwar.sensitivities import Sensitivity
-    from belwar.sweeps import Sweep
+    from belwar.run.diff import Comparison
+    from belwar.run.sensitivities import Sensitivity
+    from belwar.run.sweeps import Sweep
 
 FORMATS = ("table", "markdown", "json")
 RUN_FORMATS = ("table", "json", "csv", "markdown")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from belwar import jsonio
-from belwar.scenario import Scenario
+from belwar.results import jsonio
+from belwar.spec.scenario import Scenario
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 _REF = "#/definitions/"

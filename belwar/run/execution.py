@@ -40,14 +40,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from belwar import engine, options
+from belwar.core import engine, streams
+from belwar.core.model import Model
 from belwar.errors import InputError, Problem, input_error
-from belwar.model import Model
+from belwar.run import options
 
 if TYPE_CHECKING:
-    from belwar.evidence import Register
-    from belwar.results import Result
-    from belwar.scenario import Scenario
+    from belwar.results.run import Result
+    from belwar.spec.evidence import Register
+    from belwar.spec.scenario import Scenario
 
 # From this many samples local workers are processes; below it, threads (see the module's docs).
 PROCESS_THRESHOLD = 1_000_000
@@ -93,7 +94,7 @@ def run(
     options.check_samples(model.samples)
     workers, dask = options.check_workers(workers), options.check_dask(dask)
     if dask is None and _pool_size(workers, model.samples) == 1:
-        work = engine.blocks(model.samples)
+        work = streams.blocks(model.samples)
         return engine.run_blocks(model, work, keep_samples=keep_samples, progress=progress)
 
     def done(part: engine.Totals) -> None:
@@ -121,7 +122,7 @@ def map_batches(
     docs) or on the Dask cluster ``dask``. ``done(result)`` is called as each batch finishes."""
     samples = options.check_samples(samples)
     workers, dask = options.check_workers(workers), options.check_dask(dask)
-    work = engine.blocks(samples)
+    work = streams.blocks(samples)
     count = _pool_size(workers, samples)
     if dask is None and count == 1:
         return [fn(work)]
@@ -186,7 +187,7 @@ def _apply(fn: Callable[[T], R], item: T) -> R:
 
 def _pool_size(workers: int | None, samples: int) -> int:
     count = default_workers() if workers is None else workers
-    return max(1, min(count, len(engine.blocks(samples))))
+    return max(1, min(count, len(streams.blocks(samples))))
 
 
 @dataclass(frozen=True)
@@ -335,13 +336,13 @@ def local_cluster(workers: int) -> Any:
     Dask starts workers with ``MALLOC_TRIM_THRESHOLD_`` set low, which turns off glibc's
     adaptive mmap threshold: every block's quarter-megabyte temporaries are then mapped and
     unmapped afresh, and the engine runs 2.3 to 2.6 times slower (measured). These workers get
-    the command line's own tuning instead (:mod:`belwar.memory`)."""
+    the command line's own tuning instead (:mod:`belwar.run.memory`)."""
     import logging
 
     import dask
     from distributed import LocalCluster
 
-    from belwar.memory import worker_environment
+    from belwar.run.memory import worker_environment
 
     environ = {
         f"distributed.nanny.pre-spawn-environ.{name}": value
@@ -452,7 +453,7 @@ def run_many(
     batch before any work; if a result cannot be written, the error says which were."""
     from pathlib import Path
 
-    from belwar.loader import load_scenario
+    from belwar.spec.loader import load_scenario
 
     if samples is not None:
         options.check_samples(samples)
@@ -536,7 +537,7 @@ def _stopped_writing(shown: str, names: list[str], failed: int, exc: Exception) 
 
 
 def _run_one(job: tuple[Scenario, int | None, int | None]) -> Result:
-    from belwar.simulation import simulate
+    from belwar.run.simulation import simulate
 
     scenario, samples, seed = job
     return simulate(scenario, samples=samples, seed=seed, workers=1)

@@ -24,11 +24,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from belwar import engine, execution, options
+from belwar.core import engine, streams
+from belwar.core.model import Model
 from belwar.errors import input_error
-from belwar.model import Model
-from belwar.scenario import Scenario, suggest
+from belwar.run import execution, options
 from belwar.spec.compile import compile_model
+from belwar.spec.scenario import Scenario, suggest
 
 Array = NDArray[np.float64]
 TENTH = 0.1
@@ -76,30 +77,30 @@ class Sensitivity:
         """One row per input, widest swing first."""
         from dataclasses import asdict
 
-        from belwar.report import frame
+        from belwar.render.report import frame
 
         return frame([asdict(i) for i in self.influences])
 
     def plot(self) -> Any:
         """A tornado chart of the swings (a matplotlib figure)."""
-        from belwar.charts import tornado_chart
+        from belwar.render.charts import tornado_chart
 
         return tornado_chart(self)
 
     def _repr_html_(self) -> str:
-        from belwar.report import sensitivity_html
+        from belwar.render.report import sensitivity_html
 
         return sensitivity_html(self)
 
     def _repr_markdown_(self) -> str:
-        from belwar.report import sensitivity_text
+        from belwar.render.report import sensitivity_text
 
         return sensitivity_text(self, "markdown")
 
     def __rich__(self) -> Any:
         from rich.console import Group
 
-        from belwar.report import sensitivity_tables
+        from belwar.render.report import sensitivity_tables
 
         return Group(*sensitivity_tables(self))
 
@@ -121,7 +122,7 @@ def sensitivity(
     ``target`` (default: the top rung) by ``month`` (default: the horizon)."""
     from scipy import stats
 
-    from belwar.simulation import resolve_target, summarise, with_options
+    from belwar.run.simulation import resolve_target, summarise, with_options
 
     if method not in ("tornado", "sobol"):
         raise input_error(
@@ -297,7 +298,9 @@ def _with_sobol(  # noqa: PLR0917 - private; one caller
     keys = tuple(i.key for i in influences)
     model = replace(model, months=(month,), seed=seed)
     paths = {
-        engine.path_key(e.key): engine.uniforms(seed, engine.path_key(e.key), 0, (model.horizon, n))
+        streams.path_key(e.key): streams.uniforms(
+            seed, streams.path_key(e.key), 0, (model.horizon, n)
+        )
         for e in model.events
     }
     design = _Design(model, keys, model.rungs[1:].index(target), month, paths)

@@ -17,10 +17,10 @@ from belwar.errors import BelwarError
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from belwar.diff import Comparison
-    from belwar.results import Result
-    from belwar.sensitivities import Sensitivity
-    from belwar.sweeps import Sweep
+    from belwar.results.run import Result
+    from belwar.run.diff import Comparison
+    from belwar.run.sensitivities import Sensitivity
+    from belwar.run.sweeps import Sweep
 
 Z95 = 1.959963984540054
 
@@ -28,7 +28,7 @@ Z95 = 1.959963984540054
 def _text(value: str) -> str:
     """User text for a chart: matplotlib reads ``$...$`` as mathtext (and fails on bad TeX),
     so dollar signs are escaped; control characters are written as their escapes."""
-    from belwar.report import clean
+    from belwar.render.report import clean
 
     return clean(value).replace("$", r"\$")
 
@@ -182,8 +182,8 @@ def save(figure: Figure, path: str) -> None:
     import io
     import os
 
-    from belwar.atomic import write_bytes
     from belwar.errors import input_error
+    from belwar.render.atomic import write_bytes
 
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in (".png", ".svg"):

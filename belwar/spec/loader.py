@@ -16,10 +16,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from belwar import copula, distributions, limits, yamlio
+from belwar.core import copula, distributions
 from belwar.errors import InputError, Problem
-from belwar.evidence import Register, Source, find_register
-from belwar.scenario import (
+from belwar.spec import limits, yamlio
+from belwar.spec.compile import resolve
+from belwar.spec.evidence import Register, Source, find_register
+from belwar.spec.scenario import (
     DIST_TYPES,
     TAG_PREFIX,
     Correlation,
@@ -31,8 +33,7 @@ from belwar.scenario import (
     suggest,
     within_unit,
 )
-from belwar.spec.compile import resolve
-from belwar.yamlio import Loc, Located, PathKey, dotted
+from belwar.spec.yamlio import Loc, Located, PathKey, dotted
 
 M = TypeVar("M", bound=BaseModel)
 Overrides = Mapping[str, object] | Sequence[str]
