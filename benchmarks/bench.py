@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any, TypedDict
 
+import numpy
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # How each mode runs: the engine on one core, on two workers (threads or processes by size), on
@@ -50,24 +52,24 @@ class Measured(TypedDict):
 
 def measure(mode: str, scenario_path: str, samples: int, seed: int) -> Measured:
     """Run one mode once, in this process, and time it (the child's side)."""
-    from belwar.run.memory import keep_freed_memory
-    from belwar.spec.loader import load_scenario
+    from belwar.run.memory import keep_freed_memory  # noqa: PLC0415 - timed in the child
+    from belwar.spec.loader import load_scenario  # noqa: PLC0415 - timed in the child
 
     keep_freed_memory()
-    from belwar.spec.compile import compile_model
+    from belwar.spec.compile import compile_model  # noqa: PLC0415 - timed in the child
 
     scenario = load_scenario(scenario_path)
     started = time.perf_counter()
     mcse: list[list[float]] | None = None
     if mode in ENGINE_OPTIONS:
-        from belwar.run.simulation import simulate
+        from belwar.run.simulation import simulate  # noqa: PLC0415 - timed in the child
 
         result = simulate(scenario, samples=samples, seed=seed, **ENGINE_OPTIONS[mode])
         means = [[result.probability(r, m) for m in result.months] for r in result.rungs]
         mcse = [[result.cell(r, m).mcse for m in result.months] for r in result.rungs]
     else:
         sys.path.insert(0, str(ROOT))
-        from benchmarks import reference
+        from benchmarks import reference  # noqa: PLC0415 - needs sys.path
 
         model = compile_model(scenario)
         if mode == "floor":
@@ -153,10 +155,10 @@ def faults(tuned: bool, scenario_path: str) -> int:
     """Minor page faults of three blocks after a first one, in this process (the child's side):
     with glibc's defaults the freed pages are faulted in again; after
     :func:`belwar.run.memory.keep_freed_memory` they are reused."""
-    from belwar.core import engine, streams
-    from belwar.run.memory import keep_freed_memory
-    from belwar.spec.compile import compile_model
-    from belwar.spec.loader import load_scenario
+    from belwar.core import engine, streams  # noqa: PLC0415 - timed in the child
+    from belwar.run.memory import keep_freed_memory  # noqa: PLC0415 - timed in the child
+    from belwar.spec.compile import compile_model  # noqa: PLC0415 - timed in the child
+    from belwar.spec.loader import load_scenario  # noqa: PLC0415 - timed in the child
 
     if tuned:
         keep_freed_memory()
@@ -279,8 +281,6 @@ def main() -> int:
     parser.add_argument("--faults", action="store_true", help="also count page faults per block")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args()
-
-    import numpy
 
     def sizes(text: str) -> list[int]:
         return [int(float(s)) for s in text.split(",")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import subprocess
 import sys
 
@@ -35,8 +37,6 @@ def test_import_is_light() -> None:
 
 def test_exports_survive_importing_every_submodule() -> None:
     # A submodule named like an exported function would replace it on import (belwar.sweep).
-    import importlib
-    import pkgutil
 
     for module in pkgutil.walk_packages(belwar.__path__, prefix="belwar."):
         if module.name != "belwar.__main__":  # importing it runs the command line

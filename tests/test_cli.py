@@ -15,7 +15,8 @@ import pytest
 
 import belwar
 from belwar import cli
-from belwar.errors import InputError
+from belwar.errors import InputError, input_error
+from belwar.results.run import Result
 from belwar.run.execution import run_many
 from belwar.spec.loader import load_register
 
@@ -471,9 +472,6 @@ def test_run_many_checks_its_folder_before_any_work(
 def test_run_many_says_what_it_wrote_when_writing_fails(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from belwar.errors import input_error
-    from belwar.results.run import Result
-
     folder = tmp_path / "scenarios"
     folder.mkdir()
     text = Path(VALID).read_text()

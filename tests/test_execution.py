@@ -28,6 +28,7 @@ from belwar.run.memory import worker_environment
 from belwar.run.sensitivities import sensitivity
 from belwar.run.simulation import simulate
 from belwar.run.sweeps import parse_vary, sweep
+from belwar.spec.compile import compile_model
 from belwar.spec.loader import load_scenario
 from belwar.spec.scenario import Scenario
 
@@ -409,7 +410,6 @@ def test_thread_workers_stop_at_their_next_block_when_the_run_stops(
 ) -> None:
     """Threads cannot be killed: on Ctrl-C they stop between blocks, and queued batches never
     start, rather than running every queued batch to the end."""
-    from belwar.spec.compile import compile_model
 
     model = replace(compile_model(baseline), samples=40 * streams.BLOCK_SIZE)
     ran = []

@@ -7,6 +7,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from rich.console import Console
 
 from belwar import cli
 from belwar.results.run import Result
@@ -54,8 +55,6 @@ def test_html_display_escapes_names(scenario: Scenario) -> None:
 
 
 def test_markdown_and_rich_display(result: Result) -> None:
-    from rich.console import Console
-
     assert "| rung |" in result._repr_markdown_()
     console = Console(width=120, record=True, color_system=None)
     console.print(result)

@@ -51,7 +51,7 @@ class Distribution:
 
     def raw_cdf(self, x: Array) -> Array:
         """The untruncated CDF at ``x``."""
-        from scipy import special
+        from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
         x = np.asarray(x, dtype=np.float64)
         p = self.params
@@ -80,7 +80,7 @@ class Distribution:
 
     def raw_ppf(self, u: Array) -> Array:
         """The untruncated inverse CDF at ``u``."""
-        from scipy import special
+        from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
         u = np.asarray(u, dtype=np.float64)
         p = self.params
@@ -203,7 +203,7 @@ def fit_beta_ci90(low: float, high: float) -> tuple[float, float]:
     same interval; the answer is then checked on the quantile scale. Plain Newton keeps
     scipy.optimize, and the half second its import costs, out of every run.
     """
-    from scipy import special
+    from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
     if not 0 < low < high < 1:
         raise FitError("a beta's ci90 needs 0 < low < high < 1")
@@ -367,7 +367,7 @@ class InverseCDF:
 
     def _normal_scale(self, u: Array, out: Array) -> Array:
         """``mu + sigma * z(u)``: a normal's values, a log-normal's logs."""
-        from scipy import special
+        from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
         mu, sigma = self.dist.params
         special.ndtri(u, out=out)
@@ -413,7 +413,7 @@ def _beta_table(a: float, b: float) -> BetaTable:
 
 
 def _build_beta_table(a: float, b: float) -> BetaTable:
-    from scipy import special
+    from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
     n, tail = TABLE_INTERVALS, TAIL_PIECES
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
@@ -451,14 +451,14 @@ def _miss(a: float, b: float, x: Array, u: Array) -> Array:
     the first-order estimate, with the forward CDF at a quarter of the inverse's cost. Where
     the pdf is smooth on the scale of the miss, as it is at 1e-7, this is the miss itself to
     within ``|pdf' / pdf|`` times its square. NaN where ``x`` is not a value of the beta."""
-    from scipy import special
+    from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.asarray(np.abs(special.betainc(a, b, x) - u) * np.exp(-_beta_log_pdf(a, b, x)))
 
 
 def _beta_log_pdf(a: float, b: float, x: Array) -> Array:
-    from scipy import special
+    from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
     return np.asarray((a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - special.betaln(a, b))
 

@@ -286,7 +286,7 @@ def _draw_inputs(
     """Fill ``values`` with every input drawn by inverse CDF from its stream, correlated
     drivers through the Gaussian copula; return the natural logs of the odds ratios, exact for
     log-normal ones (they are drawn on the log scale)."""
-    from scipy import special
+    from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
     n = values.shape[1]
     drivers, bases, odds, monthly = rows

@@ -176,36 +176,36 @@ class Result:
 
     def to_pandas(self) -> Any:
         """One row per rung and month: ``rung, month, p, mcse, p05, p50, p95, words``."""
-        from belwar.render.report import frame
+        from belwar.render.report import frame  # noqa: PLC0415 - display edge
 
         return frame([c.record() for c in self.cells], list(RECORD_FIELDS))
 
     def plot(self) -> Any:
         """A fan chart: each rung over the months with its 90% spread."""
-        from belwar.render.charts import fan_chart
+        from belwar.render.charts import fan_chart  # noqa: PLC0415 - display edge
 
         return fan_chart(self)
 
     def _repr_html_(self) -> str:
-        from belwar.render.report import run_html
+        from belwar.render.report import run_html  # noqa: PLC0415 - display edge
 
         return run_html(self)
 
     def _repr_markdown_(self) -> str:
-        from belwar.render.report import run_markdown
+        from belwar.render.report import run_markdown  # noqa: PLC0415 - display edge
 
         return run_markdown(self)
 
     def __rich__(self) -> Any:
-        from rich.console import Group
+        from rich.console import Group  # noqa: PLC0415 - heavy (rich)
 
-        from belwar.render.report import run_tables
+        from belwar.render.report import run_tables  # noqa: PLC0415 - display edge
 
         return Group(*run_tables(self))
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the result as JSON, atomically."""
-        from belwar.render.atomic import write_text
+        from belwar.render.atomic import write_text  # noqa: PLC0415 - display edge (save)
 
         write_text(path, self.to_json())
 
