@@ -14,40 +14,40 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from belwar.diff import Comparison, compare
-    from belwar.editor_schema import scenario_schema
+    from belwar.core.estimative import words_for
     from belwar.errors import BelwarError, InputError, Problem
-    from belwar.estimative import words_for
-    from belwar.evidence import Fact, Register, Source
-    from belwar.loader import load_register, load_scenario, scenario_from_data
-    from belwar.results import Result, load_result
-    from belwar.scenario import Scenario
-    from belwar.sensitivities import Sensitivity, sensitivity
-    from belwar.simulation import simulate
-    from belwar.sweeps import Sweep, sweep
+    from belwar.results.run import Result, load_result
+    from belwar.run.diff import Comparison, compare
+    from belwar.run.sensitivities import Sensitivity, sensitivity
+    from belwar.run.simulation import simulate
+    from belwar.run.sweeps import Sweep, sweep
+    from belwar.spec.editor_schema import scenario_schema
+    from belwar.spec.evidence import Fact, Register, Source
+    from belwar.spec.loader import load_register, load_scenario, scenario_from_data
+    from belwar.spec.scenario import Scenario
 
 _EXPORTS = {
     "BelwarError": "belwar.errors",
-    "Comparison": "belwar.diff",
-    "Result": "belwar.results",
-    "Sensitivity": "belwar.sensitivities",
-    "Sweep": "belwar.sweeps",
-    "compare": "belwar.diff",
-    "load_result": "belwar.results",
-    "scenario_from_data": "belwar.loader",
-    "sensitivity": "belwar.sensitivities",
-    "simulate": "belwar.simulation",
-    "sweep": "belwar.sweeps",
-    "Fact": "belwar.evidence",
+    "Comparison": "belwar.run.diff",
+    "Result": "belwar.results.run",
+    "Sensitivity": "belwar.run.sensitivities",
+    "Sweep": "belwar.run.sweeps",
+    "compare": "belwar.run.diff",
+    "load_result": "belwar.results.run",
+    "scenario_from_data": "belwar.spec.loader",
+    "sensitivity": "belwar.run.sensitivities",
+    "simulate": "belwar.run.simulation",
+    "sweep": "belwar.run.sweeps",
+    "Fact": "belwar.spec.evidence",
     "InputError": "belwar.errors",
     "Problem": "belwar.errors",
-    "Register": "belwar.evidence",
-    "Scenario": "belwar.scenario",
-    "Source": "belwar.evidence",
-    "load_register": "belwar.loader",
-    "load_scenario": "belwar.loader",
-    "scenario_schema": "belwar.editor_schema",
-    "words_for": "belwar.estimative",
+    "Register": "belwar.spec.evidence",
+    "Scenario": "belwar.spec.scenario",
+    "Source": "belwar.spec.evidence",
+    "load_register": "belwar.spec.loader",
+    "load_scenario": "belwar.spec.loader",
+    "scenario_schema": "belwar.spec.editor_schema",
+    "words_for": "belwar.core.estimative",
 }
 
 __all__ = [

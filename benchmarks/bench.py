@@ -7,7 +7,7 @@ embedded Dask cluster, and the command line's start-up.
 Every measurement runs in a fresh process (this script, called back with ``measure``), so its
 peak memory is that run's own: the parent's, since pool and Dask workers are processes of their
 own. Each such process keeps freed memory for reuse as the command line's does
-(:func:`belwar.memory.keep_freed_memory`), the reference's included.
+(:func:`belwar.run.memory.keep_freed_memory`), the reference's included.
 
     .venv/bin/python benchmarks/bench.py                      # 1e5, 1e6 and 1e7 samples
     .venv/bin/python benchmarks/bench.py --sizes 100000 --repeat 1 --skip-cli --skip-scale
@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, TypedDict
+
+import numpy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,24 +52,24 @@ class Measured(TypedDict):
 
 def measure(mode: str, scenario_path: str, samples: int, seed: int) -> Measured:
     """Run one mode once, in this process, and time it (the child's side)."""
-    from belwar.loader import load_scenario
-    from belwar.memory import keep_freed_memory
+    from belwar.run.memory import keep_freed_memory  # noqa: PLC0415 - timed in the child
+    from belwar.spec.loader import load_scenario  # noqa: PLC0415 - timed in the child
 
     keep_freed_memory()
-    from belwar.model import compile_model
+    from belwar.spec.compile import compile_model  # noqa: PLC0415 - timed in the child
 
     scenario = load_scenario(scenario_path)
     started = time.perf_counter()
     mcse: list[list[float]] | None = None
     if mode in ENGINE_OPTIONS:
-        from belwar.simulation import simulate
+        from belwar.run.simulation import simulate  # noqa: PLC0415 - timed in the child
 
         result = simulate(scenario, samples=samples, seed=seed, **ENGINE_OPTIONS[mode])
         means = [[result.probability(r, m) for m in result.months] for r in result.rungs]
         mcse = [[result.cell(r, m).mcse for m in result.months] for r in result.rungs]
     else:
         sys.path.insert(0, str(ROOT))
-        from benchmarks import reference
+        from benchmarks import reference  # noqa: PLC0415 - needs sys.path
 
         model = compile_model(scenario)
         if mode == "floor":
@@ -152,11 +154,11 @@ def scale_out(scenario: str, sizes: list[int], seed: int, repeat: int) -> list[d
 def faults(tuned: bool, scenario_path: str) -> int:
     """Minor page faults of three blocks after a first one, in this process (the child's side):
     with glibc's defaults the freed pages are faulted in again; after
-    :func:`belwar.memory.keep_freed_memory` they are reused."""
-    from belwar import engine
-    from belwar.loader import load_scenario
-    from belwar.memory import keep_freed_memory
-    from belwar.model import compile_model
+    :func:`belwar.run.memory.keep_freed_memory` they are reused."""
+    from belwar.core import engine, streams  # noqa: PLC0415 - timed in the child
+    from belwar.run.memory import keep_freed_memory  # noqa: PLC0415 - timed in the child
+    from belwar.spec.compile import compile_model  # noqa: PLC0415 - timed in the child
+    from belwar.spec.loader import load_scenario  # noqa: PLC0415 - timed in the child
 
     if tuned:
         keep_freed_memory()
@@ -164,7 +166,7 @@ def faults(tuned: bool, scenario_path: str) -> int:
 
     def count() -> int:
         before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-        engine.run_blocks(model, engine.blocks(3 * engine.BLOCK_SIZE))
+        engine.run_blocks(model, streams.blocks(3 * streams.BLOCK_SIZE))
         return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
 
     count()
@@ -250,7 +252,7 @@ def show(report: dict[str, Any]) -> None:
         print()
         print(
             f"page faults of 3 blocks after the first: {report['faults']['default']:,} with "
-            f"glibc's defaults, {report['faults']['tuned']:,} tuned (belwar.memory)"
+            f"glibc's defaults, {report['faults']['tuned']:,} tuned (belwar.run.memory)"
         )
     if "help_s" in report:
         print()
@@ -279,8 +281,6 @@ def main() -> int:
     parser.add_argument("--faults", action="store_true", help="also count page faults per block")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args()
-
-    import numpy
 
     def sizes(text: str) -> list[int]:
         return [int(float(s)) for s in text.split(",")]

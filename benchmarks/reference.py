@@ -17,9 +17,9 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from belwar import engine
-from belwar.distributions import Distribution
-from belwar.model import Model
+from belwar.core import streams
+from belwar.core.distributions import Distribution
+from belwar.core.model import Model
 
 Array = NDArray[np.float64]
 
@@ -127,12 +127,12 @@ def floor(model: Model, samples: int, seed: int) -> None:
     quantile = {i.key for i in model.inputs() if i.dist.family in {"normal", "lognormal"}}
     quantile |= {model.drivers[i].key for i in model.correlated}
     lognormal = {i.key for i in model.inputs() if i.dist.family == "lognormal"}
-    for block, n in engine.blocks(samples):
+    for block, n in streams.blocks(samples):
         for item in model.inputs():
-            u = engine.uniforms(seed, item.key, block, n)
+            u = streams.uniforms(seed, item.key, block, n)
             if item.key in quantile:
                 special.ndtri(u, out=u)
             if item.key in lognormal:
                 np.exp(u, out=u)
         for event in model.events:
-            engine.uniforms(seed, engine.path_key(event.key), block, (model.horizon, n))
+            streams.uniforms(seed, streams.path_key(event.key), block, (model.horizon, n))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import subprocess
 import sys
 
@@ -35,12 +37,10 @@ def test_import_is_light() -> None:
 
 def test_exports_survive_importing_every_submodule() -> None:
     # A submodule named like an exported function would replace it on import (belwar.sweep).
-    import importlib
-    import pkgutil
 
-    for module in pkgutil.iter_modules(belwar.__path__):
-        if module.name != "__main__":  # importing it runs the command line
-            importlib.import_module(f"belwar.{module.name}")
+    for module in pkgutil.walk_packages(belwar.__path__, prefix="belwar."):
+        if module.name != "belwar.__main__":  # importing it runs the command line
+            importlib.import_module(module.name)
     for name in belwar.__all__:
         value = getattr(belwar, name)
         assert not isinstance(value, type(belwar)), f"belwar.{name} is a module"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from belwar import atomic
 from belwar.errors import InputError
+from belwar.render import atomic
 
 from .conftest import ROOT
 

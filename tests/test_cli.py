@@ -15,9 +15,10 @@ import pytest
 
 import belwar
 from belwar import cli
-from belwar.errors import InputError
-from belwar.execution import run_many
-from belwar.loader import load_register
+from belwar.errors import InputError, input_error
+from belwar.results.run import Result
+from belwar.run.execution import run_many
+from belwar.spec.loader import load_register
 
 from .conftest import SCENARIOS, TESTS
 
@@ -158,7 +159,7 @@ def test_internal_error_exits_3_with_hint(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("belwar.editor_schema.scenario_schema_text", broken)
+    monkeypatch.setattr("belwar.spec.editor_schema.scenario_schema_text", broken)
     code, _, err = run(capsys, "schema")
     assert code == 3
     assert "internal error (RuntimeError: boom)" in err
@@ -171,7 +172,7 @@ def test_interrupt_exits_130(
     def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("belwar.editor_schema.scenario_schema_text", interrupted)
+    monkeypatch.setattr("belwar.spec.editor_schema.scenario_schema_text", interrupted)
     assert run(capsys, "schema")[0] == 130
 
 
@@ -303,7 +304,7 @@ def test_an_internal_error_invents_no_link(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("belwar.editor_schema.scenario_schema_text", broken)
+    monkeypatch.setattr("belwar.spec.editor_schema.scenario_schema_text", broken)
     code, _, err = run(capsys, "schema")
     assert code == 3
     assert "http" not in err  # the package declares no issue tracker
@@ -319,7 +320,7 @@ def test_an_interrupt_says_so(
     def interrupted(*_args: object, **_kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("belwar.editor_schema.scenario_schema_text", interrupted)
+    monkeypatch.setattr("belwar.spec.editor_schema.scenario_schema_text", interrupted)
     code, _, err = run(capsys, "schema")
     assert (code, err) == (130, "interrupted\n")
 
@@ -454,7 +455,7 @@ def test_run_many_checks_its_folder_before_any_work(
     def no_work(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("work started")
 
-    monkeypatch.setattr("belwar.execution.map_ordered", no_work)
+    monkeypatch.setattr("belwar.run.execution.map_ordered", no_work)
     (tmp_path / "file").write_text("")
     base = ["run-many", VALID, "--register", REGISTER, "-o"]
     code, _, err = run(capsys, *base, str(tmp_path / "file"))
@@ -471,9 +472,6 @@ def test_run_many_checks_its_folder_before_any_work(
 def test_run_many_says_what_it_wrote_when_writing_fails(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from belwar.errors import input_error
-    from belwar.results import Result
-
     folder = tmp_path / "scenarios"
     folder.mkdir()
     text = Path(VALID).read_text()

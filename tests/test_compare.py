@@ -10,14 +10,16 @@ from typing import Any
 
 import numpy as np
 import pytest
+from ruamel.yaml import YAML
 
 from belwar import cli
-from belwar.diff import compare, flatten
-from belwar.loader import scenario_from_data
-from belwar.scenario import Scenario
-from belwar.sensitivities import sensitivity, sobol_matrices, sobol_with_intervals
-from belwar.simulation import simulate
-from belwar.sweeps import Axis, parse_vary, sweep
+from belwar.errors import InputError
+from belwar.run.diff import compare, flatten
+from belwar.run.sensitivities import sensitivity, sobol_matrices, sobol_with_intervals
+from belwar.run.simulation import simulate
+from belwar.run.sweeps import Axis, parse_vary, sweep
+from belwar.spec.loader import scenario_from_data
+from belwar.spec.scenario import Scenario
 
 
 def scenario(**changes: Any) -> Scenario:
@@ -110,8 +112,6 @@ def test_flatten_makes_dotted_keys_and_keeps_lists_whole() -> None:
 
 
 def _write(path: Path, base: Scenario, **overrides: Any) -> Path:
-    from ruamel.yaml import YAML
-
     data = base.with_overrides(overrides, check_citations=False).model_dump(
         mode="json", exclude_none=True
     )
@@ -208,8 +208,6 @@ def test_sweep_points_share_random_numbers() -> None:
 
 
 def test_bad_vary_is_refused() -> None:
-    from belwar.errors import InputError
-
     s = tipping_scenario()
     with pytest.raises(InputError, match="PATH=START:STOP:N"):
         parse_vary("pressure=0:1", s)

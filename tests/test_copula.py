@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from belwar import copula
+from belwar.core import copula
 
 
 @given(st.floats(-1, 1))

@@ -8,11 +8,22 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import stats
+from scipy import special, stats
 
-from belwar import estimative
-from belwar.distributions import TAIL_SHARE, FitError, fit_beta_ci90, resolve
-from belwar.scenario import Beta, Estimative, LogNormal, Normal, Pert, Triangular, Uniform
+from belwar.core import distributions, estimative
+from belwar.core.distributions import (
+    TABLE_TOLERANCE,
+    TAIL_SHARE,
+    Z95,
+    Distribution,
+    FitError,
+    _miss,
+    fit_beta_ci90,
+    inverse_cdf,
+)
+from belwar.spec.compile import compile_model, resolve
+from belwar.spec.loader import load_scenario
+from belwar.spec.scenario import Beta, Estimative, LogNormal, Normal, Pert, Triangular, Uniform
 
 from .conftest import SCENARIOS
 
@@ -107,8 +118,6 @@ def test_beta_fit_rejects_bounds_outside_unit_interval() -> None:
 
 
 def test_z95_constant() -> None:
-    from belwar.distributions import Z95
-
     assert float(stats.norm.ppf(0.95)) == pytest.approx(Z95, abs=1e-15)
     assert math.isfinite(Z95)
 
@@ -126,8 +135,6 @@ def test_z95_constant() -> None:
 def test_tabulated_inverse_meets_its_documented_bound(
     a: float, b: float, loc: float, scale: float, bounds: tuple[float, float] | None
 ) -> None:
-    from belwar.distributions import TABLE_TOLERANCE, Distribution, inverse_cdf
-
     lower, upper = bounds or (-math.inf, math.inf)
     dist = Distribution("beta", (a, b, loc, scale), lower, upper)
     fast = inverse_cdf(dist)
@@ -146,8 +153,6 @@ def test_tabulated_inverse_is_evaluated_exactly_only_where_it_must_be() -> None:
     """The shipped betas read nearly every draw from their tables: a piece the tolerance sends
     to the exact inverse costs 2 to 4 microseconds a value (scipy's betaincinv, measured on
     the shipped betas), a hundred times the table's cost."""
-    from belwar.loader import load_scenario
-    from belwar.model import compile_model
 
     model = compile_model(load_scenario(SCENARIOS / "baseline.yaml"))
     tables = [i.inverse.table for i in model.inputs() if i.inverse.table is not None]
@@ -160,9 +165,6 @@ def test_tabulated_inverse_is_evaluated_exactly_only_where_it_must_be() -> None:
 def test_table_check_measures_a_miss_in_x() -> None:
     """The build checks each piece by the forward CDF: ``|F(x) - u| / pdf(x)`` must be the
     distance from ``x`` to the exact quantile, here for known misses of 1e-7 and 1e-5."""
-    from scipy import special
-
-    from belwar.distributions import _miss
 
     a, b = 2.23, 3.77
     u = np.linspace(0.01, 0.99, 99)
@@ -176,7 +178,6 @@ def test_pieces_that_miss_the_tolerance_are_evaluated_exactly(
 ) -> None:
     """A tolerance no cubic can meet flags pieces in the middle and the tails; the flagged ones
     are then evaluated exactly, so the inverse meets the stricter bound everywhere."""
-    from belwar import distributions
 
     strict = 1e-14
     monkeypatch.setattr(distributions, "TABLE_TOLERANCE", strict)

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
-from belwar import engine
-from belwar.loader import scenario_from_data
-from belwar.model import compile_model
-from belwar.results import Result
-from belwar.scenario import Scenario
-from belwar.simulation import simulate, summarise
+from belwar.core import engine, streams
+from belwar.results.run import Result
+from belwar.run.simulation import simulate, summarise
+from belwar.spec.compile import compile_model
+from belwar.spec.loader import scenario_from_data
+from belwar.spec.scenario import Scenario
 
 RUNGS = ["start", "one", "two", "three"]
 
@@ -245,7 +245,7 @@ def _numbers(result: Result) -> dict[str, Any]:
 
 
 RICH: dict[str, Any] = {
-    "simulation": {"samples": 3 * engine.BLOCK_SIZE + 123, "seed": 1, "horizon_months": 6},
+    "simulation": {"samples": 3 * streams.BLOCK_SIZE + 123, "seed": 1, "horizon_months": 6},
     "drivers": {
         "pressure": {
             "label": "Pressure",
@@ -291,7 +291,7 @@ def test_same_seed_same_result_bit_for_bit() -> None:
 
 def test_block_order_and_grouping_do_not_matter() -> None:
     model = compile_model(make(**copy.deepcopy(RICH)))
-    work = engine.blocks(model.samples)
+    work = streams.blocks(model.samples)
     assert len(work) == 4
     forward = summarise(model, engine.run_blocks(model, work), seconds=0)
     backward = summarise(model, engine.run_blocks(model, reversed(work)), seconds=0)

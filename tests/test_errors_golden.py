@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from belwar.errors import InputError
-from belwar.loader import load_register, load_scenario
+from belwar.spec.loader import load_register, load_scenario
 
 from .conftest import TESTS
 

@@ -17,22 +17,25 @@ from typing import Any
 
 import pytest
 
-from belwar import cli, engine, execution
-from belwar.diff import compare
+from belwar import cli
+from belwar.core import engine, streams
 from belwar.errors import InputError, Problem, input_error
-from belwar.execution import batches, dask_client, local_cluster, map_ordered, run_many
-from belwar.loader import load_scenario
-from belwar.memory import worker_environment
-from belwar.results import Result, load_result
-from belwar.scenario import Scenario
-from belwar.sensitivities import sensitivity
-from belwar.simulation import simulate
-from belwar.sweeps import parse_vary, sweep
+from belwar.results.run import Result, load_result
+from belwar.run import execution
+from belwar.run.diff import compare
+from belwar.run.execution import batches, dask_client, local_cluster, map_ordered, run_many
+from belwar.run.memory import worker_environment
+from belwar.run.sensitivities import sensitivity
+from belwar.run.simulation import simulate
+from belwar.run.sweeps import parse_vary, sweep
+from belwar.spec.compile import compile_model
+from belwar.spec.loader import load_scenario
+from belwar.spec.scenario import Scenario
 
 from .conftest import SCENARIOS
 
 # Three full blocks and a partial one: enough to split across workers, quick to run.
-SAMPLES = 3 * engine.BLOCK_SIZE + 17
+SAMPLES = 3 * streams.BLOCK_SIZE + 17
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +142,7 @@ def test_local_cluster_workers_keep_freed_memory(scheduler: str) -> None:
 
 
 def test_batches_cover_every_block_once_in_order() -> None:
-    work = engine.blocks(10 * engine.BLOCK_SIZE + 5)
+    work = streams.blocks(10 * streams.BLOCK_SIZE + 5)
     for count in (1, 3, 4, 11, 50):
         split = batches(work, count)
         assert [piece for batch in split for piece in batch] == work
@@ -195,7 +198,7 @@ def test_a_bad_sweep_value_found_in_a_worker_is_reported_as_serially(
 ) -> None:
     """With the up-front check of the grid's corners turned off, the bad value is met by a
     worker (a process, a Dask worker), and the user sees what a serial run shows: exit 2."""
-    monkeypatch.setattr("belwar.sweeps._corners", lambda axes: [])
+    monkeypatch.setattr("belwar.run.sweeps._corners", lambda axes: [])
     argv = ["sweep", str(SCENARIOS / "baseline.yaml"), "--vary", BAD_MODE, "-n", "2000", "-q"]
     code = cli.run([*argv, *where])
     out, err = capsys.readouterr()
@@ -213,7 +216,7 @@ def test_a_bad_sweep_value_is_refused_before_any_work(
     def no_work(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("work started")
 
-    monkeypatch.setattr("belwar.sweeps.map_ordered", no_work)
+    monkeypatch.setattr("belwar.run.sweeps.map_ordered", no_work)
     with pytest.raises(InputError, match=r"mode \(1\.9\) must lie between min and max"):
         sweep(baseline, [BAD_MODE], samples=2000)
 
@@ -407,9 +410,8 @@ def test_thread_workers_stop_at_their_next_block_when_the_run_stops(
 ) -> None:
     """Threads cannot be killed: on Ctrl-C they stop between blocks, and queued batches never
     start, rather than running every queued batch to the end."""
-    from belwar.model import compile_model
 
-    model = replace(compile_model(baseline), samples=40 * engine.BLOCK_SIZE)
+    model = replace(compile_model(baseline), samples=40 * streams.BLOCK_SIZE)
     ran = []
     real = engine.run_block
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from belwar import cli
-from belwar.engine import uniforms
+from belwar.core.streams import uniforms
 
 from .conftest import SCENARIOS, TESTS
 

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from belwar.errors import InputError
-from belwar.evidence import Register
-from belwar.loader import load_register, load_scenario
-from belwar.scenario import Scenario
+from belwar.spec.evidence import Register
+from belwar.spec.loader import load_register, load_scenario
+from belwar.spec.scenario import Scenario
 
 from .conftest import TESTS
 

@@ -1,4 +1,4 @@
-"""How belwar's processes hold on to memory (:mod:`belwar.memory`), checked by what glibc's
+"""How belwar's processes hold on to memory (:mod:`belwar.run.memory`), checked by what glibc's
 malloc does with one large block in a fresh process: where it comes from (``mmap`` or the heap)
 and whether the heap keeps it once freed. Counts of bytes, not of page faults or seconds, so the
 answer does not depend on how busy the machine is (the page-fault figures are measured by
@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from belwar.memory import MMAP_THRESHOLD, TRIM_THRESHOLD, worker_environment
+from belwar.run.memory import MMAP_THRESHOLD, TRIM_THRESHOLD, worker_environment
 
 from .conftest import ROOT
 
@@ -52,7 +52,7 @@ if how == "cli":  # the command line's own entry point, probed as it exits
     from belwar import cli
     cli.main(["schema"])
 if how == "tuned":
-    from belwar.memory import keep_freed_memory
+    from belwar.run.memory import keep_freed_memory
     keep_freed_memory()
 probe()
 """

@@ -7,15 +7,16 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from rich.console import Console
 
 from belwar import cli
-from belwar.diff import compare
-from belwar.loader import load_register, load_scenario
-from belwar.results import Result
-from belwar.scenario import Scenario
-from belwar.sensitivities import sensitivity
-from belwar.simulation import simulate
-from belwar.sweeps import parse_vary, sweep
+from belwar.results.run import Result
+from belwar.run.diff import compare
+from belwar.run.sensitivities import sensitivity
+from belwar.run.simulation import simulate
+from belwar.run.sweeps import parse_vary, sweep
+from belwar.spec.loader import load_register, load_scenario
+from belwar.spec.scenario import Scenario
 
 from .conftest import TESTS
 
@@ -54,8 +55,6 @@ def test_html_display_escapes_names(scenario: Scenario) -> None:
 
 
 def test_markdown_and_rich_display(result: Result) -> None:
-    from rich.console import Console
-
     assert "| rung |" in result._repr_markdown_()
     console = Console(width=120, record=True, color_system=None)
     console.print(result)

@@ -4,7 +4,7 @@ probability stays in [0, 1] and every output is finite.
 
 Also the engine's own guarantees behind them: per-sample P(S >= k) never passes 1 through
 rounding, a single sample reports a finite MCSE, hazards whose odds overflow a float are 1, and
-the memory a block needs is what :func:`belwar.limits.block_bytes` says."""
+the memory a block needs is what :func:`belwar.spec.limits.block_bytes` says."""
 
 from __future__ import annotations
 
@@ -19,13 +19,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from belwar import cli, engine, limits, options
+from belwar import cli
+from belwar.core import engine
 from belwar.errors import InputError
-from belwar.loader import load_scenario, scenario_from_data
-from belwar.model import compile_model
-from belwar.results import Result
-from belwar.scenario import Scenario
-from belwar.simulation import simulate
+from belwar.results.run import Result
+from belwar.run import options
+from belwar.run.simulation import simulate
+from belwar.spec import limits
+from belwar.spec.compile import compile_model
+from belwar.spec.loader import load_scenario, scenario_from_data
+from belwar.spec.scenario import Scenario
 
 from .conftest import SCENARIOS
 

@@ -7,7 +7,9 @@ import shutil
 import zlib
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbclient import NotebookClient
 
 from belwar import cli
 
@@ -79,7 +81,7 @@ def _png_pixels_vary(png: bytes) -> bool:
 
 @pytest.mark.skipif(CHROMIUM is None, reason=".ci/run installs Debian's chromium; not found")
 def test_report_renders_in_a_real_browser(report_file: Path, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - heavy, needs a browser
 
     assert CHROMIUM is not None
     requested: list[str] = []
@@ -112,9 +114,6 @@ NOTEBOOK = ROOT / "notebooks" / "walkthrough.ipynb"
 
 
 def test_example_notebook_runs() -> None:
-    import nbformat
-    from nbclient import NotebookClient
-
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     NotebookClient(
         notebook,

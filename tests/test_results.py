@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from belwar import jsonio
-from belwar.diff import compare
 from belwar.errors import InputError
-from belwar.loader import load_register, load_scenario
-from belwar.results import Result, from_dict, load_result
-from belwar.simulation import simulate
+from belwar.results import jsonio
+from belwar.results.run import Result, from_dict, load_result
+from belwar.run.diff import compare
+from belwar.run.simulation import simulate
+from belwar.spec.loader import load_register, load_scenario
 
 from .conftest import TESTS
 

@@ -13,9 +13,9 @@ import pytest
 from ruamel.yaml import YAML
 
 from belwar import cli
-from belwar.editor_schema import scenario_schema, scenario_schema_text
-from belwar.loader import load_register, load_scenario
-from belwar.simulation import simulate
+from belwar.run.simulation import simulate
+from belwar.spec.editor_schema import scenario_schema, scenario_schema_text
+from belwar.spec.loader import load_register, load_scenario
 
 from .conftest import ROOT, SCENARIOS, SHARED_SEEDS
 

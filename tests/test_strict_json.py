@@ -12,9 +12,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from belwar import cli, jsonio, simulation
-from belwar.diff import compare
-from belwar.loader import load_register, load_scenario
+from belwar import cli
+from belwar.results import jsonio
+from belwar.run import simulation
+from belwar.run.diff import compare
+from belwar.spec.loader import load_register, load_scenario
 
 from .conftest import SCENARIOS, TESTS
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from belwar import cli
-from belwar.report import _md, clean
+from belwar.render.report import _md, clean
 
 from .conftest import TESTS
 

@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.nodes import MappingNode, SequenceNode
 
-from belwar import yamlio
-from belwar.errors import InputError
-from belwar.loader import apply_overrides, load_register, load_scenario
+from belwar.errors import InputError, Problem
+from belwar.spec import yamlio
+from belwar.spec.loader import apply_overrides, load_register, load_scenario
 
 from .conftest import ROOT, TESTS
 
@@ -146,8 +149,6 @@ def test_a_long_line_is_shown_as_a_window() -> None:
 
 
 def test_a_window_puts_the_caret_under_the_column() -> None:
-    from belwar.errors import Problem
-
     line = "x" * 5000 + "Y" + "z" * 5000
     text = str(Problem("f", 1, 5001, "", "m", line))
     shown, caret = text.splitlines()[1:3]
@@ -166,7 +167,7 @@ DEEP = [
 @pytest.mark.parametrize("text", DEEP, ids=["flow-seq", "flow-map", "block-seq"])
 def test_deep_nesting_is_refused_before_any_recursion(text: str) -> None:
     # In a child interpreter: on the old reader libyaml's composer recursed and segfaulted.
-    code = "import sys\nfrom belwar import yamlio\nyamlio.parse(sys.stdin.read(), 't.yaml')\n"
+    code = "import sys\nfrom belwar.spec import yamlio\nyamlio.parse(sys.stdin.read(), 't.yaml')\n"
     done = subprocess.run(
         [sys.executable, "-c", code],
         input=text,
@@ -265,8 +266,6 @@ def test_override_changes_the_scenario() -> None:
 
 
 def test_scenario_is_frozen() -> None:
-    from pydantic import ValidationError
-
     scenario = load_scenario(
         TESTS / "data" / "valid.yaml", register=load_register(TESTS / "data" / "register")
     )
@@ -277,8 +276,6 @@ def test_scenario_is_frozen() -> None:
 
 def _compose(text: str, **parser: object) -> list[tuple[str, str, int, int]]:
     """Every node of a document in order: kind, resolved tag, line and column."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.nodes import MappingNode, SequenceNode
 
     out: list[tuple[str, str, int, int]] = []
 

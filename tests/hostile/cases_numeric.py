@@ -1,10 +1,10 @@
 """Numbers a file may state: at the ends of what validation accepts the engine must compute
 (probabilities in [0, 1], no NaN or infinity in any output), and beyond the limits of
-:mod:`belwar.limits` the file is refused with the limit named (issue 11, items 4, 5 and 20)."""
+:mod:`belwar.spec.limits` the file is refused with the limit named (issue 11, items 4, 5 and 20)."""
 
 from __future__ import annotations
 
-from belwar import limits
+from belwar.spec import limits
 
 from . import Case
 

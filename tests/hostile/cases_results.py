@@ -18,6 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from belwar.results.jsonio import MAX_BYTES
+from belwar.run.simulation import simulate
+from belwar.spec.loader import load_register, load_scenario
+
 from . import Case, Content
 
 TESTS = Path(__file__).resolve().parent.parent
@@ -27,9 +31,6 @@ CONTROLS = (*ABSENT, "\x1b", "\x07", "\x9b", "\u202e")  # shown escaped, never s
 
 @cache
 def _good() -> str:
-    from belwar.loader import load_register, load_scenario
-    from belwar.simulation import simulate
-
     register = load_register(TESTS / "data" / "register")
     scenario = load_scenario(TESTS / "data" / "valid.yaml", register=register)
     return simulate(scenario, samples=500).to_json()
@@ -78,8 +79,6 @@ def _fifo(tmp: str) -> None:
 
 
 def _sparse_above_cap(tmp: str) -> None:
-    from belwar.jsonio import MAX_BYTES
-
     with open(os.path.join(tmp, "bad.json"), "wb") as handle:  # nothing is written or read
         handle.truncate(MAX_BYTES + 1)
 

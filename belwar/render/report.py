@@ -8,21 +8,24 @@ import io
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import asdict
+from html import escape
 from typing import TYPE_CHECKING, Any
 
-from belwar import jsonio
-from belwar.estimative import words_for
-from belwar.evidence import Register, Source
-from belwar.results import RECORD_FIELDS, Result
+from belwar.core.estimative import words_for
+from belwar.errors import BelwarError
+from belwar.results import jsonio
+from belwar.results.run import RECORD_FIELDS, Result
+from belwar.spec.evidence import Register, Source
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.table import Table
     from rich.text import Text
 
-    from belwar.diff import Comparison
-    from belwar.sensitivities import Sensitivity
-    from belwar.sweeps import Sweep
+    from belwar.run.diff import Comparison
+    from belwar.run.sensitivities import Sensitivity
+    from belwar.run.sweeps import Sweep
 
 FORMATS = ("table", "markdown", "json")
 RUN_FORMATS = ("table", "json", "csv", "markdown")
@@ -50,7 +53,7 @@ def _escape_control(match: re.Match[str]) -> str:
 
 def literal(value: str, style: str = "") -> Text:
     """User text as a rich :class:`~rich.text.Text`: never read as markup, controls escaped."""
-    from rich.text import Text
+    from rich.text import Text  # noqa: PLC0415 - heavy (rich)
 
     return Text(clean(value), style=style)
 
@@ -67,8 +70,8 @@ def _md(value: str) -> str:
 
 def _table(**options: Any) -> Table:
     """A terminal table in belwar's one look: heavy rules, title and caption flush left."""
-    from rich import box
-    from rich.table import Table
+    from rich import box  # noqa: PLC0415 - heavy (rich)
+    from rich.table import Table  # noqa: PLC0415 - heavy (rich)
 
     return Table(box=box.SIMPLE_HEAVY, title_justify="left", caption_justify="left", **options)
 
@@ -94,7 +97,7 @@ def points(mcse: float) -> str:
 
 def run_tables(result: Result) -> list[RenderableType]:
     """The run as rich renderables: likelihood table, highest rung, drivers, footer."""
-    from rich.text import Text
+    from rich.text import Text  # noqa: PLC0415 - heavy (rich)
 
     meta = result.metadata
     likelihood = _table(
@@ -328,7 +331,7 @@ def signed(delta: float) -> str:
 
 def diff_tables(comparison: Comparison, *, show_all: bool = False) -> list[RenderableType]:
     """The comparison as rich renderables: assumption changes, then result changes."""
-    from rich.text import Text
+    from rich.text import Text  # noqa: PLC0415 - heavy (rich)
 
     changes = _table(title=literal(f"Assumptions: {comparison.a} -> {comparison.b}"))
     changes.add_column("key", overflow="fold", ratio=3)
@@ -434,7 +437,7 @@ def diff_text(comparison: Comparison, fmt: str, *, show_all: bool = False) -> st
 
 
 def _plain(items: list[RenderableType]) -> str:
-    from rich.console import Console
+    from rich.console import Console  # noqa: PLC0415 - heavy (rich)
 
     console = Console(file=io.StringIO(), width=120, color_system=None, record=True)
     for item in items:
@@ -505,7 +508,6 @@ def sweep_records(sweep: Sweep) -> list[dict[str, Any]]:
 
 def sweep_text(sweep: Sweep, fmt: str) -> str:
     """The sweep in format ``fmt`` as text."""
-    from dataclasses import asdict
 
     records = sweep_records(sweep)
     if fmt == "json":
@@ -592,7 +594,6 @@ def sensitivity_tables(result: Sensitivity) -> list[RenderableType]:
 
 def sensitivity_text(result: Sensitivity, fmt: str) -> str:
     """The sensitivity analysis in format ``fmt`` as text."""
-    from dataclasses import asdict
 
     records = [asdict(i) for i in result.influences]
     if fmt == "json":
@@ -646,7 +647,6 @@ def many_table(runs: list[tuple[str, Result]]) -> list[RenderableType]:
 
 def html_table(headers: list[str], rows: list[list[str]], *, caption: str = "") -> str:
     """A plain HTML table; every cell is escaped here, so callers pass raw text."""
-    from html import escape
 
     def cell(value: str) -> str:
         return escape(clean(value))
@@ -732,9 +732,7 @@ def sensitivity_html(result: Sensitivity) -> str:
 def frame(records: list[dict[str, Any]], columns: list[str] | None = None) -> Any:
     """A pandas DataFrame of tidy records (pandas is an optional extra)."""
     try:
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - optional extra
     except ImportError:
-        from belwar.errors import BelwarError
-
         raise BelwarError("to_pandas needs pandas: pip install 'belwar[notebook]'") from None
     return pd.DataFrame.from_records(records, columns=columns)

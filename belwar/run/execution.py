@@ -29,10 +29,13 @@ by the kernel when the parent dies, even by SIGKILL (``PR_SET_PDEATHSIG``).
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import logging
 import os
 import pathlib
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -40,14 +43,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from belwar import engine, options
+from belwar.core import engine, streams
+from belwar.core.model import Model
 from belwar.errors import InputError, Problem, input_error
-from belwar.model import Model
+from belwar.run import options
+from belwar.run.memory import worker_environment
 
 if TYPE_CHECKING:
-    from belwar.evidence import Register
-    from belwar.results import Result
-    from belwar.scenario import Scenario
+    from belwar.results.run import Result
+    from belwar.spec.evidence import Register
+    from belwar.spec.scenario import Scenario
 
 # From this many samples local workers are processes; below it, threads (see the module's docs).
 PROCESS_THRESHOLD = 1_000_000
@@ -93,7 +98,7 @@ def run(
     options.check_samples(model.samples)
     workers, dask = options.check_workers(workers), options.check_dask(dask)
     if dask is None and _pool_size(workers, model.samples) == 1:
-        work = engine.blocks(model.samples)
+        work = streams.blocks(model.samples)
         return engine.run_blocks(model, work, keep_samples=keep_samples, progress=progress)
 
     def done(part: engine.Totals) -> None:
@@ -121,7 +126,7 @@ def map_batches(
     docs) or on the Dask cluster ``dask``. ``done(result)`` is called as each batch finishes."""
     samples = options.check_samples(samples)
     workers, dask = options.check_workers(workers), options.check_dask(dask)
-    work = engine.blocks(samples)
+    work = streams.blocks(samples)
     count = _pool_size(workers, samples)
     if dask is None and count == 1:
         return [fn(work)]
@@ -186,7 +191,7 @@ def _apply(fn: Callable[[T], R], item: T) -> R:
 
 def _pool_size(workers: int | None, samples: int) -> int:
     count = default_workers() if workers is None else workers
-    return max(1, min(count, len(engine.blocks(samples))))
+    return max(1, min(count, len(streams.blocks(samples))))
 
 
 @dataclass(frozen=True)
@@ -233,8 +238,6 @@ def _worker_start(parent: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})  # held by fork
     if sys.platform.startswith("linux"):
-        import ctypes
-
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         if os.getppid() != parent:  # the parent died before the line above
@@ -312,7 +315,7 @@ def _stop(pool: ThreadPoolExecutor | ProcessPoolExecutor, futures: list[Future[A
 def _on_dask(
     fn: Callable[[T], R], split: Callable[[int], Sequence[T]], address: str
 ) -> Iterator[R]:
-    from distributed import as_completed as dask_completed
+    from distributed import as_completed as dask_completed  # noqa: PLC0415 - optional extra
 
     with dask_client(address) as client:
         count = max(1, len(client.scheduler_info().get("workers", {})))
@@ -335,13 +338,10 @@ def local_cluster(workers: int) -> Any:
     Dask starts workers with ``MALLOC_TRIM_THRESHOLD_`` set low, which turns off glibc's
     adaptive mmap threshold: every block's quarter-megabyte temporaries are then mapped and
     unmapped afresh, and the engine runs 2.3 to 2.6 times slower (measured). These workers get
-    the command line's own tuning instead (:mod:`belwar.memory`)."""
-    import logging
+    the command line's own tuning instead (:mod:`belwar.run.memory`)."""
 
-    import dask
-    from distributed import LocalCluster
-
-    from belwar.memory import worker_environment
+    import dask  # noqa: PLC0415 - optional extra
+    from distributed import LocalCluster  # noqa: PLC0415 - optional extra
 
     environ = {
         f"distributed.nanny.pre-spawn-environ.{name}": value
@@ -377,7 +377,7 @@ def dask_client(address: str) -> Iterator[Any]:
     to connect and as long to register, is bad input."""
     address = options.check_dask(address) or "local"
     try:
-        from distributed import Client
+        from distributed import Client  # noqa: PLC0415 - optional extra
     except ImportError:
         raise input_error(
             "the dask extra is not installed: pip install 'belwar[dask]'", key="dask"
@@ -405,10 +405,10 @@ def _probe(address: str) -> None:
     """Connect to ``address`` and exchange distributed's handshake, within ``DASK_TIMEOUT``
     seconds in all: ``Client`` bounds only the connect, so a listener that accepts and never
     answers would hang it, and one that answers junk makes it read a length of exabytes."""
-    import asyncio
+    import asyncio  # noqa: PLC0415 - only the Dask path needs asyncio
 
-    from distributed.comm.core import connect
-    from distributed.security import Security
+    from distributed.comm.core import connect  # noqa: PLC0415 - optional extra
+    from distributed.security import Security  # noqa: PLC0415 - optional extra
 
     async def handshake() -> None:
         arguments = Security().get_connection_args("client")
@@ -450,18 +450,17 @@ def run_many(
     processes or the Dask cluster ``dask``); each result is what a serial run gives.
     The options, every file and the output folder are checked first, so a bad one stops the
     batch before any work; if a result cannot be written, the error says which were."""
-    from pathlib import Path
-
-    from belwar.loader import load_scenario
+    # the loader (pydantic, ruamel) stays out of worker processes, which only run blocks
+    from belwar.spec.loader import load_scenario  # noqa: PLC0415 - keeps workers light
 
     if samples is not None:
         options.check_samples(samples)
     if seed is not None:
         options.check_seed(seed)
     workers, dask = options.check_workers(workers), options.check_dask(dask)
-    files: list[Path] = []
+    files: list[pathlib.Path] = []
     for item in paths:
-        path = Path(item)
+        path = pathlib.Path(item)
         files += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
     if not files:
         raise input_error("no scenario files given", key="paths")
@@ -478,7 +477,7 @@ def run_many(
     clash = sorted({i for i in ids if ids.count(i) > 1})
     if clash:
         raise input_error(f"scenario ids must differ to name the result files: {', '.join(clash)}")
-    target = Path(output_dir)
+    target = pathlib.Path(output_dir)
     made = _writable_folder(target, output_dir)
     jobs = [(s, samples, seed) for s in scenarios]
     try:
@@ -500,7 +499,6 @@ def run_many(
 def _writable_folder(target: pathlib.Path, shown: str) -> list[pathlib.Path]:
     """Make ``target`` (and its missing parents) and check a file can be written in it;
     return the folders made, deepest first."""
-    import tempfile
 
     missing = [folder for folder in (target, *target.parents) if not folder.exists()]
     try:
@@ -536,7 +534,7 @@ def _stopped_writing(shown: str, names: list[str], failed: int, exc: Exception) 
 
 
 def _run_one(job: tuple[Scenario, int | None, int | None]) -> Result:
-    from belwar.simulation import simulate
+    from belwar.run.simulation import simulate  # noqa: PLC0415 - cycle (simulation)
 
     scenario, samples, seed = job
     return simulate(scenario, samples=samples, seed=seed, workers=1)

@@ -14,12 +14,12 @@ The limits, and why:
 - Beta shapes: ``alpha`` and ``beta`` within ``[BETA_MIN, BETA_MAX]``; outside it the fitted
   inverse CDF loses its accuracy, and a beta that narrow is a fixed value (write the number).
 - Size: at most ``MAX_DRIVERS`` drivers and ``MAX_EVENTS`` events, and one block of
-  ``engine.BLOCK_SIZE`` samples within ``BLOCK_BUDGET`` bytes (512 MiB, so that a 240-month
+  ``streams.BLOCK_SIZE`` samples within ``BLOCK_BUDGET`` bytes (512 MiB, so that a 240-month
   horizon reported month by month fits) by :func:`block_bytes`. The block size is part of the
   randomness contract (streams are keyed by block), so a model that needs more is refused
   rather than run in smaller blocks.
 
-Draws are judged at the extremes the engine can reach (:func:`belwar.distributions.extremes`:
+Draws are judged at the extremes the engine can reach (:func:`belwar.core.distributions.extremes`:
 the quantiles at the smallest and the largest uniform), so a distribution that passes cannot
 overflow in any sample.
 """
@@ -30,23 +30,22 @@ import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from belwar.core import distributions
+from belwar.core.distributions import ODDS_MAX, ODDS_MIN, Distribution
+from belwar.core.engine import CHUNK, HIST_SLOTS
+from belwar.core.streams import BLOCK_SIZE
+
 if TYPE_CHECKING:
-    from belwar.distributions import Distribution
-    from belwar.scenario import DistModel, Scenario
+    from belwar.spec.scenario import DistModel, Scenario
 
 MAX_SAMPLES = 100_000_000
 MAX_VALUE = 1e15
 MIN_PER = 1e-100
-ODDS_MIN = 1e-100
-ODDS_MAX = 1e100
 BETA_MIN = 1e-3
 BETA_MAX = 1e7
 MAX_DRIVERS = 200
 MAX_EVENTS = 200
 BLOCK_BUDGET = 512 * 2**20
-_BLOCK = 1 << 15  # engine.BLOCK_SIZE, which this module cannot import (the engine imports it)
-_HIST_SLOTS = 16_386  # engine.HIST_SLOTS
-_CHUNK = 1 << 20  # engine.CHUNK
 
 Found = list[tuple[str, str]]
 
@@ -67,7 +66,7 @@ def problems(scenario: Scenario) -> Found:
         found.append(
             (
                 biggest[0],
-                f"one block of {_BLOCK} samples needs {_size(need)} of memory, mostly for "
+                f"one block of {BLOCK_SIZE} samples needs {_size(need)} of memory, mostly for "
                 f"{biggest[1]}; must be at most {_size(BLOCK_BUDGET)}",
             )
         )
@@ -79,7 +78,7 @@ def problems(scenario: Scenario) -> Found:
 
 
 def _numbers(scenario: Scenario) -> Found:
-    from belwar import distributions
+    from belwar.spec.compile import resolve  # noqa: PLC0415 - cycle (compile)
 
     found: Found = []
     for key, driver in scenario.drivers.items():
@@ -92,7 +91,7 @@ def _numbers(scenario: Scenario) -> Found:
         stated = _stated(key, spec, kind)
         found += stated
         try:
-            dist = distributions.resolve(spec, bounds)
+            dist = resolve(spec, bounds)
         except (distributions.FitError, ArithmeticError, ValueError):
             continue  # the loader reports what does not fit
         shape = _shape(key, spec, dist)
@@ -173,8 +172,6 @@ def _shape(key: str, spec: DistModel, dist: Distribution) -> Found:
 
 
 def _value_reach(key: str, dist: Distribution) -> Found:
-    from belwar import distributions
-
     lo, hi = distributions.extremes(dist)
     for value in (lo, hi):
         if not abs(value) <= MAX_VALUE:
@@ -189,8 +186,6 @@ def _value_reach(key: str, dist: Distribution) -> Found:
 
 
 def _odds_reach(key: str, dist: Distribution) -> Found:
-    from belwar import distributions
-
     lo, hi = distributions.log_extremes(dist)
     if dist.family == "beta":
         lo = distributions.log_extremes(_above_zero(dist))[0]  # u = 0 is held at ODDS_MIN
@@ -203,8 +198,6 @@ def _odds_reach(key: str, dist: Distribution) -> Found:
 
 def _above_zero(dist: Distribution) -> Distribution:
     """``dist`` with its value at ``u = 0`` not counted (the engine holds it at ODDS_MIN)."""
-    from belwar.distributions import Distribution
-
     return Distribution(dist.family, dist.params, max(dist.lower, 1e-300), dist.upper)
 
 
@@ -261,7 +254,7 @@ def block_bytes(
     states: int,
     horizon: int,
     reported: int,
-    n: int = _BLOCK,
+    n: int = BLOCK_SIZE,
 ) -> dict[str, float]:
     """The bytes one block of ``n`` samples holds at its peak, by part (their sum is the
     peak): ``engine.evaluate`` holds the inputs ``(inputs, n)`` and odds' logs, the hazards'
@@ -284,10 +277,10 @@ def block_bytes(
     else:
         evaluate["inputs"] -= n * 8.0 * (drivers + 3 * correlated)
     tables = rungs * reported * n
-    reduce = n * 8.0 * (inputs + states) + 8.0 * tables + 28.0 * min(tables, _CHUNK)
-    step = max(1, _CHUNK // max(1, rungs * n))  # months per chunk, each with its own counts
+    reduce = n * 8.0 * (inputs + states) + 8.0 * tables + 28.0 * min(tables, CHUNK)
+    step = max(1, CHUNK // max(1, rungs * n))  # months per chunk, each with its own counts
     chunked = reported if step >= reported else reported + step
-    reduce += 8.0 * rungs * chunked * _HIST_SLOTS
+    reduce += 8.0 * rungs * chunked * HIST_SLOTS
     if reduce > sum(evaluate.values()):
         evaluate["tables"] += reduce - sum(evaluate.values())
     return evaluate

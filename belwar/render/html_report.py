@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from html import escape as _escape
 from typing import Any
 
-from belwar import report
-from belwar.diff import compare
-from belwar.evidence import Register
-from belwar.results import Result
-from belwar.scenario import DistModel, Scenario
-from belwar.sensitivities import sensitivity
-from belwar.simulation import simulate
+from belwar.render import report
+from belwar.results.run import Result
+from belwar.run.diff import compare
+from belwar.run.sensitivities import sensitivity
+from belwar.run.simulation import simulate
+from belwar.spec.evidence import Register
+from belwar.spec.scenario import DistModel, Scenario
 
 
 def escape(value: str) -> str:

@@ -8,10 +8,10 @@ scenario, and (when ``extends`` is present) the same shapes with nothing require
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
-from belwar import jsonio
-from belwar.scenario import Scenario
+from belwar.spec.scenario import Scenario
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 _REF = "#/definitions/"
@@ -37,8 +37,9 @@ def scenario_schema() -> dict[str, Any]:
 
 
 def scenario_schema_text() -> str:
-    """:func:`scenario_schema` as stable, indented JSON ending in a newline."""
-    return jsonio.dumps(scenario_schema())
+    """:func:`scenario_schema` as stable, indented JSON ending in a newline (strict: the schema is
+    built from literals, so a non-finite number in it is a bug and raises)."""
+    return json.dumps(scenario_schema(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _draft07(node: Any) -> Any:

@@ -187,7 +187,7 @@ def parse(text: str, file: str) -> Located:
         return _parse(text, file, lines, pure=True)
     except _SyntaxError as wrapped:
         exc = wrapped.error
-    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.error import MarkedYAMLError  # noqa: PLC0415 - heavy (ruamel)
 
     if isinstance(exc, MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
@@ -207,8 +207,8 @@ class _SyntaxError(Exception):
 def _parse(text: str, file: str, lines: list[str], *, pure: bool) -> Located:
     """The text's one document, built from the parser's events. Events are a flat stream (the
     parser keeps its own stack), so nesting is capped here before anything recurses."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml import YAML  # noqa: PLC0415 - heavy (ruamel)
+    from ruamel.yaml.error import YAMLError  # noqa: PLC0415 - heavy (ruamel)
 
     def events() -> Iterator[Any]:
         try:
@@ -307,7 +307,7 @@ class _Builder:
         self.problems.append(loc.problem(dotted(path), message))
 
     def run(self, events: Iterator[Any]) -> Located:
-        from ruamel.yaml import events as ev
+        from ruamel.yaml import events as ev  # noqa: PLC0415 - heavy (ruamel)
 
         for event in events:
             if isinstance(event, ev.DocumentStartEvent):

@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from typer._click import Context, Parameter
 
     from belwar.errors import InputError
-    from belwar.evidence import Register
-    from belwar.scenario import Scenario
+    from belwar.spec.evidence import Register
+    from belwar.spec.scenario import Scenario
 
 # The flag each library parameter is given by, for messages about options (not about files).
 FLAGS = {
@@ -251,8 +251,8 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
     horizon, the inputs as sampled, and what it takes to reproduce the run. Machine formats
     (json, csv, markdown) go to stdout unwrapped and uncoloured.
     """
-    from belwar import report
-    from belwar.simulation import simulate
+    from belwar.render import report
+    from belwar.run.simulation import simulate
 
     _check_format(fmt, report.RUN_FORMATS)
     chosen = _parse_months(months)
@@ -281,7 +281,7 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
 
 def _check_format(fmt: str, formats: tuple[str, ...]) -> None:
     from belwar.errors import input_error
-    from belwar.scenario import suggest
+    from belwar.spec.scenario import suggest
 
     if fmt not in formats:
         raise input_error(
@@ -322,11 +322,11 @@ def _deliver(  # noqa: PLR0917 - private; every analysis command calls it the sa
 ) -> None:
     """Write the chart when asked, then ``text()`` to ``output`` (atomically) or to stdout for a
     machine format, else print ``tables()`` to the terminal. Only what is shown is rendered."""
-    from belwar.atomic import write_text
-    from belwar.report import clean
+    from belwar.render.atomic import write_text
+    from belwar.render.report import clean
 
     if plot is not None:
-        from belwar.charts import save
+        from belwar.render.charts import save
 
         save(item.plot(), str(plot))  # type: ignore[attr-defined]
     if output is not None:
@@ -341,13 +341,13 @@ def _deliver(  # noqa: PLR0917 - private; every analysis command calls it the sa
 
 def _register(folder: Path | None) -> Register | None:
     """The register at ``--register``, or None for the loader's own search."""
-    from belwar.loader import load_register
+    from belwar.spec.loader import load_register
 
     return load_register(folder) if folder is not None else None
 
 
 def _load(path: Path, overrides: list[str] | None, register: Path | None) -> Scenario:
-    from belwar.loader import load_scenario
+    from belwar.spec.loader import load_scenario
 
     return load_scenario(path, overrides=overrides or (), register=_register(register))
 
@@ -415,11 +415,11 @@ def report_command(
 ) -> int:
     """Write one self-contained HTML report: tables, charts, the evidence behind every
     assumption, diffs against other scenarios, and the run's metadata (no network needed)."""
-    from belwar import report
-    from belwar.atomic import write_text
-    from belwar.evidence import find_register
-    from belwar.html_report import build
-    from belwar.loader import load_register, load_scenario
+    from belwar.render import report
+    from belwar.render.atomic import write_text
+    from belwar.render.html_report import build
+    from belwar.spec.evidence import find_register
+    from belwar.spec.loader import load_register, load_scenario
 
     folder = register or find_register(scenario.resolve().parent)
     reg = load_register(folder) if folder is not None else None
@@ -452,8 +452,8 @@ def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
     register: RegisterOption = None,
 ) -> int:
     """Run a set of scenario files in parallel: one result file each and a summary table."""
-    from belwar import report
-    from belwar.execution import run_many
+    from belwar.render import report
+    from belwar.run.execution import run_many
 
     runs = run_many(
         paths,
@@ -502,8 +502,8 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
     numbers) and a change is judged against the paired Monte Carlo error. Saved results are
     compared unpaired. A change is material when it exceeds --tolerance and 3 errors.
     """
-    from belwar import report
-    from belwar.diff import compare
+    from belwar.render import report
+    from belwar.run.diff import compare
 
     _check_format(fmt, report.RUN_FORMATS)
     comparison = compare(
@@ -576,8 +576,8 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
     differences between points are the inputs' doing. With --threshold, the crossing is refined
     beyond the grid and given with a 95% interval.
     """
-    from belwar import report
-    from belwar.sweeps import parse_vary, sweep
+    from belwar.render import report
+    from belwar.run.sweeps import parse_vary, sweep
 
     _check_format(fmt, report.RUN_FORMATS)
     loaded = _load(scenario, set_, register)
@@ -639,8 +639,8 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     and its rank correlation with the target, all from one run. --method sobol adds first-order
     and total Sobol indices with 95% intervals.
     """
-    from belwar import report
-    from belwar.sensitivities import sensitivity
+    from belwar.render import report
+    from belwar.run.sensitivities import sensitivity
 
     _check_format(fmt, report.RUN_FORMATS)
     loaded = _load(scenario, set_, register)
@@ -681,7 +681,7 @@ def validate(
     that every citation resolves in the evidence register.
     """
     from belwar.errors import InputError
-    from belwar.loader import load_scenario
+    from belwar.spec.loader import load_scenario
 
     reg = _register(register)
     failed = 0
@@ -707,8 +707,8 @@ def schema(output: OutputOption = None) -> int:
     Point the YAML language server at it with a first line
     [bold]# yaml-language-server: $schema=schema.json[/].
     """
-    from belwar.atomic import write_text
-    from belwar.editor_schema import scenario_schema_text
+    from belwar.render.atomic import write_text
+    from belwar.spec.editor_schema import scenario_schema_text
 
     text = scenario_schema_text()
     if output is None:
@@ -733,11 +733,11 @@ def sources(
     register: RegisterOption = None,
 ) -> int:
     """Show the evidence register: each source document, its facts and their figures."""
-    from belwar import report
     from belwar.errors import input_error
-    from belwar.evidence import find_register
-    from belwar.loader import load_register
-    from belwar.scenario import suggest
+    from belwar.render import report
+    from belwar.spec.evidence import find_register
+    from belwar.spec.loader import load_register
+    from belwar.spec.scenario import suggest
 
     _check_format(fmt, report.FORMATS)
     folder = register or find_register(Path.cwd())
@@ -765,7 +765,7 @@ def sources(
 
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run the command line and exit with its documented code."""
-    from belwar.memory import keep_freed_memory
+    from belwar.run.memory import keep_freed_memory
 
     keep_freed_memory()
     _open_closed_streams()
@@ -902,7 +902,7 @@ def _click_exception() -> type[Exception]:
 
 
 def _stderr(text: str) -> None:
-    from belwar.report import clean
+    from belwar.render.report import clean
 
     # messages quote what the user typed, which may hold terminal control codes
     with contextlib.suppress(OSError):  # stderr itself is gone: the exit code still tells

@@ -18,16 +18,19 @@ order); the tornado describes the drivers as they are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from belwar import engine, execution, options
+from belwar.core import engine, streams
+from belwar.core.model import Model
 from belwar.errors import input_error
-from belwar.model import Model, compile_model
-from belwar.scenario import Scenario, suggest
+from belwar.run import execution, options
+from belwar.run.simulation import resolve_target, summarise, with_options
+from belwar.spec.compile import compile_model
+from belwar.spec.scenario import Scenario, suggest
 
 Array = NDArray[np.float64]
 TENTH = 0.1
@@ -73,32 +76,31 @@ class Sensitivity:
 
     def to_pandas(self) -> Any:
         """One row per input, widest swing first."""
-        from dataclasses import asdict
 
-        from belwar.report import frame
+        from belwar.render.report import frame  # noqa: PLC0415 - display edge
 
         return frame([asdict(i) for i in self.influences])
 
     def plot(self) -> Any:
         """A tornado chart of the swings (a matplotlib figure)."""
-        from belwar.charts import tornado_chart
+        from belwar.render.charts import tornado_chart  # noqa: PLC0415 - display edge
 
         return tornado_chart(self)
 
     def _repr_html_(self) -> str:
-        from belwar.report import sensitivity_html
+        from belwar.render.report import sensitivity_html  # noqa: PLC0415 - display edge
 
         return sensitivity_html(self)
 
     def _repr_markdown_(self) -> str:
-        from belwar.report import sensitivity_text
+        from belwar.render.report import sensitivity_text  # noqa: PLC0415 - display edge
 
         return sensitivity_text(self, "markdown")
 
     def __rich__(self) -> Any:
-        from rich.console import Group
+        from rich.console import Group  # noqa: PLC0415 - heavy (rich)
 
-        from belwar.report import sensitivity_tables
+        from belwar.render.report import sensitivity_tables  # noqa: PLC0415 - display edge
 
         return Group(*sensitivity_tables(self))
 
@@ -118,9 +120,7 @@ def sensitivity(
 ) -> Sensitivity:
     """Rank the scenario's uncertain inputs by how much they move the probability of reaching
     ``target`` (default: the top rung) by ``month`` (default: the horizon)."""
-    from scipy import stats
-
-    from belwar.simulation import resolve_target, summarise, with_options
+    from scipy import stats  # noqa: PLC0415 - heavy (scipy.stats)
 
     if method not in ("tornado", "sobol"):
         raise input_error(
@@ -240,7 +240,7 @@ class _Design:
 def sobol_matrices(d: int, n: int, seed: int) -> tuple[Array, Array, Array]:
     """Saltelli's design: A and B ``(d, n)`` from one scrambled Sobol' sequence of 2d
     dimensions, and AB ``(d, d, n)`` (A with row i taken from B on page i)."""
-    from scipy.stats import qmc
+    from scipy.stats import qmc  # noqa: PLC0415 - heavy (scipy.stats)
 
     options.check_sobol_samples(n)
     both = qmc.Sobol(d=2 * d, scramble=True, seed=seed, bits=64).random(n).T
@@ -256,7 +256,7 @@ def sobol_with_intervals(
     """First-order and total indices from evaluations ``f_a``, ``f_b`` ``(n,)`` and ``f_ab``
     ``(d, n)`` (scipy's estimators), and their percentile bootstrap intervals under ``seed``.
     Returns ``(first, total, first_interval, total_interval)``; intervals are ``(2, d)``."""
-    from scipy import stats
+    from scipy import stats  # noqa: PLC0415 - heavy (scipy.stats)
 
     n = f_a.size
     d = f_ab.shape[0]
@@ -296,7 +296,9 @@ def _with_sobol(  # noqa: PLR0917 - private; one caller
     keys = tuple(i.key for i in influences)
     model = replace(model, months=(month,), seed=seed)
     paths = {
-        engine.path_key(e.key): engine.uniforms(seed, engine.path_key(e.key), 0, (model.horizon, n))
+        streams.path_key(e.key): streams.uniforms(
+            seed, streams.path_key(e.key), 0, (model.horizon, n)
+        )
         for e in model.events
     }
     design = _Design(model, keys, model.rungs[1:].index(target), month, paths)

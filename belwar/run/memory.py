@@ -12,6 +12,7 @@ starts (:func:`worker_environment`); :func:`belwar.simulate` leaves a notebook's
 
 from __future__ import annotations
 
+import ctypes
 import sys
 
 MMAP_THRESHOLD = 64 << 20  # arrays up to 64 MB come from the heap, not fresh mappings
@@ -27,7 +28,6 @@ def keep_freed_memory() -> None:
     module's docs say. A no-op where the C library is not glibc."""
     if not sys.platform.startswith("linux"):
         return
-    import ctypes
 
     try:
         mallopt = ctypes.CDLL("libc.so.6").mallopt

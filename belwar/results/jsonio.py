@@ -2,7 +2,7 @@
 reads back is bounded before the parser touches it.
 
 Reading a JSON file a person may have edited (or that someone crafted) is capped the way
-:mod:`belwar.yamlio` caps YAML: only regular files (a FIFO would block forever), at most
+:mod:`belwar.spec.yamlio` caps YAML: only regular files (a FIFO would block forever), at most
 :data:`MAX_BYTES`, nesting at most :data:`MAX_DEPTH` deep, numbers at most
 :data:`MAX_NUMBER_CHARS` characters (Python refuses to convert a 4,300-digit integer, and would
 spend quadratic time on longer ones), no ``NaN``/``Infinity`` and no number that overflows to

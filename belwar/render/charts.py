@@ -10,17 +10,21 @@
 
 from __future__ import annotations
 
+import io
+import os
 from typing import TYPE_CHECKING, Any
 
-from belwar.errors import BelwarError
+from belwar.errors import BelwarError, input_error
+from belwar.render.atomic import write_bytes
+from belwar.render.report import clean
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from belwar.diff import Comparison
-    from belwar.results import Result
-    from belwar.sensitivities import Sensitivity
-    from belwar.sweeps import Sweep
+    from belwar.results.run import Result
+    from belwar.run.diff import Comparison
+    from belwar.run.sensitivities import Sensitivity
+    from belwar.run.sweeps import Sweep
 
 Z95 = 1.959963984540054
 
@@ -28,14 +32,13 @@ Z95 = 1.959963984540054
 def _text(value: str) -> str:
     """User text for a chart: matplotlib reads ``$...$`` as mathtext (and fails on bad TeX),
     so dollar signs are escaped; control characters are written as their escapes."""
-    from belwar.report import clean
 
     return clean(value).replace("$", r"\$")
 
 
 def _figure(width: float = 8.0, height: float = 4.5) -> tuple[Figure, Any]:
     try:
-        from matplotlib.figure import Figure
+        from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra
     except ImportError:
         raise BelwarError("charts need matplotlib: pip install 'belwar[notebook]'") from None
     figure = Figure(figsize=(width, height), layout="constrained")
@@ -43,7 +46,7 @@ def _figure(width: float = 8.0, height: float = 4.5) -> tuple[Figure, Any]:
 
 
 def _percent_axis(axis: Any) -> None:
-    from matplotlib.ticker import PercentFormatter
+    from matplotlib.ticker import PercentFormatter  # noqa: PLC0415 - optional extra
 
     axis.set_major_formatter(PercentFormatter(1.0))
 
@@ -179,11 +182,6 @@ def diff_chart(comparison: Comparison) -> Figure:
 
 def save(figure: Figure, path: str) -> None:
     """Write ``figure`` to ``path`` (PNG or SVG by suffix), atomically."""
-    import io
-    import os
-
-    from belwar.atomic import write_bytes
-    from belwar.errors import input_error
 
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in (".png", ".svg"):

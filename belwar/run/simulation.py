@@ -1,4 +1,4 @@
-"""``simulate``: a scenario in, a :class:`~belwar.results.Result` out (compile the model, run
+"""``simulate``: a scenario in, a :class:`~belwar.results.run.Result` out (compile the model, run
 its blocks, summarise)."""
 
 from __future__ import annotations
@@ -11,11 +11,14 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from belwar import __version__, engine, execution, options
+from belwar import __version__
+from belwar.core import engine, streams
+from belwar.core.model import Model
 from belwar.errors import input_error
-from belwar.model import Model, compile_model
-from belwar.results import Cell, Highest, InputSummary, Metadata, Result, Samples
-from belwar.scenario import Scenario, suggest
+from belwar.results.run import Cell, Highest, InputSummary, Metadata, Result, Samples
+from belwar.run import execution, options
+from belwar.spec.compile import compile_model
+from belwar.spec.scenario import Scenario, suggest
 
 SPREAD = (0.05, 0.5, 0.95)
 
@@ -60,7 +63,8 @@ def simulate(
 def with_options(
     model: Model, samples: int | None, seed: int | None, months: Sequence[int] | None
 ) -> Model:
-    """``model`` with the options given, checked by :mod:`belwar.options` (``None``: its own)."""
+    """``model`` with the options given, checked by :mod:`belwar.run.options` (``None``: its
+    own)."""
     if samples is not None:
         model = replace(model, samples=options.check_samples(samples))
     if seed is not None:
@@ -120,7 +124,7 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
         python=platform.python_version(),
         seed=model.seed,
         samples=n,
-        block_size=engine.BLOCK_SIZE,
+        block_size=streams.BLOCK_SIZE,
         scenario_id=model.scenario_id,
         title=model.title,
         fingerprint=model.fingerprint,

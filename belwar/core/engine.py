@@ -1,11 +1,10 @@
 """The Monte Carlo engine: draws every input of a compiled model block by block, propagates each
 sample's distribution over ladder states exactly, and reduces to statistics that merge exactly.
 
-Randomness: every input has its own stream, keyed by the seed, the input's name and the block
-(``numpy.random.SeedSequence(seed, spawn_key=(*sha256(name), block))``), and is drawn by inverse
-CDF from uniforms. Blocks hold ``BLOCK_SIZE`` samples; results are identical whatever order the
-blocks run in or how they are grouped, and two scenarios with the same seed share their draws
-input by input (common random numbers).
+Randomness: every input has its own stream (see :mod:`belwar.core.streams`) and is drawn by
+inverse CDF from uniforms; results are identical whatever order the blocks run in or how they are
+grouped, and two scenarios with the same seed share their draws input by input (common random
+numbers).
 
 Arrays: per-sample arrays have the sample axis last, ``(..., n)``; month-major layouts keep a
 month's draws independent of the horizon.
@@ -13,22 +12,19 @@ month's draws independent of the horizon.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import struct
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 
-from belwar import limits
-from belwar.model import Model
+from belwar.core.distributions import ODDS_MAX, ODDS_MIN
+from belwar.core.model import Model
+from belwar.core.streams import path_key, uniforms
 
 Array = NDArray[np.float64]
 
-BLOCK_SIZE = 1 << 15
 # Percentiles of per-sample probabilities come from a histogram on the log-odds scale: BINS bins
 # over [-LOGIT_LIMIT, LOGIT_LIMIT], plus one slot below and one above. A percentile read from it
 # (interpolating within its bin) lies in the same bin as the exact sample quantile, so the two
@@ -40,31 +36,6 @@ HIST_SLOTS = BINS + 2
 # Reductions over per-sample tables (moments, histograms) take this many values at a time, so
 # their temporaries stay a few megabytes whatever the rungs and report months.
 CHUNK = 1 << 20
-
-
-@lru_cache(maxsize=4096)
-def _key_words(key: str) -> tuple[int, ...]:
-    return struct.unpack("<4I", hashlib.sha256(key.encode()).digest()[:16])
-
-
-def uniforms(seed: int, key: str, block: int, shape: int | tuple[int, ...]) -> Array:
-    """Uniforms on [0, 1) from the stream of input ``key`` in ``block`` (see module docs)."""
-    sequence = np.random.SeedSequence(seed, spawn_key=(*_key_words(key), block))
-    return np.random.Generator(np.random.PCG64(sequence)).random(shape)
-
-
-def path_key(event_key: str) -> str:
-    """The stream key of an event's month-by-month path (``event:x:path``)."""
-    return f"{event_key}:path"
-
-
-def blocks(samples: int) -> list[tuple[int, int]]:
-    """``(block index, samples in it)`` covering ``samples``; only the last block is partial."""
-    full, rest = divmod(samples, BLOCK_SIZE)
-    out = [(b, BLOCK_SIZE) for b in range(full)]
-    if rest:
-        out.append((full, rest))
-    return out
 
 
 @dataclass(frozen=True)
@@ -315,7 +286,7 @@ def _draw_inputs(
     """Fill ``values`` with every input drawn by inverse CDF from its stream, correlated
     drivers through the Gaussian copula; return the natural logs of the odds ratios, exact for
     log-normal ones (they are drawn on the log scale)."""
-    from scipy import special
+    from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
     n = values.shape[1]
     drivers, bases, odds, monthly = rows
@@ -337,7 +308,7 @@ def _draw_inputs(
         e.inverse(draw(e.key, n), out=out)
     if model.momentum is not None:
         model.momentum.inverse(draw(model.momentum.key, n), out=values[-1])
-        np.clip(values[-1], limits.ODDS_MIN, limits.ODDS_MAX, out=values[-1])
+        np.clip(values[-1], ODDS_MIN, ODDS_MAX, out=values[-1])
     return log_odds
 
 

@@ -16,10 +16,12 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from belwar import copula, distributions, limits, yamlio
+from belwar.core import copula, distributions
 from belwar.errors import InputError, Problem
-from belwar.evidence import Register, Source, find_register
-from belwar.scenario import (
+from belwar.spec import limits, yamlio
+from belwar.spec.compile import resolve
+from belwar.spec.evidence import Register, Source, find_register
+from belwar.spec.scenario import (
     DIST_TYPES,
     TAG_PREFIX,
     Correlation,
@@ -31,7 +33,7 @@ from belwar.scenario import (
     suggest,
     within_unit,
 )
-from belwar.yamlio import Loc, Located, PathKey, dotted
+from belwar.spec.yamlio import Loc, Located, PathKey, dotted
 
 M = TypeVar("M", bound=BaseModel)
 Overrides = Mapping[str, object] | Sequence[str]
@@ -501,7 +503,7 @@ def numeric_problems(scenario: Scenario) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = limits.problems(scenario)
     for key, spec, bounds in _distributions(scenario):
         try:
-            distributions.resolve(spec, bounds)
+            resolve(spec, bounds)
         except distributions.FitError as exc:
             problems.append((key, str(exc)))
     problems += _correlation_problems(scenario.correlations)
@@ -640,7 +642,7 @@ def partial_problems(root: Located) -> list[tuple[str, str]]:
         if rule is not None:
             problems += rule[0](key, spec, rule[1])
         try:
-            distributions.resolve(spec, bounds)
+            resolve(spec, bounds)
         except distributions.FitError as exc:
             problems.append((key, str(exc)))
     entries = root.child("correlations")

@@ -16,12 +16,16 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from belwar import engine, execution, jsonio, options
-from belwar.evidence import Register
-from belwar.model import Model, compile_model
-from belwar.results import Result, load_result
-from belwar.scenario import Scenario
-from belwar.simulation import summarise, with_options
+from belwar.core import engine
+from belwar.core.model import Model
+from belwar.results import jsonio
+from belwar.results.run import Result, load_result
+from belwar.run import execution, options
+from belwar.run.simulation import simulate, summarise, with_options
+from belwar.spec.compile import compile_model
+from belwar.spec.evidence import Register
+from belwar.spec.loader import load_scenario
+from belwar.spec.scenario import Scenario
 
 DEFAULT_TOLERANCE = 0.01
 MCSE_MULTIPLE = 3.0
@@ -92,30 +96,30 @@ class Comparison:
 
     def to_pandas(self) -> Any:
         """One row per rung and month: ``rung, month, p_a, p_b, delta, mcse, material``."""
-        from belwar.report import DIFF_FIELDS, frame
+        from belwar.render.report import DIFF_FIELDS, frame  # noqa: PLC0415 - display edge
 
         return frame(self.to_dict()["records"], list(DIFF_FIELDS))
 
     def plot(self) -> Any:
         """Each change with its 95% error bar (a matplotlib figure)."""
-        from belwar.charts import diff_chart
+        from belwar.render.charts import diff_chart  # noqa: PLC0415 - display edge
 
         return diff_chart(self)
 
     def _repr_html_(self) -> str:
-        from belwar.report import diff_html
+        from belwar.render.report import diff_html  # noqa: PLC0415 - display edge
 
         return diff_html(self)
 
     def _repr_markdown_(self) -> str:
-        from belwar.report import diff_markdown
+        from belwar.render.report import diff_markdown  # noqa: PLC0415 - display edge
 
         return diff_markdown(self, show_all=True)
 
     def __rich__(self) -> Any:
-        from rich.console import Group
+        from rich.console import Group  # noqa: PLC0415 - heavy (rich)
 
-        from belwar.report import diff_tables
+        from belwar.render.report import diff_tables  # noqa: PLC0415 - display edge
 
         return Group(*diff_tables(self, show_all=True))
 
@@ -179,14 +183,11 @@ def _side(side: Side, register: Register | None) -> tuple[str, Scenario | Result
     path = os.fspath(side)
     if Path(path).suffix.lower() == ".json":
         return path, load_result(path)
-    from belwar.loader import load_scenario
 
     return path, load_scenario(path, register=register)
 
 
 def _run(scenario: Scenario, **options: Any) -> Result:
-    from belwar.simulation import simulate
-
     return simulate(scenario, **options)
 
 

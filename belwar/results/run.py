@@ -1,5 +1,5 @@
 """Results of a run: plain data with names attached (rungs, months, inputs). They never print;
-the renderers in :mod:`belwar.report` do.
+the renderers in :mod:`belwar.render.report` do.
 
 Saved results are JSON, versioned (``"format": "belwar-result", "version": 1``)::
 
@@ -35,9 +35,10 @@ from numpy.typing import NDArray
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from belwar import __version__, jsonio
+from belwar import __version__
+from belwar.core.estimative import words_for
 from belwar.errors import InputError, Problem, input_error
-from belwar.estimative import words_for
+from belwar.results import jsonio
 
 RESULT_FORMAT = "belwar-result"
 RESULT_VERSION = 1
@@ -175,36 +176,36 @@ class Result:
 
     def to_pandas(self) -> Any:
         """One row per rung and month: ``rung, month, p, mcse, p05, p50, p95, words``."""
-        from belwar.report import frame
+        from belwar.render.report import frame  # noqa: PLC0415 - display edge
 
         return frame([c.record() for c in self.cells], list(RECORD_FIELDS))
 
     def plot(self) -> Any:
         """A fan chart: each rung over the months with its 90% spread."""
-        from belwar.charts import fan_chart
+        from belwar.render.charts import fan_chart  # noqa: PLC0415 - display edge
 
         return fan_chart(self)
 
     def _repr_html_(self) -> str:
-        from belwar.report import run_html
+        from belwar.render.report import run_html  # noqa: PLC0415 - display edge
 
         return run_html(self)
 
     def _repr_markdown_(self) -> str:
-        from belwar.report import run_markdown
+        from belwar.render.report import run_markdown  # noqa: PLC0415 - display edge
 
         return run_markdown(self)
 
     def __rich__(self) -> Any:
-        from rich.console import Group
+        from rich.console import Group  # noqa: PLC0415 - heavy (rich)
 
-        from belwar.report import run_tables
+        from belwar.render.report import run_tables  # noqa: PLC0415 - display edge
 
         return Group(*run_tables(self))
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the result as JSON, atomically."""
-        from belwar.atomic import write_text
+        from belwar.render.atomic import write_text  # noqa: PLC0415 - display edge (save)
 
         write_text(path, self.to_json())
 

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
-from belwar import options
 from belwar.errors import input_error
-from belwar.execution import map_ordered
-from belwar.options import MAX_AXIS_POINTS, MAX_GRID_POINTS
-from belwar.scenario import Scenario, suggest
+from belwar.run import options
+from belwar.run.execution import map_ordered
+from belwar.run.options import MAX_AXIS_POINTS, MAX_GRID_POINTS
+from belwar.run.simulation import resolve_target, simulate
+from belwar.spec.scenario import Scenario, suggest
 
 REFINE_STEPS = 12
 Z95 = 1.959963984540054
@@ -84,30 +85,30 @@ class Sweep:
 
     def to_pandas(self) -> Any:
         """One row per point: each axis by its path, then ``p`` and ``mcse``."""
-        from belwar.report import frame, sweep_records
+        from belwar.render.report import frame, sweep_records  # noqa: PLC0415 - display edge
 
         return frame(sweep_records(self))
 
     def plot(self) -> Any:
         """The curve(s), threshold and tipping points (a matplotlib figure)."""
-        from belwar.charts import sweep_chart
+        from belwar.render.charts import sweep_chart  # noqa: PLC0415 - display edge
 
         return sweep_chart(self)
 
     def _repr_html_(self) -> str:
-        from belwar.report import sweep_html
+        from belwar.render.report import sweep_html  # noqa: PLC0415 - display edge
 
         return sweep_html(self)
 
     def _repr_markdown_(self) -> str:
-        from belwar.report import sweep_text
+        from belwar.render.report import sweep_text  # noqa: PLC0415 - display edge
 
         return sweep_text(self, "markdown")
 
     def __rich__(self) -> Any:
-        from rich.console import Group
+        from rich.console import Group  # noqa: PLC0415 - heavy (rich)
 
-        from belwar.report import sweep_tables
+        from belwar.render.report import sweep_tables  # noqa: PLC0415 - display edge
 
         return Group(*sweep_tables(self))
 
@@ -183,7 +184,6 @@ def sweep(
         raise input_error("vary one input (a curve) or two (a grid)", key="vary")
     if len(axes) == 2 and axes[0].override == axes[1].override:
         raise input_error(f"'{axes[0].path}' is varied twice: a grid needs two inputs", key="vary")
-    from belwar.simulation import resolve_target
 
     target, month = resolve_target(scenario, target, month)
     sim = scenario.simulation
@@ -240,8 +240,6 @@ class _Job:
         self.scenario_at(at)
 
     def __call__(self, at: tuple[float, ...]) -> Point:
-        from belwar.simulation import simulate
-
         result = simulate(
             self.scenario_at(at),
             samples=self.samples,

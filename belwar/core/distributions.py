@@ -1,5 +1,6 @@
-"""Distributions as the engine uses them: parameters resolved from the scenario's forms (fitting
-the ``ci90`` forms), truncated to a driver's range, and sampled by inverse CDF from uniforms.
+"""Distributions as the engine uses them: plain parameters (a beta fitted to a ``ci90``),
+truncated to a driver's range, and sampled by inverse CDF from uniforms. The scenario's forms are
+translated into these by :mod:`belwar.spec.compile`.
 
 A :class:`Distribution` is frozen plain data. ``ppf`` maps an array of uniforms of any shape to
 values of the same shape; nothing here draws random numbers itself.
@@ -14,19 +15,6 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from belwar import estimative, limits
-from belwar.scenario import (
-    Beta,
-    DistModel,
-    Estimative,
-    LogNormal,
-    Normal,
-    Pert,
-    Point,
-    Triangular,
-    Uniform,
-)
-
 Array = NDArray[np.float64]
 Family = Literal["point", "uniform", "normal", "lognormal", "beta", "triangular"]
 
@@ -37,6 +25,9 @@ Z95 = 1.6448536269514722  # the standard normal's 95th percentile
 U_LOW = 2.0**-53
 U_HIGH = 1.0 - 2.0**-53
 Z_FLOOR = -8.209536151601387  # special.ndtri(U_LOW)
+# Odds ratios and momentum are drawn within [ODDS_MIN, ODDS_MAX] (see belwar.spec.limits)
+ODDS_MIN = 1e-100
+ODDS_MAX = 1e100
 CI90_TOLERANCE = 1e-6  # fitted ci90 percentiles land this close to the bounds, or the fit fails
 
 
@@ -60,7 +51,7 @@ class Distribution:
 
     def raw_cdf(self, x: Array) -> Array:
         """The untruncated CDF at ``x``."""
-        from scipy import special
+        from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
         x = np.asarray(x, dtype=np.float64)
         p = self.params
@@ -89,7 +80,7 @@ class Distribution:
 
     def raw_ppf(self, u: Array) -> Array:
         """The untruncated inverse CDF at ``u``."""
-        from scipy import special
+        from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
         u = np.asarray(u, dtype=np.float64)
         p = self.params
@@ -178,12 +169,12 @@ def log_extremes(dist: Distribution) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def resolve(spec: DistModel, bounds: tuple[float, float] | None = None) -> Distribution:
-    """The :class:`Distribution` a scenario's spec describes, truncated to ``bounds`` if given.
+def truncate(dist: Distribution, bounds: tuple[float, float] | None) -> Distribution:
+    """``dist`` truncated to ``bounds`` (a driver's range), or as it is if ``bounds`` is None or
+    already holds all of it.
 
-    Raises :class:`FitError` when a ``ci90`` cannot be fitted or the range holds no probability.
+    Raises :class:`FitError` when a point lies outside the range or the range holds no probability.
     """
-    dist = _resolve(spec)
     if bounds is None:
         return dist
     lower, upper = bounds
@@ -204,42 +195,6 @@ def resolve(spec: DistModel, bounds: tuple[float, float] | None = None) -> Distr
     return truncated
 
 
-def _resolve(spec: DistModel) -> Distribution:
-    match spec:
-        case Point(value=v):
-            return Distribution("point", (v,))
-        case Uniform(low=lo, high=hi):
-            return Distribution("uniform", (lo, hi))
-        case Normal(ci90=(lo, hi)):
-            return Distribution("normal", ((lo + hi) / 2, (hi - lo) / (2 * Z95)))
-        case Normal(mean=float() | int() as mean, sd=float() | int() as sd):
-            return Distribution("normal", (mean, sd))
-        case LogNormal(ci90=(lo, hi)):
-            return Distribution(
-                "lognormal", ((math.log(lo) + math.log(hi)) / 2, math.log(hi / lo) / (2 * Z95))
-            )
-        case LogNormal(median=float() | int() as median, sigma=float() | int() as sigma):
-            return Distribution("lognormal", (math.log(median), sigma))
-        case Beta(ci90=(lo, hi)):
-            return Distribution("beta", (*fit_beta_ci90(lo, hi), 0.0, 1.0))
-        case Beta(mean=float() | int() as m, sd=float() | int() as sd):
-            # divided twice, not by sd**2, which underflows to 0 below sd = 1e-162 (the limits
-            # on alpha and beta then refuse the infinite concentration)
-            k = m * (1 - m) / sd / sd - 1
-            return Distribution("beta", (m * k, (1 - m) * k, 0.0, 1.0))
-        case Beta(alpha=float() | int() as a, beta=float() | int() as b):
-            return Distribution("beta", (a, b, 0.0, 1.0))
-        case Pert(min=lo, mode=mode, max=hi):
-            width = hi - lo
-            a, b = 1 + 4 * (mode - lo) / width, 1 + 4 * (hi - mode) / width
-            return Distribution("beta", (a, b, lo, width))
-        case Triangular(min=lo, mode=mode, max=hi):
-            return Distribution("triangular", (lo, mode, hi))
-        case Estimative(term=term):
-            return Distribution("beta", (*fit_beta_ci90(*estimative.band(term)), 0.0, 1.0))
-    raise FitError(f"cannot resolve {spec!r}")  # pragma: no cover - validation rules this out
-
-
 def fit_beta_ci90(low: float, high: float) -> tuple[float, float]:
     """``(alpha, beta)`` of the beta whose 5th and 95th percentiles are ``low`` and ``high``.
 
@@ -248,7 +203,7 @@ def fit_beta_ci90(low: float, high: float) -> tuple[float, float]:
     same interval; the answer is then checked on the quantile scale. Plain Newton keeps
     scipy.optimize, and the half second its import costs, out of every run.
     """
-    from scipy import special
+    from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
     if not 0 < low < high < 1:
         raise FitError("a beta's ci90 needs 0 < low < high < 1")
@@ -399,7 +354,7 @@ class InverseCDF:
     def with_logs(self, u: Array, out: Array, logs: Array) -> None:
         """Values at ``u`` into ``out`` and their natural logs into ``logs`` (odds ratios). A
         log-normal is drawn on the log scale and exponentiated, so its logs are exact; anything
-        else is drawn as it is, held within ``[limits.ODDS_MIN, limits.ODDS_MAX]`` and its logs
+        else is drawn as it is, held within ``[ODDS_MIN, ODDS_MAX]`` and its logs
         taken."""
         if self.dist.family == "lognormal" and not self.dist.truncated:
             self._normal_scale(np.asarray(u, dtype=np.float64), logs)
@@ -407,12 +362,12 @@ class InverseCDF:
             return
         self(u, out)
         # a beta reaches 0 at u = 0: odds ratios are held inside the limits, logs finite
-        np.clip(out, limits.ODDS_MIN, limits.ODDS_MAX, out=out)
+        np.clip(out, ODDS_MIN, ODDS_MAX, out=out)
         np.log(out, out=logs)
 
     def _normal_scale(self, u: Array, out: Array) -> Array:
         """``mu + sigma * z(u)``: a normal's values, a log-normal's logs."""
-        from scipy import special
+        from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
         mu, sigma = self.dist.params
         special.ndtri(u, out=out)
@@ -458,7 +413,7 @@ def _beta_table(a: float, b: float) -> BetaTable:
 
 
 def _build_beta_table(a: float, b: float) -> BetaTable:
-    from scipy import special
+    from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
     n, tail = TABLE_INTERVALS, TAIL_PIECES
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
@@ -496,14 +451,14 @@ def _miss(a: float, b: float, x: Array, u: Array) -> Array:
     the first-order estimate, with the forward CDF at a quarter of the inverse's cost. Where
     the pdf is smooth on the scale of the miss, as it is at 1e-7, this is the miss itself to
     within ``|pdf' / pdf|`` times its square. NaN where ``x`` is not a value of the beta."""
-    from scipy import special
+    from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.asarray(np.abs(special.betainc(a, b, x) - u) * np.exp(-_beta_log_pdf(a, b, x)))
 
 
 def _beta_log_pdf(a: float, b: float, x: Array) -> Array:
-    from scipy import special
+    from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
     return np.asarray((a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - special.betaln(a, b))
 

@@ -29,8 +29,9 @@ from pydantic import (
     model_validator,
 )
 
-from belwar.estimative import BANDS, Term
-from belwar.limits import MAX_SAMPLES
+from belwar.core.estimative import BANDS, Term
+from belwar.spec.limits import MAX_SAMPLES
+from belwar.spec.yamlio import Loc, from_python
 
 Name = Annotated[
     str,
@@ -412,8 +413,10 @@ class Scenario(_Model):
         """A new scenario with dotted-path ``overrides`` applied (``{"simulation.samples":
         5000}`` or ``["drivers.x.dist.mode=0.7"]``), validated exactly like a file; citations
         are checked against ``register`` (default: the nearest one) unless told not to."""
-        from belwar.loader import apply_overrides, validate_scenario
-        from belwar.yamlio import Loc, from_python
+        from belwar.spec.loader import (  # noqa: PLC0415 - cycle (loader)
+            apply_overrides,
+            validate_scenario,
+        )
 
         root = apply_overrides(from_python(self.to_data(), Loc(f"<scenario {self.id}>")), overrides)
         return validate_scenario(root, register=register, check_citations=check_citations)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 
 from belwar.errors import input_error
-from belwar.limits import MAX_SAMPLES  # the cap of a scenario file's simulation.samples too
+from belwar.spec.limits import MAX_SAMPLES  # the cap of a scenario file's simulation.samples too
 
 SEED_LIMIT = 2**63
 MAX_WORKERS = 1024

@@ -1,0 +1,1 @@
+"""The results layer: frozen result records and their versioned JSON."""

@@ -1,0 +1,2 @@
+"""Orchestration: options, execution on threads, processes or Dask, simulate, compare, sweep and
+sensitivity."""

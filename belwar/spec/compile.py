@@ -1,0 +1,219 @@
+"""Spec -> core: the one place the scenario's pydantic models meet the numeric core.
+
+:func:`resolve` turns a distribution's form (``ci90``, mean and sd, PERT, an estimative
+term...) into a plain :class:`~belwar.core.distributions.Distribution`; :func:`compile_model`
+turns a validated scenario into the frozen :class:`~belwar.core.model.Model` the engine runs.
+Every random input gets its stream key (``driver:kremlin_pressure``, ``hazard:full_entry``,
+``odds:full_entry:public_opposition``, ``event:staged_incident``, ``momentum``). Ladder states
+are counted from the start rung: state 0 is the start, state ``k`` the ``k``-th rung above it.
+Nothing downstream of this module sees pydantic.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from belwar.core import copula, estimative
+from belwar.core.distributions import (
+    Z95,
+    Distribution,
+    FitError,
+    fit_beta_ci90,
+    inverse_cdf,
+    truncate,
+)
+from belwar.core.model import (
+    LOG_ODDS_SAFE,
+    MOMENTUM_KEY,
+    DriverTerm,
+    EventTerm,
+    Input,
+    Model,
+    reach,
+)
+from belwar.spec.scenario import (
+    Beta,
+    DistModel,
+    Estimative,
+    LogNormal,
+    Normal,
+    Pert,
+    Point,
+    Scenario,
+    Triangular,
+    Uniform,
+)
+
+
+def resolve(spec: DistModel, bounds: tuple[float, float] | None = None) -> Distribution:
+    """The :class:`Distribution` a scenario's spec describes, truncated to ``bounds`` if given.
+
+    Raises :class:`FitError` when a ``ci90`` cannot be fitted or the range holds no probability.
+    """
+    return truncate(_resolve(spec), bounds)
+
+
+def _resolve(spec: DistModel) -> Distribution:
+    match spec:
+        case Point(value=v):
+            return Distribution("point", (v,))
+        case Uniform(low=lo, high=hi):
+            return Distribution("uniform", (lo, hi))
+        case Normal(ci90=(lo, hi)):
+            return Distribution("normal", ((lo + hi) / 2, (hi - lo) / (2 * Z95)))
+        case Normal(mean=float() | int() as mean, sd=float() | int() as sd):
+            return Distribution("normal", (mean, sd))
+        case LogNormal(ci90=(lo, hi)):
+            return Distribution(
+                "lognormal", ((math.log(lo) + math.log(hi)) / 2, math.log(hi / lo) / (2 * Z95))
+            )
+        case LogNormal(median=float() | int() as median, sigma=float() | int() as sigma):
+            return Distribution("lognormal", (math.log(median), sigma))
+        case Beta(ci90=(lo, hi)):
+            return Distribution("beta", (*fit_beta_ci90(lo, hi), 0.0, 1.0))
+        case Beta(mean=float() | int() as m, sd=float() | int() as sd):
+            # divided twice, not by sd**2, which underflows to 0 below sd = 1e-162 (the limits
+            # on alpha and beta then refuse the infinite concentration)
+            k = m * (1 - m) / sd / sd - 1
+            return Distribution("beta", (m * k, (1 - m) * k, 0.0, 1.0))
+        case Beta(alpha=float() | int() as a, beta=float() | int() as b):
+            return Distribution("beta", (a, b, 0.0, 1.0))
+        case Pert(min=lo, mode=mode, max=hi):
+            width = hi - lo
+            a, b = 1 + 4 * (mode - lo) / width, 1 + 4 * (hi - mode) / width
+            return Distribution("beta", (a, b, lo, width))
+        case Triangular(min=lo, mode=mode, max=hi):
+            return Distribution("triangular", (lo, mode, hi))
+        case Estimative(term=term):
+            return Distribution("beta", (*fit_beta_ci90(*estimative.band(term)), 0.0, 1.0))
+    raise FitError(f"cannot resolve {spec!r}")  # pragma: no cover - validation rules this out
+
+
+def _input(  # noqa: PLR0917 - a private constructor with one caller per kind
+    key: str, kind: str, name: str, label: str, dist: Distribution, cites: int, unit: str = ""
+) -> Input:
+    return Input(key, kind, name, label, dist, inverse_cdf(dist), cites, unit)
+
+
+def compile_model(scenario: Scenario) -> Model:
+    """Compile a validated scenario. Assumes :func:`belwar.spec.loader.validate_scenario` passed."""
+    ids = [r.id for r in scenario.ladder.rungs]
+    start = ids.index(scenario.ladder.start_id)
+    rungs = tuple(ids[start:])
+    labels = tuple(r.label for r in scenario.ladder.rungs[start:])
+
+    drivers = tuple(
+        _input(
+            f"driver:{name}",
+            "driver",
+            name,
+            d.label,
+            resolve(d.dist, d.range),
+            len(d.evidence),
+            d.unit,
+        )
+        for name, d in scenario.drivers.items()
+    )
+    driver_index = {d.name: i for i, d in enumerate(drivers)}
+    event_names = list(scenario.events)
+
+    bases: list[Input] = []
+    odds: list[Input] = []
+    driver_terms: list[DriverTerm] = []
+    event_terms: list[EventTerm] = []
+    for state, rung in enumerate(rungs[1:], start=1):
+        hazard = scenario.hazards.get(rung)
+        spec = hazard.base if hazard is not None else Point(type="point", value=0.0)
+        cites = len(hazard.evidence) if hazard is not None else 0
+        bases.append(
+            _input(
+                f"hazard:{rung}",
+                "hazard",
+                rung,
+                labels[state],
+                resolve(spec),
+                cites,
+                "monthly hazard",
+            )
+        )
+        for name, ratio in (hazard.odds_ratios if hazard is not None else {}).items():
+            j = len(odds)
+            odds.append(
+                _input(
+                    f"odds:{rung}:{name}",
+                    "odds",
+                    f"{rung}:{name}",
+                    f"odds ratio of {name} on {rung}",
+                    resolve(ratio.dist),
+                    len(ratio.evidence),
+                    f"odds multiplier per {ratio.per:g}" if ratio.per else "odds multiplier",
+                )
+            )
+            if name in driver_index:
+                driver = scenario.drivers[name]
+                assert driver.reference is not None  # validated: odds on a driver need both
+                assert ratio.per is not None
+                driver_terms.append(
+                    DriverTerm(state, driver_index[name], j, driver.reference, ratio.per)
+                )
+            else:
+                event_terms.append(EventTerm(state, event_names.index(name), j))
+
+    events = tuple(
+        _input(
+            f"event:{name}",
+            "event",
+            name,
+            e.label,
+            resolve(e.monthly),
+            len(e.evidence),
+            "monthly probability",
+        )
+        for name, e in scenario.events.items()
+    )
+    momentum = None
+    if scenario.momentum is not None:
+        momentum = _input(
+            MOMENTUM_KEY,
+            "momentum",
+            "momentum",
+            "momentum once above the start",
+            resolve(scenario.momentum.dist),
+            len(scenario.momentum.evidence),
+            "odds multiplier",
+        )
+
+    correlated: tuple[int, ...] = ()
+    cholesky = None
+    if scenario.correlations:
+        names = [d.name for d in drivers if any(d.name in c.between for c in scenario.correlations)]
+        pairs = [(c.between[0], c.between[1], c.rho) for c in scenario.correlations]
+        cholesky = np.linalg.cholesky(copula.normal_matrix(names, pairs))
+        correlated = tuple(driver_index[n] for n in names)
+
+    sim = scenario.simulation
+    model = Model(
+        scenario_id=scenario.id,
+        title=scenario.title,
+        fingerprint=scenario.fingerprint(),
+        rungs=rungs,
+        rung_labels=labels,
+        horizon=sim.horizon_months,
+        months=sim.months,
+        samples=sim.samples,
+        seed=sim.seed,
+        drivers=drivers,
+        correlated=correlated,
+        cholesky=cholesky,
+        bases=tuple(bases),
+        odds=tuple(odds),
+        driver_terms=tuple(driver_terms),
+        events=events,
+        lasts=tuple(e.lasts_months for e in scenario.events.values()),
+        event_terms=tuple(event_terms),
+        momentum=momentum,
+    )
+    return replace(model, may_overflow=max(reach(model), default=0.0) > LOG_ODDS_SAFE)
