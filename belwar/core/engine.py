@@ -70,7 +70,7 @@ class Moments:
 def merge_means(sums: list[Array], n: int) -> Array:
     """The mean over ``n`` samples from per-block sums, each element summed exactly rounded
     (``math.fsum``), so the order of blocks cannot matter."""
-    return _fsum(sums) / n
+    return fsum_arrays(sums) / n
 
 
 def merge_moments(parts: list[Moments]) -> tuple[int, Array, Array]:
@@ -79,10 +79,12 @@ def merge_moments(parts: list[Moments]) -> tuple[int, Array, Array]:
     n = sum(p.n for p in parts)
     mean = merge_means([p.sums for p in parts], n)
     spread = [p.deviations + p.n * (p.sums / p.n - mean) ** 2 for p in parts]
-    return n, mean, _fsum(spread)
+    return n, mean, fsum_arrays(spread)
 
 
-def _fsum(arrays: list[Array]) -> Array:
+def fsum_arrays(arrays: list[Array]) -> Array:
+    """The element-wise sum of equally shaped arrays, each element exactly rounded
+    (``math.fsum``), so the order of the arrays cannot change a bit."""
     stacked = np.stack(arrays)
     flat = stacked.reshape(len(arrays), -1)
     return np.array([math.fsum(flat[:, i]) for i in range(flat.shape[1])]).reshape(

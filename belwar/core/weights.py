@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from belwar.core.engine import fsum_arrays
+
 Array = NDArray[np.float64]
 
 
@@ -75,9 +77,9 @@ def merge(parts: Sequence[WeightedSums]) -> Estimates:
     scale = [math.exp(p.shift - shift) for p in parts]
     w = math.fsum(p.w * s for p, s in zip(parts, scale, strict=True))
     w2 = math.fsum(p.w2 * s * s for p, s in zip(parts, scale, strict=True))
-    wp = _fsum([p.wp * s for p, s in zip(parts, scale, strict=True)])
-    w2p = _fsum([p.w2p * s * s for p, s in zip(parts, scale, strict=True)])
-    w2p2 = _fsum([p.w2p2 * s * s for p, s in zip(parts, scale, strict=True)])
+    wp = fsum_arrays([p.wp * s for p, s in zip(parts, scale, strict=True)])
+    w2p = fsum_arrays([p.w2p * s * s for p, s in zip(parts, scale, strict=True)])
+    w2p2 = fsum_arrays([p.w2p2 * s * s for p, s in zip(parts, scale, strict=True)])
     if w <= 0:
         nan = np.full_like(wp, math.nan)
         return Estimates(n, nan, nan, 0.0, -math.inf, math.nan)
@@ -95,10 +97,3 @@ def merge(parts: Sequence[WeightedSums]) -> Estimates:
         log_evidence=shift + math.log(mean_w),
         log_evidence_mcse=math.sqrt(var_w / n) / mean_w,
     )
-
-
-def _fsum(arrays: list[Array]) -> Array:
-    stacked = np.stack(arrays)
-    flat = stacked.reshape(len(arrays), -1)
-    out = np.array([math.fsum(flat[:, i]) for i in range(flat.shape[1])])
-    return out.reshape(stacked.shape[1:])
