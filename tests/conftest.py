@@ -3,9 +3,14 @@ hypothesis profiles (``ci``: the same examples on every run; ``dev``: fresh ones
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
+import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -46,3 +51,60 @@ def _fixed_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
+# --- No test leaves a process behind ---------------------------------------------------------
+# A process a test started (a worker, a Dask nanny, a kernel, a browser helper) that outlives the
+# run would hold the output of whoever ran the suite open, and CI would wait for it. The session
+# makes itself the subreaper of everything it starts, so orphans come back to it instead of to
+# init, and at the end it ends any still alive and names them. Linux only (prctl and /proc).
+
+_PR_SET_CHILD_SUBREAPER = 36
+_LEFT_BEHIND: list[str] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _children(pid: int) -> dict[int, str]:
+    """The live (not zombie) children of ``pid``, each with its command line."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found[int(entry.name)] = command.strip()
+    return found
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if sys.platform != "linux":
+        return
+    # multiprocessing's own helpers end by themselves when this process does.
+    helpers = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
+    left = {
+        pid: command
+        for pid, command in _children(os.getpid()).items()
+        if not any(helper in command for helper in helpers)
+    }
+    for pid, command in left.items():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _LEFT_BEHIND.append(f"{pid}: {command[:200]}")
+    with contextlib.suppress(ChildProcessError):
+        while os.waitpid(-1, os.WNOHANG) != (0, 0):
+            pass
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _LEFT_BEHIND:
+        terminalreporter.section("processes the tests left behind (ended now)")
+        for line in _LEFT_BEHIND:
+            terminalreporter.write_line(line)

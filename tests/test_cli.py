@@ -402,6 +402,10 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _sigint_as_at_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 LONG = {
     "run": ["run", str(SCENARIOS / "baseline.yaml"), "-n", "50000000", "-j", "2", "-q"],
     "run-many": ["run-many", str(SCENARIOS), "-n", "5000000", "-j", "2", "-o", "{out}"],
@@ -427,7 +431,9 @@ def test_interruption_is_prompt_and_leaves_no_workers(
     a terminal sends it), SIGTERM or SIGKILL to the parent once its workers are running; it
     ends at once with its message and code, no traceback, and no worker outlives it."""
     argv = [arg.replace("{out}", str(tmp_path / "out")) for arg in LONG[command]]
-    process = belwar_process(*argv, start_new_session=True)
+    # Ctrl-C as at a terminal, whoever started the suite: a shell running it in the background
+    # hands its children SIGINT ignored, and an ignored signal stays ignored across exec.
+    process = belwar_process(*argv, start_new_session=True, preexec_fn=_sigint_as_at_a_terminal)
     try:
         assert wait_for(lambda: len(children(process.pid)) >= 2, 60), "no workers started"
         workers = children(process.pid)
