@@ -9,16 +9,18 @@ values of the same shape; nothing here draws random numbers itself.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from belwar.core.zscores import Z90
+
 Array = NDArray[np.float64]
 Family = Literal["point", "uniform", "normal", "lognormal", "beta", "triangular"]
 
-Z95 = 1.6448536269514722  # the standard normal's 95th percentile
 # The uniforms the engine draws lie on [0, 1) in steps of 2**-53: after 0 the smallest is U_LOW,
 # the largest U_HIGH. U = 0 has no normal quantile (it is minus infinity); the engine takes the
 # one at U_LOW instead, so every draw of a normal or a log-normal is finite.
@@ -209,7 +211,7 @@ def fit_beta_ci90(low: float, high: float) -> tuple[float, float]:
         raise FitError("a beta's ci90 needs 0 < low < high < 1")
     logit_lo, logit_hi = math.log(low / (1 - low)), math.log(high / (1 - high))
     mid = 1 / (1 + math.exp(-(logit_lo + logit_hi) / 2))
-    spread = (logit_hi - logit_lo) / (2 * Z95) * mid * (1 - mid)
+    spread = (logit_hi - logit_lo) / (2 * Z90) * mid * (1 - mid)
     concentration = max(mid * (1 - mid) / spread**2 - 1, 0.5)
     targets = np.array([0.05, 0.95])
     bounds = np.array([low, high])
@@ -400,16 +402,30 @@ def inverse_cdf(dist: Distribution) -> InverseCDF:
     return InverseCDF(dist, BetaTable(middle, unit.exact, unit.tails, unit.tail_exact))
 
 
+# The tables of the shapes used last, most recent last (a dict keeps insertion order). About 84 KB
+# each: bounded, so that a long sweep of distinct shapes does not hold every table it ever built
+# (2,500 points were 210 MB); a model holds its own tables, so the bound only costs a rebuild
+# when a shape comes back after BETA_TABLES_KEPT others.
+BETA_TABLES_KEPT = 64
 _TABLES: dict[tuple[float, float], BetaTable] = {}
+_TABLES_LOCK = threading.Lock()  # a program may compile models on several threads at once
 
 
 def _beta_table(a: float, b: float) -> BetaTable:
-    """The table of the standard beta(a, b) (see :class:`InverseCDF`). Cached: a run builds
-    each table once."""
+    """The table of the standard beta(a, b) (see :class:`InverseCDF`), from the cache of the
+    last ``BETA_TABLES_KEPT`` shapes when it is there."""
     key = (a, b)
-    if key not in _TABLES:
-        _TABLES[key] = _build_beta_table(a, b)
-    return _TABLES[key]
+    with _TABLES_LOCK:
+        table = _TABLES.pop(key, None)
+        if table is not None:
+            _TABLES[key] = table  # now the most recent
+            return table
+    table = _build_beta_table(a, b)
+    with _TABLES_LOCK:
+        _TABLES[key] = table
+        while len(_TABLES) > BETA_TABLES_KEPT:
+            del _TABLES[next(iter(_TABLES))]  # the least recently used
+    return table
 
 
 def _build_beta_table(a: float, b: float) -> BetaTable:

@@ -18,7 +18,6 @@ import numpy as np
 
 from belwar.core import copula, estimative
 from belwar.core.distributions import (
-    Z95,
     Distribution,
     FitError,
     fit_beta_ci90,
@@ -34,6 +33,7 @@ from belwar.core.model import (
     Model,
     reach,
 )
+from belwar.core.zscores import Z90
 from belwar.spec.scenario import (
     Beta,
     DistModel,
@@ -63,12 +63,12 @@ def _resolve(spec: DistModel) -> Distribution:
         case Uniform(low=lo, high=hi):
             return Distribution("uniform", (lo, hi))
         case Normal(ci90=(lo, hi)):
-            return Distribution("normal", ((lo + hi) / 2, (hi - lo) / (2 * Z95)))
+            return Distribution("normal", ((lo + hi) / 2, (hi - lo) / (2 * Z90)))
         case Normal(mean=float() | int() as mean, sd=float() | int() as sd):
             return Distribution("normal", (mean, sd))
         case LogNormal(ci90=(lo, hi)):
             return Distribution(
-                "lognormal", ((math.log(lo) + math.log(hi)) / 2, math.log(hi / lo) / (2 * Z95))
+                "lognormal", ((math.log(lo) + math.log(hi)) / 2, math.log(hi / lo) / (2 * Z90))
             )
         case LogNormal(median=float() | int() as median, sigma=float() | int() as sigma):
             return Distribution("lognormal", (math.log(median), sigma))
