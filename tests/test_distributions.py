@@ -10,16 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special, stats
 
-from belwar.core import distributions, estimative
-from belwar.core.distributions import (
-    TABLE_TOLERANCE,
-    TAIL_SHARE,
-    Distribution,
-    FitError,
-    _miss,
-    fit_beta_ci90,
-    inverse_cdf,
-)
+from belwar.core import distributions, estimative, inverse
+from belwar.core.distributions import Distribution, FitError, fit_beta_ci90
+from belwar.core.inverse import TABLE_TOLERANCE, TAIL_SHARE, _miss, inverse_cdf
 from belwar.core.zscores import Z90, Z95
 from belwar.spec.compile import compile_model, resolve
 from belwar.spec.loader import load_scenario
@@ -182,10 +175,10 @@ def test_pieces_that_miss_the_tolerance_are_evaluated_exactly(
     are then evaluated exactly, so the inverse meets the stricter bound everywhere."""
 
     strict = 1e-14
-    monkeypatch.setattr(distributions, "TABLE_TOLERANCE", strict)
-    monkeypatch.setattr(distributions, "_TABLES", {})
+    monkeypatch.setattr(inverse, "TABLE_TOLERANCE", strict)
+    monkeypatch.setattr(inverse, "_TABLES", {})
     dist = distributions.Distribution("beta", (2.0, 30.0, 0.0, 1.0))
-    fast = distributions.inverse_cdf(dist)
+    fast = inverse.inverse_cdf(dist)
     assert fast.table is not None
     assert 0 < fast.table.exact.sum() < fast.table.exact.size
     assert fast.table.tail_exact.any()
@@ -197,19 +190,19 @@ def test_pieces_that_miss_the_tolerance_are_evaluated_exactly(
 def test_beta_tables_cache_keeps_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """A long series of distinct shapes (a sweep over a beta's parameters) keeps at most
     BETA_TABLES_KEPT tables, the most recently used ones, and a kept one is not rebuilt."""
-    monkeypatch.setattr(distributions, "BETA_TABLES_KEPT", 5)
-    monkeypatch.setattr(distributions, "_TABLES", {})
+    monkeypatch.setattr(inverse, "BETA_TABLES_KEPT", 5)
+    monkeypatch.setattr(inverse, "_TABLES", {})
 
     def tails(a: float, b: float) -> object:  # the cached unit table's own arrays
-        table = distributions.inverse_cdf(Distribution("beta", (a, b, 0.0, 1.0))).table
+        table = inverse.inverse_cdf(Distribution("beta", (a, b, 0.0, 1.0))).table
         assert table is not None
         return table.tails
 
     first = tails(2.0, 3.0)
     for i in range(12):
         tails(2.0 + i / 8, 5.0)
-        assert len(distributions._TABLES) <= 5
+        assert len(inverse._TABLES) <= 5
         assert tails(2.0, 3.0) is first  # used every round: never the least recent, never dropped
-    assert len(distributions._TABLES) == 5
-    assert (2.0 + 11 / 8, 5.0) in distributions._TABLES
-    assert (2.0, 5.0) not in distributions._TABLES  # the oldest of the series is gone
+    assert len(inverse._TABLES) == 5
+    assert (2.0 + 11 / 8, 5.0) in inverse._TABLES
+    assert (2.0, 5.0) not in inverse._TABLES  # the oldest of the series is gone

@@ -21,9 +21,9 @@ from belwar.core.distributions import (
     Distribution,
     FitError,
     fit_beta_ci90,
-    inverse_cdf,
     truncate,
 )
+from belwar.core.inverse import inverse_cdf
 from belwar.core.model import (
     LOG_ODDS_SAFE,
     DriverTerm,

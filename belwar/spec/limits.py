@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from belwar.core import distributions
 from belwar.core.distributions import ODDS_MAX, ODDS_MIN, Distribution
-from belwar.core.engine import CHUNK, HIST_SLOTS
+from belwar.core.reductions import CHUNK, HIST_SLOTS
 from belwar.core.streams import BLOCK_SIZE
 
 if TYPE_CHECKING:

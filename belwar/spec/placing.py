@@ -96,6 +96,8 @@ _YAML11_NUMBER = re.compile(r"[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?:\.
 def _message(
     kind: str, value: Any, ctx: Mapping[str, Any], fallback: str, written: str | None = None
 ) -> str:
+    """Pydantic's error ``kind`` in words a person can act on. Long because it is a table: one
+    short branch per kind of error, read top to bottom; splitting it would scatter the table."""
     got = _describe(value, written)
     expected = {
         "float_type": "a number",
