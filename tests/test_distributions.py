@@ -10,17 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special, stats
 
-from belwar.core import distributions, estimative
-from belwar.core.distributions import (
-    TABLE_TOLERANCE,
-    TAIL_SHARE,
-    Z95,
-    Distribution,
-    FitError,
-    _miss,
-    fit_beta_ci90,
-    inverse_cdf,
-)
+from belwar.core import distributions, estimative, inverse
+from belwar.core.distributions import Distribution, FitError, fit_beta_ci90
+from belwar.core.inverse import TABLE_TOLERANCE, TAIL_SHARE, _miss, inverse_cdf
+from belwar.core.zscores import Z90, Z95
 from belwar.spec.compile import compile_model, resolve
 from belwar.spec.loader import load_scenario
 from belwar.spec.scenario import Beta, Estimative, LogNormal, Normal, Pert, Triangular, Uniform
@@ -117,9 +110,11 @@ def test_beta_fit_rejects_bounds_outside_unit_interval() -> None:
         fit_beta_ci90(0.5, 1.0)
 
 
-def test_z95_constant() -> None:
-    assert float(stats.norm.ppf(0.95)) == pytest.approx(Z95, abs=1e-15)
-    assert math.isfinite(Z95)
+def test_z_constants() -> None:
+    """Z90 bounds a two-sided 90% interval (a ci90), Z95 a two-sided 95% one (a band of MCSE)."""
+    assert float(stats.norm.ppf(0.95)) == pytest.approx(Z90, abs=1e-15)
+    assert float(stats.norm.ppf(0.975)) == pytest.approx(Z95, abs=1e-15)
+    assert math.isfinite(Z90)
 
 
 @pytest.mark.parametrize(
@@ -180,13 +175,34 @@ def test_pieces_that_miss_the_tolerance_are_evaluated_exactly(
     are then evaluated exactly, so the inverse meets the stricter bound everywhere."""
 
     strict = 1e-14
-    monkeypatch.setattr(distributions, "TABLE_TOLERANCE", strict)
-    monkeypatch.setattr(distributions, "_TABLES", {})
+    monkeypatch.setattr(inverse, "TABLE_TOLERANCE", strict)
+    monkeypatch.setattr(inverse, "_TABLES", {})
     dist = distributions.Distribution("beta", (2.0, 30.0, 0.0, 1.0))
-    fast = distributions.inverse_cdf(dist)
+    fast = inverse.inverse_cdf(dist)
     assert fast.table is not None
     assert 0 < fast.table.exact.sum() < fast.table.exact.size
     assert fast.table.tail_exact.any()
     low = np.exp(np.linspace(-41.0, -1.0, 2_001))
     u = np.concatenate([np.random.default_rng(1).random(100_000), low, 1.0 - low])
     assert np.max(np.abs(fast(u) - dist.ppf(u))) <= strict
+
+
+def test_beta_tables_cache_keeps_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long series of distinct shapes (a sweep over a beta's parameters) keeps at most
+    BETA_TABLES_KEPT tables, the most recently used ones, and a kept one is not rebuilt."""
+    monkeypatch.setattr(inverse, "BETA_TABLES_KEPT", 5)
+    monkeypatch.setattr(inverse, "_TABLES", {})
+
+    def tails(a: float, b: float) -> object:  # the cached unit table's own arrays
+        table = inverse.inverse_cdf(Distribution("beta", (a, b, 0.0, 1.0))).table
+        assert table is not None
+        return table.tails
+
+    first = tails(2.0, 3.0)
+    for i in range(12):
+        tails(2.0 + i / 8, 5.0)
+        assert len(inverse._TABLES) <= 5
+        assert tails(2.0, 3.0) is first  # used every round: never the least recent, never dropped
+    assert len(inverse._TABLES) == 5
+    assert (2.0 + 11 / 8, 5.0) in inverse._TABLES
+    assert (2.0, 5.0) not in inverse._TABLES  # the oldest of the series is gone

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from belwar.core import distributions
-from belwar.core.distributions import ODDS_MAX, Distribution, InverseCDF
+from belwar.core.distributions import ODDS_MAX, Distribution
+from belwar.core.inverse import InverseCDF
 
 MOMENTUM_KEY = "momentum"
 

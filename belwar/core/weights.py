@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from belwar.core.engine import fsum_arrays
+from belwar.core.reductions import fsum_arrays
 
 Array = NDArray[np.float64]
 

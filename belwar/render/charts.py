@@ -14,7 +14,9 @@ import io
 import os
 from typing import TYPE_CHECKING, Any
 
-from belwar.errors import BelwarError, input_error
+from belwar.core.zscores import Z95
+from belwar.errors import input_error
+from belwar.optional import require
 from belwar.render.atomic import write_bytes
 from belwar.render.report import clean
 
@@ -26,8 +28,6 @@ if TYPE_CHECKING:
     from belwar.run.sensitivities import Sensitivity
     from belwar.run.sweeps import Sweep
 
-Z95 = 1.959963984540054
-
 
 def _text(value: str) -> str:
     """User text for a chart: matplotlib reads ``$...$`` as mathtext (and fails on bad TeX),
@@ -37,16 +37,14 @@ def _text(value: str) -> str:
 
 
 def _figure(width: float = 8.0, height: float = 4.5) -> tuple[Figure, Any]:
-    try:
-        from matplotlib.figure import Figure  # noqa: PLC0415 - optional extra
-    except ImportError:
-        raise BelwarError("charts need matplotlib: pip install 'belwar[notebook]'") from None
-    figure = Figure(figsize=(width, height), layout="constrained")
+    figure = require("matplotlib.figure", extra="notebook").Figure(
+        figsize=(width, height), layout="constrained"
+    )
     return figure, figure.add_subplot()
 
 
 def _percent_axis(axis: Any) -> None:
-    from matplotlib.ticker import PercentFormatter  # noqa: PLC0415 - optional extra
+    PercentFormatter = require("matplotlib.ticker", extra="notebook").PercentFormatter
 
     axis.set_major_formatter(PercentFormatter(1.0))
 

@@ -19,8 +19,9 @@ from belwar.results.run import Result
 from belwar.run.diff import compare
 from belwar.run.sensitivities import sensitivity
 from belwar.run.simulation import simulate
+from belwar.spec.entries import Entry, Spec, entries
 from belwar.spec.evidence import Register
-from belwar.spec.scenario import DistModel, Scenario
+from belwar.spec.scenario import DistModel, Driver, Event, OddsRatio, Scenario
 
 
 def escape(value: str) -> str:
@@ -111,35 +112,31 @@ def _spec(dist: DistModel) -> str:
     return f"{kind} " + ", ".join(f"{k} {v}" for k, v in fields.items())
 
 
+def _heading(entry: Entry) -> str:
+    """The assumption's heading: the entry's label, in the report's own words for the hazards
+    (named by rung, not by the rung's label) and the momentum."""
+    if entry.kind == "hazard":
+        return f"monthly hazard of {entry.name}"
+    return "momentum above the start" if entry.kind == "momentum" else entry.label
+
+
+def _detail(spec: Spec) -> str:
+    """What the heading of an assumption adds to its distribution."""
+    if isinstance(spec, Driver) and spec.reference is not None:
+        return f"reference {spec.reference:g}"
+    if isinstance(spec, Event):
+        return f"lasts {spec.lasts_months} month(s)"
+    if isinstance(spec, OddsRatio):
+        return f"per {spec.per:g}" if spec.per is not None else "while active"
+    return ""
+
+
 def _assumptions(scenario: Scenario, result: Result, register: Register | None) -> str:
     known = register.citations() if register is not None else {}
     sampled = {i.key: i for i in result.inputs}
     blocks = []
-    entries: list[tuple[str, str, Any, Any, str]] = []
-    for name, d in scenario.drivers.items():
-        entries.append(
-            (
-                f"driver:{name}",
-                d.label,
-                d.dist,
-                d,
-                f"reference {d.reference:g}" if d.reference is not None else "",
-            )
-        )
-    for name, e in scenario.events.items():
-        entries.append((f"event:{name}", e.label, e.monthly, e, f"lasts {e.lasts_months} month(s)"))
-    for rung, h in scenario.hazards.items():
-        entries.append((f"hazard:{rung}", f"monthly hazard of {rung}", h.base, h, ""))
-        for name, o in h.odds_ratios.items():
-            per = f"per {o.per:g}" if o.per is not None else "while active"
-            entries.append(
-                (f"odds:{rung}:{name}", f"odds ratio of {name} on {rung}", o.dist, o, per)
-            )
-    if scenario.momentum is not None:
-        entries.append(
-            ("momentum", "momentum above the start", scenario.momentum.dist, scenario.momentum, "")
-        )
-    for key, label, dist, entry, extra in entries:
+    for entry in entries(scenario):
+        key, label, extra = entry.stream, _heading(entry), _detail(entry.spec)
         summary = sampled.get(key)
         quantiles = (
             f" Sampled 5th/50th/95th: {summary.p05:.3g} / {summary.p50:.3g} / {summary.p95:.3g}."
@@ -163,7 +160,7 @@ def _assumptions(scenario: Scenario, result: Result, register: Register | None) 
         cites = "".join(facts) or '<div class="fact muted">No facts cited.</div>'
         blocks.append(
             f'<div class="assumption"><strong>{escape(label)}</strong> <code>{escape(key)}</code>'
-            f"<div>{escape(_spec(dist))}{('; ' + escape(extra)) if extra else ''}."
+            f"<div>{escape(_spec(entry.dist))}{('; ' + escape(extra)) if extra else ''}."
             f"{escape(quantiles)}</div>"
             f"{note}{cites}</div>"
         )

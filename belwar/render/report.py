@@ -13,7 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from belwar.core.estimative import words_for
-from belwar.errors import BelwarError
+from belwar.optional import require
 from belwar.results import jsonio
 from belwar.results.run import RECORD_FIELDS, Result
 from belwar.spec.evidence import Register, Source
@@ -731,8 +731,5 @@ def sensitivity_html(result: Sensitivity) -> str:
 
 def frame(records: list[dict[str, Any]], columns: list[str] | None = None) -> Any:
     """A pandas DataFrame of tidy records (pandas is an optional extra)."""
-    try:
-        import pandas as pd  # noqa: PLC0415 - optional extra
-    except ImportError:
-        raise BelwarError("to_pandas needs pandas: pip install 'belwar[notebook]'") from None
+    pd = require("pandas", extra="notebook")
     return pd.DataFrame.from_records(records, columns=columns)

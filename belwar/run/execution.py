@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from belwar.core import engine, streams
 from belwar.core.model import Model
 from belwar.errors import InputError, Problem, input_error
+from belwar.optional import require
 from belwar.run import options
 from belwar.run.memory import worker_environment
 
@@ -315,7 +316,7 @@ def _stop(pool: ThreadPoolExecutor | ProcessPoolExecutor, futures: list[Future[A
 def _on_dask(
     fn: Callable[[T], R], split: Callable[[int], Sequence[T]], address: str
 ) -> Iterator[R]:
-    from distributed import as_completed as dask_completed  # noqa: PLC0415 - optional extra
+    dask_completed = require("distributed", extra="dask").as_completed
 
     with dask_client(address) as client:
         count = max(1, len(client.scheduler_info().get("workers", {})))
@@ -340,8 +341,8 @@ def local_cluster(workers: int) -> Any:
     unmapped afresh, and the engine runs 2.3 to 2.6 times slower (measured). These workers get
     the command line's own tuning instead (:mod:`belwar.run.memory`)."""
 
-    import dask  # noqa: PLC0415 - optional extra
-    from distributed import LocalCluster  # noqa: PLC0415 - optional extra
+    dask = require("dask", extra="dask")
+    LocalCluster = require("distributed", extra="dask").LocalCluster
 
     environ = {
         f"distributed.nanny.pre-spawn-environ.{name}": value
@@ -376,12 +377,7 @@ def dask_client(address: str) -> Iterator[Any]:
     An address that is not a scheduler's, or does not answer within ``DASK_TIMEOUT`` seconds
     to connect and as long to register, is bad input."""
     address = options.check_dask(address) or "local"
-    try:
-        from distributed import Client  # noqa: PLC0415 - optional extra
-    except ImportError:
-        raise input_error(
-            "the dask extra is not installed: pip install 'belwar[dask]'", key="dask"
-        ) from None
+    Client = require("distributed", extra="dask").Client
     cluster = None
     try:
         if address == "local":
@@ -407,8 +403,8 @@ def _probe(address: str) -> None:
     answers would hang it, and one that answers junk makes it read a length of exabytes."""
     import asyncio  # noqa: PLC0415 - only the Dask path needs asyncio
 
-    from distributed.comm.core import connect  # noqa: PLC0415 - optional extra
-    from distributed.security import Security  # noqa: PLC0415 - optional extra
+    connect = require("distributed.comm.core", extra="dask").connect
+    Security = require("distributed.security", extra="dask").Security
 
     async def handshake() -> None:
         arguments = Security().get_connection_args("client")

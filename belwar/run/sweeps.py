@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
+from belwar.core.zscores import Z95
 from belwar.errors import input_error
 from belwar.run import options
 from belwar.run.execution import map_ordered
@@ -26,7 +27,6 @@ from belwar.run.simulation import resolve_target, simulate
 from belwar.spec.scenario import Scenario, suggest
 
 REFINE_STEPS = 12
-Z95 = 1.959963984540054
 
 
 @dataclass(frozen=True)

@@ -18,22 +18,22 @@ import numpy as np
 
 from belwar.core import copula, estimative
 from belwar.core.distributions import (
-    Z95,
     Distribution,
     FitError,
     fit_beta_ci90,
-    inverse_cdf,
     truncate,
 )
+from belwar.core.inverse import inverse_cdf
 from belwar.core.model import (
     LOG_ODDS_SAFE,
-    MOMENTUM_KEY,
     DriverTerm,
     EventTerm,
     Input,
     Model,
     reach,
 )
+from belwar.core.zscores import Z90
+from belwar.spec.entries import Entry, entries
 from belwar.spec.scenario import (
     Beta,
     DistModel,
@@ -63,12 +63,12 @@ def _resolve(spec: DistModel) -> Distribution:
         case Uniform(low=lo, high=hi):
             return Distribution("uniform", (lo, hi))
         case Normal(ci90=(lo, hi)):
-            return Distribution("normal", ((lo + hi) / 2, (hi - lo) / (2 * Z95)))
+            return Distribution("normal", ((lo + hi) / 2, (hi - lo) / (2 * Z90)))
         case Normal(mean=float() | int() as mean, sd=float() | int() as sd):
             return Distribution("normal", (mean, sd))
         case LogNormal(ci90=(lo, hi)):
             return Distribution(
-                "lognormal", ((math.log(lo) + math.log(hi)) / 2, math.log(hi / lo) / (2 * Z95))
+                "lognormal", ((math.log(lo) + math.log(hi)) / 2, math.log(hi / lo) / (2 * Z90))
             )
         case LogNormal(median=float() | int() as median, sigma=float() | int() as sigma):
             return Distribution("lognormal", (math.log(median), sigma))
@@ -92,10 +92,63 @@ def _resolve(spec: DistModel) -> Distribution:
     raise FitError(f"cannot resolve {spec!r}")  # pragma: no cover - validation rules this out
 
 
-def _input(  # noqa: PLR0917 - a private constructor with one caller per kind
-    key: str, kind: str, name: str, label: str, dist: Distribution, cites: int, unit: str = ""
-) -> Input:
-    return Input(key, kind, name, label, dist, inverse_cdf(dist), cites, unit)
+def _input(entry: Entry) -> Input:
+    dist = resolve(entry.dist, entry.bounds)
+    return Input(
+        entry.stream,
+        entry.kind,
+        entry.name,
+        entry.label,
+        dist,
+        inverse_cdf(dist),
+        len(entry.evidence),
+        entry.unit,
+    )
+
+
+def _no_hazard(rung: str, label: str) -> Input:
+    """The base of a rung the scenario gives no hazard: 0, in the hazard's own stream."""
+    dist = resolve(Point(type="point", value=0.0))
+    return Input(
+        f"hazard:{rung}", "hazard", rung, label, dist, inverse_cdf(dist), 0, "monthly hazard"
+    )
+
+
+Terms = tuple[list[Input], list[Input], list[DriverTerm], list[EventTerm]]
+
+
+def _climbs(
+    scenario: Scenario, listed: list[Entry], rungs: tuple[str, ...], labels: tuple[str, ...]
+) -> Terms:
+    """Each state's base hazard and odds ratios, and the terms that tie the odds ratios to the
+    drivers and events they count."""
+    hazards = {e.name: e for e in listed if e.kind == "hazard"}
+    ratios: dict[str, list[Entry]] = {}
+    for entry in listed:
+        if entry.kind == "odds":
+            ratios.setdefault(entry.name.partition(":")[0], []).append(entry)
+    driver_index = {name: i for i, name in enumerate(scenario.drivers)}
+    event_names = list(scenario.events)
+    bases: list[Input] = []
+    odds: list[Input] = []
+    driver_terms: list[DriverTerm] = []
+    event_terms: list[EventTerm] = []
+    for state, rung in enumerate(rungs[1:], start=1):
+        base = hazards.get(rung)
+        bases.append(_input(base) if base is not None else _no_hazard(rung, labels[state]))
+        for entry in ratios.get(rung, []):
+            j = len(odds)
+            odds.append(_input(entry))
+            name = entry.name.partition(":")[2]
+            if name in driver_index:
+                # validated: an odds ratio on a driver has a `per` and the driver a `reference`
+                reference, per = scenario.drivers[name].reference, getattr(entry.spec, "per", None)
+                assert reference is not None
+                assert per is not None
+                driver_terms.append(DriverTerm(state, driver_index[name], j, reference, per))
+            else:
+                event_terms.append(EventTerm(state, event_names.index(name), j))
+    return bases, odds, driver_terms, event_terms
 
 
 def compile_model(scenario: Scenario) -> Model:
@@ -104,87 +157,12 @@ def compile_model(scenario: Scenario) -> Model:
     start = ids.index(scenario.ladder.start_id)
     rungs = tuple(ids[start:])
     labels = tuple(r.label for r in scenario.ladder.rungs[start:])
-
-    drivers = tuple(
-        _input(
-            f"driver:{name}",
-            "driver",
-            name,
-            d.label,
-            resolve(d.dist, d.range),
-            len(d.evidence),
-            d.unit,
-        )
-        for name, d in scenario.drivers.items()
-    )
+    listed = list(entries(scenario))
+    drivers = tuple(_input(e) for e in listed if e.kind == "driver")
+    events = tuple(_input(e) for e in listed if e.kind == "event")
+    momentum = next((_input(e) for e in listed if e.kind == "momentum"), None)
     driver_index = {d.name: i for i, d in enumerate(drivers)}
-    event_names = list(scenario.events)
-
-    bases: list[Input] = []
-    odds: list[Input] = []
-    driver_terms: list[DriverTerm] = []
-    event_terms: list[EventTerm] = []
-    for state, rung in enumerate(rungs[1:], start=1):
-        hazard = scenario.hazards.get(rung)
-        spec = hazard.base if hazard is not None else Point(type="point", value=0.0)
-        cites = len(hazard.evidence) if hazard is not None else 0
-        bases.append(
-            _input(
-                f"hazard:{rung}",
-                "hazard",
-                rung,
-                labels[state],
-                resolve(spec),
-                cites,
-                "monthly hazard",
-            )
-        )
-        for name, ratio in (hazard.odds_ratios if hazard is not None else {}).items():
-            j = len(odds)
-            odds.append(
-                _input(
-                    f"odds:{rung}:{name}",
-                    "odds",
-                    f"{rung}:{name}",
-                    f"odds ratio of {name} on {rung}",
-                    resolve(ratio.dist),
-                    len(ratio.evidence),
-                    f"odds multiplier per {ratio.per:g}" if ratio.per else "odds multiplier",
-                )
-            )
-            if name in driver_index:
-                driver = scenario.drivers[name]
-                assert driver.reference is not None  # validated: odds on a driver need both
-                assert ratio.per is not None
-                driver_terms.append(
-                    DriverTerm(state, driver_index[name], j, driver.reference, ratio.per)
-                )
-            else:
-                event_terms.append(EventTerm(state, event_names.index(name), j))
-
-    events = tuple(
-        _input(
-            f"event:{name}",
-            "event",
-            name,
-            e.label,
-            resolve(e.monthly),
-            len(e.evidence),
-            "monthly probability",
-        )
-        for name, e in scenario.events.items()
-    )
-    momentum = None
-    if scenario.momentum is not None:
-        momentum = _input(
-            MOMENTUM_KEY,
-            "momentum",
-            "momentum",
-            "momentum once above the start",
-            resolve(scenario.momentum.dist),
-            len(scenario.momentum.evidence),
-            "odds multiplier",
-        )
+    bases, odds, driver_terms, event_terms = _climbs(scenario, listed, rungs, labels)
 
     correlated: tuple[int, ...] = ()
     cholesky = None

@@ -55,7 +55,6 @@ class Register:
     """Every source, and every fact by its citation ``source-id/fact-id``."""
 
     sources: tuple[Source, ...]
-    folder: Path | None = None
 
     def facts(self) -> Iterator[tuple[str, Source, Fact]]:
         """``(citation, source, fact)`` for every fact, in file order."""

@@ -27,12 +27,11 @@ overflow in any sample.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from belwar.core import distributions
 from belwar.core.distributions import ODDS_MAX, ODDS_MIN, Distribution
-from belwar.core.engine import CHUNK, HIST_SLOTS
+from belwar.core.reductions import CHUNK, HIST_SLOTS
 from belwar.core.streams import BLOCK_SIZE
 
 if TYPE_CHECKING:
@@ -79,6 +78,7 @@ def problems(scenario: Scenario) -> Found:
 
 def _numbers(scenario: Scenario) -> Found:
     from belwar.spec.compile import resolve  # noqa: PLC0415 - cycle (compile)
+    from belwar.spec.entries import entries  # noqa: PLC0415 - cycle (scenario reads MAX_SAMPLES)
 
     found: Found = []
     for key, driver in scenario.drivers.items():
@@ -87,7 +87,9 @@ def _numbers(scenario: Scenario) -> Found:
             found += _magnitude(f"{at}.range[{i}]", value)
         if driver.reference is not None:
             found += _magnitude(f"{at}.reference", driver.reference)
-    for key, spec, bounds, kind in _specs(scenario):
+    for entry in entries(scenario):
+        key, spec, bounds = entry.dist_path, entry.dist, entry.bounds
+        kind = "odds" if entry.kind in {"odds", "momentum"} else "value"
         stated = _stated(key, spec, kind)
         found += stated
         try:
@@ -112,19 +114,6 @@ def _numbers(scenario: Scenario) -> Found:
                     )
                 )
     return found
-
-
-def _specs(scenario: Scenario) -> Iterator[tuple[str, DistModel, Any, str]]:
-    for name, driver in scenario.drivers.items():
-        yield f"drivers.{name}.dist", driver.dist, driver.range, "value"
-    for name, event in scenario.events.items():
-        yield f"events.{name}.monthly", event.monthly, None, "value"
-    for rung, hazard in scenario.hazards.items():
-        yield f"hazards.{rung}.base", hazard.base, None, "value"
-        for name, ratio in hazard.odds_ratios.items():
-            yield f"hazards.{rung}.odds_ratios.{name}.dist", ratio.dist, None, "odds"
-    if scenario.momentum is not None:
-        yield "momentum.dist", scenario.momentum.dist, None, "odds"
 
 
 _NUMBER_FIELDS = ("value", "low", "high", "mean", "sd", "median", "min", "mode", "max")
