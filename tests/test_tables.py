@@ -7,6 +7,8 @@ import io
 
 from rich.console import Console
 
+from belwar import load_register
+from belwar.render.report import sources_markdown
 from belwar.render.tables import (
     Column,
     Span,
@@ -20,6 +22,9 @@ from belwar.render.tables import (
     to_rich,
     user,
 )
+from belwar.render.text import figure, markdown_text
+
+from .conftest import ROOT
 
 SMALL = table(
     [Column("name"), Column("chance", "right")],
@@ -123,3 +128,16 @@ def test_an_empty_table_in_every_backend() -> None:
     console = Console(file=io.StringIO(), width=40, color_system=None, record=True)
     console.print(drawn[0])
     assert "key" in console.export_text()
+
+
+def test_sources_markdown_breaks_figures_with_a_real_line_break() -> None:
+    # the layout joins a fact's figures by line breaks the backend draws, so the markdown
+    # shows "<br>" as a break, not as the escaped text "&lt;br&gt;"
+    register = load_register(ROOT / "seeds")
+    several = [f for _, _, f in register.facts() if len(f.figures) > 1]
+    assert several
+    shown = sources_markdown(register)
+    assert "&lt;br&gt;" not in shown
+    for fact in several:
+        figures = [f"{markdown_text(k)} = {figure(v)}" for k, v in fact.figures.items()]
+        assert "<br>".join(figures) in shown
