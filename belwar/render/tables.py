@@ -1,0 +1,244 @@
+"""Tables as data, several backends (dvc's ``TabularData`` is the pattern): a layout builds a
+:class:`Table` from a result once, and each backend here draws any table without knowing what
+result it came from: :func:`to_rich`, :func:`to_markdown`, :func:`to_html`, :func:`to_csv` and
+:func:`to_records` (for pandas).
+
+A cell is lines of :class:`Span`; a span is user text (escaped for markdown) unless it is marked
+``own`` (belwar's numbers and words, written as they are). Every backend escapes control
+characters; HTML escapes everything."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING, Any, Literal
+
+from belwar.render.text import clean, markdown_text
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.text import Text
+
+Align = Literal["left", "right"]
+
+#: what a line break inside a cell becomes in each text backend
+MARKDOWN_BREAK = "<br>"
+HTML_BREAK = " · "
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text with one style: ``bold``, ``dim``, ``italic``, ``code`` or a colour.
+    Markdown shows ``bold``, ``italic`` and ``code``; the terminal shows all but ``code``."""
+
+    text: str
+    style: str = ""
+    own: bool = False  # belwar's own text: markdown writes it unescaped
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """Lines of spans; ``style`` is the whole cell's (its padding too, in a terminal) and
+    ``value`` the raw datum behind the text, for records and frames."""
+
+    lines: tuple[tuple[Span, ...], ...]
+    style: str = ""
+    value: Any = None
+
+    @property
+    def text(self) -> str:
+        """The plain text, lines joined by newlines."""
+        return "\n".join("".join(span.text for span in line) for line in self.lines)
+
+
+def user(text: str, style: str = "") -> Cell:
+    """A one-span cell of user text (escaped wherever it is shown)."""
+    return Cell(((Span(text),),), style)
+
+
+def own(text: str, style: str = "", value: Any = None) -> Cell:
+    """A one-span cell of belwar's own text (a number, a word), optionally with its raw value."""
+    return Cell(((Span(text, own=True),),), style, value)
+
+
+def lines(*rows: Iterable[Span]) -> Cell:
+    """A cell of several lines, each a sequence of spans."""
+    return Cell(tuple(tuple(row) for row in rows))
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column: its header (user text), alignment, and how a terminal may squeeze it."""
+
+    header: str
+    align: Align = "left"
+    wrap: bool = True
+    fold: bool = False  # break long words instead of cutting them with an ellipsis
+    ratio: int | None = None
+    min_width: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A titled table: columns, rows of cells, a caption under it and notes after it."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...] = ()
+    title: Cell | None = None
+    caption: Cell | None = None
+    notes: tuple[Cell, ...] = ()
+    ruled: bool = False  # a rule between rows (terminal only)
+
+
+def table(
+    columns: Iterable[Column | str],
+    rows: Iterable[Iterable[Cell | str]] = (),
+    **options: Any,
+) -> Table:
+    """A :class:`Table` from columns (a bare string is a left-aligned header) and rows (a bare
+    string is user text)."""
+    return Table(
+        tuple(c if isinstance(c, Column) else Column(c) for c in columns),
+        tuple(tuple(c if isinstance(c, Cell) else user(c) for c in row) for row in rows),
+        **options,
+    )
+
+
+# --- terminal ------------------------------------------------------------------------------------
+
+
+def _rich_style(style: str) -> str:
+    return " ".join(word for word in style.split() if word != "code")
+
+
+def rich_text(cell: Cell, style: str = "") -> Text:
+    """A cell as one rich :class:`~rich.text.Text`: never read as markup, controls escaped;
+    ``style`` (else the cell's own) is the base style of the whole text."""
+    from rich.text import Text  # noqa: PLC0415 - heavy (rich)
+
+    text = Text(style=_rich_style(style or cell.style))
+    for i, line in enumerate(cell.lines):
+        if i:
+            text.append("\n")
+        for span in line:
+            text.append(clean(span.text), style=_rich_style(span.style) or None)
+    return text
+
+
+def to_rich(model: Table) -> list[RenderableType]:
+    """The table as rich renderables: the table, then each note as a line of text."""
+    from rich import box  # noqa: PLC0415 - heavy (rich)
+    from rich.table import Table as RichTable  # noqa: PLC0415 - heavy (rich)
+
+    drawn = RichTable(
+        box=box.SIMPLE_HEAVY,
+        title_justify="left",
+        caption_justify="left",
+        title=None if model.title is None else rich_text(model.title, "table.title"),
+        caption=None if model.caption is None else rich_text(model.caption, "table.caption"),
+        show_lines=model.ruled,
+    )
+    for column in model.columns:
+        drawn.add_column(
+            rich_text(user(column.header)),
+            justify=column.align,
+            no_wrap=not column.wrap,
+            overflow="fold" if column.fold else "ellipsis",
+            ratio=column.ratio,
+            min_width=column.min_width,
+        )
+    for row in model.rows:
+        drawn.add_row(*(rich_text(cell) for cell in row))
+    return [drawn, *(rich_text(note) for note in model.notes)]
+
+
+# --- markdown ------------------------------------------------------------------------------------
+
+
+def _emphasis(text: str, style: str) -> str:
+    words = style.split()
+    if not text:
+        return text
+    if "code" in words:
+        return f"`{text}`"
+    if "bold" in words:
+        return f"**{text}**"
+    if "italic" in words:
+        return f"_{text}_"
+    return text
+
+
+def markdown_cell(cell: Cell) -> str:
+    """A cell as one line of markdown: user text escaped, line breaks as ``<br>``; bold,
+    italic and code shown, other styles dropped."""
+    text = MARKDOWN_BREAK.join(
+        "".join(
+            _emphasis(span.text if span.own else markdown_text(span.text), span.style)
+            for span in line
+        )
+        for line in cell.lines
+    )
+    return _emphasis(text, cell.style)
+
+
+def to_markdown(models: Sequence[Table], heading: Cell | None = None) -> str:
+    """Tables as GitHub-flavoured markdown: an optional ``###`` heading, then each table, its
+    title (if any) as a line before it and its notes after it, blocks apart by a blank line."""
+    blocks: list[list[str]] = []
+    if heading is not None:
+        blocks.append([f"### {markdown_cell(heading)}"])
+    for model in models:
+        if model.title is not None:
+            blocks.append([f"{markdown_cell(model.title)}:"])
+        head = "| " + " | ".join(markdown_text(c.header) for c in model.columns) + " |"
+        rule = "|" + "".join("---:|" if c.align == "right" else "---|" for c in model.columns)
+        rows = ["| " + " | ".join(markdown_cell(c) for c in row) + " |" for row in model.rows]
+        blocks.append([head, rule, *rows])
+        blocks += [[markdown_cell(note)] for note in model.notes]
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+
+def _html_cell(cell: Cell) -> str:
+    return escape(clean(HTML_BREAK.join("".join(s.text for s in line) for line in cell.lines)))
+
+
+def to_html(model: Table) -> str:
+    """The table as one HTML ``<table class="belwar">``, its title as the caption; every cell is
+    escaped here. Styles and terminal hints are not drawn."""
+    head = "".join(f"<th>{escape(clean(c.header))}</th>" for c in model.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_html_cell(c)}</td>" for c in row) + "</tr>" for row in model.rows
+    )
+    title = "" if model.title is None else _html_cell(model.title)
+    cap = f"<caption>{title}</caption>" if title else ""
+    return f'<table class="belwar">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+
+def to_csv(model: Table) -> str:
+    """The table as CSV (the csv module's quoting, ``\\n`` line ends): the headers, then each
+    row's plain text. Titles, captions and notes are not data and are left out."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.header for c in model.columns])
+    writer.writerows([cell.text for cell in row] for row in model.rows)
+    return out.getvalue()
+
+
+def to_records(model: Table) -> list[dict[str, Any]]:
+    """One dict per row, keyed by header: each cell's raw value, else its text."""
+    return [
+        {
+            column.header: cell.text if cell.value is None else cell.value
+            for column, cell in zip(model.columns, row, strict=True)
+        }
+        for row in model.rows
+    ]
