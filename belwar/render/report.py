@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from belwar.run.diff import Comparison
-    from belwar.run.sensitivities import Sensitivity
-    from belwar.run.sweeps import Sweep
+    from belwar.results.comparison import Comparison
+    from belwar.results.sensitivity import Sensitivity
+    from belwar.results.sweep import Sweep
 
 FORMATS = ("table", "markdown", "json")
 RUN_FORMATS = ("table", "json", "csv", "markdown")
@@ -509,24 +509,9 @@ def sweep_records(sweep: Sweep) -> list[dict[str, Any]]:
 def sweep_text(sweep: Sweep, fmt: str) -> str:
     """The sweep in format ``fmt`` as text."""
 
-    records = sweep_records(sweep)
     if fmt == "json":
-        data = {
-            "format": "belwar-sweep",
-            "version": 1,
-            "scenario_id": sweep.scenario_id,
-            "target": sweep.target,
-            "month": sweep.month,
-            "samples": sweep.samples,
-            "seed": sweep.seed,
-            "axes": [
-                {"path": a.path, "driver": a.driver, "values": list(a.values)} for a in sweep.axes
-            ],
-            "threshold": sweep.threshold,
-            "crossings": [asdict(c) for c in sweep.crossings],
-            "records": records,
-        }
-        return jsonio.dumps(data)
+        return sweep.to_json()
+    records = sweep_records(sweep)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
@@ -595,12 +580,9 @@ def sensitivity_tables(result: Sensitivity) -> list[RenderableType]:
 def sensitivity_text(result: Sensitivity, fmt: str) -> str:
     """The sensitivity analysis in format ``fmt`` as text."""
 
-    records = [asdict(i) for i in result.influences]
     if fmt == "json":
-        meta = {k: v for k, v in asdict(result).items() if k != "influences"}
-        return jsonio.dumps(
-            {"format": "belwar-sensitivity", "version": 1, **meta, "records": records}
-        )
+        return result.to_json()
+    records = [asdict(i) for i in result.influences]
     if fmt == "csv":
         out = io.StringIO()
         fields = list(records[0]) if records else ["key"]
