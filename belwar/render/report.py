@@ -496,14 +496,7 @@ def sweep_tables(sweep: Sweep) -> list[RenderableType]:
 
 def sweep_records(sweep: Sweep) -> list[dict[str, Any]]:
     """One record per point: each axis value by its path, then ``p`` and ``mcse``."""
-    return [
-        {
-            **{axis.path: v for axis, v in zip(sweep.axes, point.at, strict=True)},
-            "p": point.p,
-            "mcse": point.mcse,
-        }
-        for point in sweep.points
-    ]
+    return sweep.records()
 
 
 def sweep_text(sweep: Sweep, fmt: str) -> str:
