@@ -16,11 +16,15 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from belwar.core.estimative import words_for
     from belwar.errors import BelwarError, InputError, Problem
-    from belwar.results.run import Result, load_result
-    from belwar.run.diff import Comparison, compare
-    from belwar.run.sensitivities import Sensitivity, sensitivity
+    from belwar.results.comparison import Comparison
+    from belwar.results.run import Result
+    from belwar.results.saved import load_result
+    from belwar.results.sensitivity import Sensitivity
+    from belwar.results.sweep import Sweep
+    from belwar.run.diff import compare
+    from belwar.run.sensitivities import sensitivity
     from belwar.run.simulation import simulate
-    from belwar.run.sweeps import Sweep, sweep
+    from belwar.run.sweeps import sweep
     from belwar.spec.editor_schema import scenario_schema
     from belwar.spec.evidence import Fact, Register, Source
     from belwar.spec.loader import load_register, load_scenario, scenario_from_data
@@ -28,12 +32,12 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "BelwarError": "belwar.errors",
-    "Comparison": "belwar.run.diff",
+    "Comparison": "belwar.results.comparison",
     "Result": "belwar.results.run",
-    "Sensitivity": "belwar.run.sensitivities",
-    "Sweep": "belwar.run.sweeps",
+    "Sensitivity": "belwar.results.sensitivity",
+    "Sweep": "belwar.results.sweep",
     "compare": "belwar.run.diff",
-    "load_result": "belwar.results.run",
+    "load_result": "belwar.results.saved",
     "scenario_from_data": "belwar.spec.loader",
     "sensitivity": "belwar.run.sensitivities",
     "simulate": "belwar.run.simulation",

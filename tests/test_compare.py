@@ -14,10 +14,11 @@ from ruamel.yaml import YAML
 
 from belwar import cli
 from belwar.errors import InputError
+from belwar.results.sweep import Axis
 from belwar.run.diff import compare, flatten
 from belwar.run.sensitivities import sensitivity, sobol_matrices, sobol_with_intervals
 from belwar.run.simulation import simulate
-from belwar.run.sweeps import Axis, parse_vary, sweep
+from belwar.run.sweeps import parse_vary, sweep
 from belwar.spec.loader import scenario_from_data
 from belwar.spec.scenario import Scenario
 

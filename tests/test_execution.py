@@ -20,7 +20,8 @@ import pytest
 from belwar import cli
 from belwar.core import engine, streams
 from belwar.errors import InputError, Problem, input_error
-from belwar.results.run import Result, load_result
+from belwar.results.run import Result
+from belwar.results.saved import load_result
 from belwar.run import execution
 from belwar.run.diff import compare
 from belwar.run.execution import batches, dask_client, local_cluster, map_ordered, run_many

@@ -17,7 +17,8 @@ import pytest
 
 from belwar.errors import InputError
 from belwar.results import jsonio
-from belwar.results.run import Result, from_dict, load_result
+from belwar.results.run import Result
+from belwar.results.saved import from_dict, load_result
 from belwar.run.diff import compare
 from belwar.run.simulation import simulate
 from belwar.spec.loader import load_register, load_scenario

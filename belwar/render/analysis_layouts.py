@@ -14,9 +14,9 @@ from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, u
 from belwar.render.text import percent, points, shown_value, signed
 
 if TYPE_CHECKING:
-    from belwar.run.diff import Comparison
-    from belwar.run.sensitivities import Sensitivity
-    from belwar.run.sweeps import Sweep
+    from belwar.results.comparison import Comparison
+    from belwar.results.sensitivity import Sensitivity
+    from belwar.results.sweep import Sweep
 
 DIFF_FIELDS = ("rung", "month", "p_a", "p_b", "delta", "mcse", "material")
 

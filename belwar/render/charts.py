@@ -23,10 +23,10 @@ from belwar.render.report import clean
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from belwar.results.comparison import Comparison
     from belwar.results.run import Result
-    from belwar.run.diff import Comparison
-    from belwar.run.sensitivities import Sensitivity
-    from belwar.run.sweeps import Sweep
+    from belwar.results.sensitivity import Sensitivity
+    from belwar.results.sweep import Sweep
 
 
 def _text(value: str) -> str:

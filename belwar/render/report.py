@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from belwar.optional import require
@@ -37,7 +36,6 @@ from belwar.render.tables import (
     to_csv,
     to_html,
     to_markdown,
-    to_records,
     to_rich,
     user,
 )
@@ -50,9 +48,9 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.text import Text
 
-    from belwar.run.diff import Comparison
-    from belwar.run.sensitivities import Sensitivity
-    from belwar.run.sweeps import Sweep
+    from belwar.results.comparison import Comparison
+    from belwar.results.sensitivity import Sensitivity
+    from belwar.results.sweep import Sweep
 
 __all__ = [
     "DIFF_FIELDS",
@@ -229,7 +227,7 @@ def sweep_tables(sweep: Sweep) -> list[RenderableType]:
 
 def sweep_records(sweep: Sweep) -> list[dict[str, Any]]:
     """One record per point: each axis value by its path, then ``p`` and ``mcse``."""
-    return to_records(sweep_record_table(sweep))
+    return sweep.records()
 
 
 def sweep_html(sweep: Sweep) -> str:
@@ -240,22 +238,7 @@ def sweep_html(sweep: Sweep) -> str:
 def sweep_text(sweep: Sweep, fmt: str) -> str:
     """The sweep in format ``fmt`` as text."""
     if fmt == "json":
-        data = {
-            "format": "belwar-sweep",
-            "version": 1,
-            "scenario_id": sweep.scenario_id,
-            "target": sweep.target,
-            "month": sweep.month,
-            "samples": sweep.samples,
-            "seed": sweep.seed,
-            "axes": [
-                {"path": a.path, "driver": a.driver, "values": list(a.values)} for a in sweep.axes
-            ],
-            "threshold": sweep.threshold,
-            "crossings": [asdict(c) for c in sweep.crossings],
-            "records": sweep_records(sweep),
-        }
-        return jsonio.dumps(data)
+        return sweep.to_json()
     if fmt == "csv":
         return to_csv(sweep_record_table(sweep))
     if fmt == "markdown":
@@ -279,11 +262,7 @@ def sensitivity_html(result: Sensitivity) -> str:
 def sensitivity_text(result: Sensitivity, fmt: str) -> str:
     """The sensitivity analysis in format ``fmt`` as text."""
     if fmt == "json":
-        records = [asdict(i) for i in result.influences]
-        meta = {k: v for k, v in asdict(result).items() if k != "influences"}
-        return jsonio.dumps(
-            {"format": "belwar-sensitivity", "version": 1, **meta, "records": records}
-        )
+        return result.to_json()
     if fmt == "csv":
         return to_csv(sensitivity_records(result))
     if fmt == "markdown":

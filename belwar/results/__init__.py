@@ -1,1 +1,3 @@
-"""The results layer: frozen result records and their versioned JSON."""
+"""The results layer: frozen result records (``run``, ``comparison``, ``sweep``,
+``sensitivity``), their versioned JSON (``jsonio``, read back by ``saved``), and the one display
+mixin (``display``) through which they reach the renderers."""

@@ -8,6 +8,10 @@ Reading a JSON file a person may have edited (or that someone crafted) is capped
 spend quadratic time on longer ones), no ``NaN``/``Infinity`` and no number that overflows to
 infinity, no key twice in one object. Every problem is an :class:`~belwar.errors.InputError`
 naming the file and, where the parse got that far, the JSON path (``records[3].p``).
+
+Every record belwar writes (a run's result, a comparison, a sweep, a sensitivity analysis) is
+wrapped by :func:`envelope`: ``"format": "belwar-<kind>"`` and ``"version"`` first, then the
+record's own keys in their order; :func:`opened` checks that wrapper when one is read back.
 """
 
 from __future__ import annotations
@@ -19,12 +23,57 @@ import stat
 from collections.abc import Iterator
 from typing import Any
 
+from belwar import __version__
 from belwar.errors import InputError, Problem, input_error
 
 MAX_BYTES = 50 << 20  # a saved result of the largest model the caps allow is a few megabytes
 MAX_DEPTH = 64  # a saved result nests six deep; a resolved scenario a dozen
 MAX_NUMBER_CHARS = 100  # the longest float repr is 24 characters, the largest seed 20 digits
 MAX_PROBLEMS = 20  # listed in one message; the rest are counted
+
+
+#: The version of each kind of record this belwar writes (and, for a result, reads back).
+VERSIONS = {"result": 1, "diff": 1, "sweep": 1, "sensitivity": 1}
+
+
+def envelope(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The one wrapper of saved and printed JSON: ``format`` (``belwar-<kind>``) and ``version``
+    first, then ``body`` in its own key order (the golden files pin that order)."""
+    return {"format": f"belwar-{kind}", "version": VERSIONS[kind], **body}
+
+
+def opened(data: Any, kind: str, *, file: str) -> dict[str, Any]:
+    """``data`` if it is an :func:`envelope` of ``kind`` in the version this belwar reads;
+    otherwise an :class:`InputError` naming ``file`` and what the wrapper says instead."""
+    expected = f"belwar-{kind}"
+    if not isinstance(data, dict) or data.get("format") != expected:
+        found = data.get("format") if isinstance(data, dict) else None
+        raise input_error(
+            f'not a belwar {kind}: "format" must be "{expected}"'
+            + (f", got {shown(found)}" if found is not None else ""),
+            file=file,
+        )
+    version = data.get("version")
+    if version != VERSIONS[kind] or isinstance(version, bool):
+        raise input_error(
+            f"is {shown(version)}, and this belwar ({__version__}) reads {kind} version "
+            f"{VERSIONS[kind]} only: run the scenario again to save it in this version",
+            file=file,
+            key="version",
+        )
+    return data
+
+
+def shown(value: Any) -> str:
+    """A JSON value as the file has it, shortened; containers by their kind."""
+    if isinstance(value, dict) and value:
+        return "an object"
+    if isinstance(value, list) and value:
+        return "a list"
+    if isinstance(value, str):
+        return quote(value)
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class NonFiniteNumberError(ValueError):

@@ -12,14 +12,15 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from belwar.core import engine
 from belwar.core.model import Model
-from belwar.results import jsonio
-from belwar.results.run import Result, load_result
+from belwar.results.comparison import Change, Comparison, Delta
+from belwar.results.run import Result
+from belwar.results.saved import load_result
 from belwar.run import execution, options
 from belwar.run.simulation import simulate, summarise, with_options
 from belwar.spec.compile import compile_model
@@ -30,102 +31,6 @@ from belwar.spec.scenario import Scenario
 DEFAULT_TOLERANCE = 0.01
 MCSE_MULTIPLE = 3.0
 _MISSING = object()
-
-
-@dataclass(frozen=True)
-class Change:
-    """One assumption that differs: a dotted key with its value in A and in B (``None`` where
-    the key is absent on that side)."""
-
-    key: str
-    old: Any
-    new: Any
-
-
-@dataclass(frozen=True)
-class Delta:
-    """How one rung's probability by one month moved from A to B."""
-
-    rung: str
-    month: int
-    p_a: float
-    p_b: float
-    delta: float
-    mcse: float  # paired when the comparison is paired
-    unpaired_mcse: float  # hypot of the two runs' own errors, for reference
-    material: bool
-
-
-@dataclass(frozen=True, eq=False)
-class Comparison:
-    """The two sides of a diff: assumption changes and result changes."""
-
-    a: str
-    b: str
-    paired: bool
-    tolerance: float
-    changes: tuple[Change, ...]
-    deltas: tuple[Delta, ...]
-    result_a: Result
-    result_b: Result
-
-    @property
-    def material(self) -> bool:
-        """Whether any probability moved by more than the tolerance and 3 MCSE."""
-        return any(d.material for d in self.deltas)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Tidy records plus the assumption changes and how the error was computed."""
-        meta = self.result_a.metadata
-        return {
-            "format": "belwar-diff",
-            "version": 1,
-            "a": self.a,
-            "b": self.b,
-            "paired": self.paired,
-            "tolerance": self.tolerance,
-            "samples": meta.samples,
-            "seed": meta.seed,
-            "material": self.material,
-            "changes": [asdict(c) for c in self.changes],
-            "records": [
-                {k: v for k, v in asdict(d).items() if k != "unpaired_mcse"} for d in self.deltas
-            ],
-            "unpaired_mcse": [d.unpaired_mcse for d in self.deltas],
-        }
-
-    def to_pandas(self) -> Any:
-        """One row per rung and month: ``rung, month, p_a, p_b, delta, mcse, material``."""
-        from belwar.render.report import DIFF_FIELDS, frame  # noqa: PLC0415 - display edge
-
-        return frame(self.to_dict()["records"], list(DIFF_FIELDS))
-
-    def plot(self) -> Any:
-        """Each change with its 95% error bar (a matplotlib figure)."""
-        from belwar.render.charts import diff_chart  # noqa: PLC0415 - display edge
-
-        return diff_chart(self)
-
-    def _repr_html_(self) -> str:
-        from belwar.render.report import diff_html  # noqa: PLC0415 - display edge
-
-        return diff_html(self)
-
-    def _repr_markdown_(self) -> str:
-        from belwar.render.report import diff_markdown  # noqa: PLC0415 - display edge
-
-        return diff_markdown(self, show_all=True)
-
-    def __rich__(self) -> Any:
-        from rich.console import Group  # noqa: PLC0415 - heavy (rich)
-
-        from belwar.render.report import diff_tables  # noqa: PLC0415 - display edge
-
-        return Group(*diff_tables(self, show_all=True))
-
-    def to_json(self) -> str:
-        """:meth:`to_dict` as indented JSON ending in a newline."""
-        return jsonio.dumps(self.to_dict())
 
 
 Side = Scenario | Result | str | os.PathLike[str]

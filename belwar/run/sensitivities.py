@@ -18,8 +18,7 @@ order); the tornado describes the drivers as they are.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,6 +26,7 @@ from numpy.typing import NDArray
 from belwar.core import engine, streams
 from belwar.core.model import Model
 from belwar.errors import input_error
+from belwar.results.sensitivity import Influence, Sensitivity
 from belwar.run import execution, options
 from belwar.run.simulation import resolve_target, summarise, with_options
 from belwar.spec.compile import compile_model
@@ -37,72 +37,6 @@ TENTH = 0.1
 MAX_RESAMPLES = 100_000  # bootstrap resamples of the Sobol intervals
 MIN_SAMPLES = 100  # a tenth at each end holds ten samples, enough for a mean and its error
 MAX_KEPT_VALUES = 1 << 28  # 2 GiB of float64: the most draws a sensitivity keeps at once
-
-
-@dataclass(frozen=True)
-class Influence:
-    """How one input moves the target. Sobol fields are ``None`` unless asked for."""
-
-    key: str
-    kind: str
-    name: str
-    label: str
-    low: float  # mean target when the input is in its bottom tenth
-    high: float  # ... in its top tenth
-    swing: float  # high - low
-    swing_mcse: float
-    rank_correlation: float
-    first_order: float | None = None
-    first_low: float | None = None
-    first_high: float | None = None
-    total_order: float | None = None
-    total_low: float | None = None
-    total_high: float | None = None
-
-
-@dataclass(frozen=True)
-class Sensitivity:
-    """The inputs ranked by the size of their swing (largest first)."""
-
-    scenario_id: str
-    target: str
-    month: int
-    samples: int
-    seed: int
-    p: float
-    method: str
-    influences: tuple[Influence, ...]
-    sobol_samples: int = 0
-
-    def to_pandas(self) -> Any:
-        """One row per input, widest swing first."""
-
-        from belwar.render.report import frame  # noqa: PLC0415 - display edge
-
-        return frame([asdict(i) for i in self.influences])
-
-    def plot(self) -> Any:
-        """A tornado chart of the swings (a matplotlib figure)."""
-        from belwar.render.charts import tornado_chart  # noqa: PLC0415 - display edge
-
-        return tornado_chart(self)
-
-    def _repr_html_(self) -> str:
-        from belwar.render.report import sensitivity_html  # noqa: PLC0415 - display edge
-
-        return sensitivity_html(self)
-
-    def _repr_markdown_(self) -> str:
-        from belwar.render.report import sensitivity_text  # noqa: PLC0415 - display edge
-
-        return sensitivity_text(self, "markdown")
-
-    def __rich__(self) -> Any:
-        from rich.console import Group  # noqa: PLC0415 - heavy (rich)
-
-        from belwar.render.report import sensitivity_tables  # noqa: PLC0415 - display edge
-
-        return Group(*sensitivity_tables(self))
 
 
 def sensitivity(

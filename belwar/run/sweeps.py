@@ -20,6 +20,7 @@ from typing import Any
 
 from belwar.core.zscores import Z95
 from belwar.errors import input_error
+from belwar.results.sweep import Axis, Crossing, Point, Sweep
 from belwar.run import options
 from belwar.run.execution import map_ordered
 from belwar.run.options import MAX_AXIS_POINTS, MAX_GRID_POINTS
@@ -27,90 +28,6 @@ from belwar.run.simulation import resolve_target, simulate
 from belwar.spec.scenario import Scenario, suggest
 
 REFINE_STEPS = 12
-
-
-@dataclass(frozen=True)
-class Axis:
-    """One varied input: the override path, the driver it pins (if any) and the grid values."""
-
-    path: str
-    values: tuple[float, ...]
-    driver: str | None = None
-
-    @property
-    def override(self) -> str:
-        """The key path each value is written to."""
-        return f"drivers.{self.driver}.dist" if self.driver else self.path
-
-
-@dataclass(frozen=True)
-class Point:
-    """The target probability at one grid point (``at`` has one value per axis)."""
-
-    at: tuple[float, ...]
-    p: float
-    mcse: float
-
-
-@dataclass(frozen=True)
-class Crossing:
-    """Where the curve along the first axis crosses the threshold, for one value of the second
-    axis (``along`` is ``None`` on a curve). ``value`` is ``None`` when it does not cross."""
-
-    along: float | None
-    value: float | None
-    low: float | None = None
-    high: float | None = None
-    direction: str = ""  # "up" or "down" as the first axis grows
-
-    @property
-    def found(self) -> bool:
-        """Whether the threshold is crossed within the range."""
-        return self.value is not None
-
-
-@dataclass(frozen=True)
-class Sweep:
-    """A sweep's points in grid order (the last axis varies fastest) and its crossings."""
-
-    scenario_id: str
-    target: str
-    month: int
-    axes: tuple[Axis, ...]
-    points: tuple[Point, ...]
-    samples: int
-    seed: int
-    threshold: float | None = None
-    crossings: tuple[Crossing, ...] = ()
-
-    def to_pandas(self) -> Any:
-        """One row per point: each axis by its path, then ``p`` and ``mcse``."""
-        from belwar.render.report import frame, sweep_records  # noqa: PLC0415 - display edge
-
-        return frame(sweep_records(self))
-
-    def plot(self) -> Any:
-        """The curve(s), threshold and tipping points (a matplotlib figure)."""
-        from belwar.render.charts import sweep_chart  # noqa: PLC0415 - display edge
-
-        return sweep_chart(self)
-
-    def _repr_html_(self) -> str:
-        from belwar.render.report import sweep_html  # noqa: PLC0415 - display edge
-
-        return sweep_html(self)
-
-    def _repr_markdown_(self) -> str:
-        from belwar.render.report import sweep_text  # noqa: PLC0415 - display edge
-
-        return sweep_text(self, "markdown")
-
-    def __rich__(self) -> Any:
-        from rich.console import Group  # noqa: PLC0415 - heavy (rich)
-
-        from belwar.render.report import sweep_tables  # noqa: PLC0415 - display edge
-
-        return Group(*sweep_tables(self))
 
 
 def parse_vary(text: str, scenario: Scenario) -> Axis:

@@ -1,0 +1,86 @@
+"""A comparison of two assumption sets: what changed in the assumptions, what that did to every
+probability, and whether each change is larger than Monte Carlo noise. :mod:`belwar.run.diff`
+computes it.
+
+Printed as JSON (``"format": "belwar-diff", "version": 1``)::
+
+    {"format": "belwar-diff", "version": 1, "a", "b", "paired", "tolerance", "samples", "seed",
+     "material",
+     "changes": [{"key", "old", "new"}, ...],
+     "records": [{"rung", "month", "p_a", "p_b", "delta", "mcse", "material"}, ...],
+     "unpaired_mcse": [...]}                     # one per record, hypot of the runs' own errors
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from belwar.results import jsonio
+from belwar.results.display import Display
+from belwar.results.run import Result
+
+
+@dataclass(frozen=True)
+class Change:
+    """One assumption that differs: a dotted key with its value in A and in B (``None`` where
+    the key is absent on that side)."""
+
+    key: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class Delta:
+    """How one rung's probability by one month moved from A to B."""
+
+    rung: str
+    month: int
+    p_a: float
+    p_b: float
+    delta: float
+    mcse: float  # paired when the comparison is paired
+    unpaired_mcse: float  # hypot of the two runs' own errors, for reference
+    material: bool
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison(Display):
+    """The two sides of a diff: assumption changes and result changes."""
+
+    a: str
+    b: str
+    paired: bool
+    tolerance: float
+    changes: tuple[Change, ...]
+    deltas: tuple[Delta, ...]
+    result_a: Result
+    result_b: Result
+
+    @property
+    def material(self) -> bool:
+        """Whether any probability moved by more than the tolerance and 3 MCSE."""
+        return any(d.material for d in self.deltas)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Tidy records plus the assumption changes and how the error was computed."""
+        meta = self.result_a.metadata
+        return jsonio.envelope(
+            "diff",
+            {
+                "a": self.a,
+                "b": self.b,
+                "paired": self.paired,
+                "tolerance": self.tolerance,
+                "samples": meta.samples,
+                "seed": meta.seed,
+                "material": self.material,
+                "changes": [asdict(c) for c in self.changes],
+                "records": [
+                    {k: v for k, v in asdict(d).items() if k != "unpaired_mcse"}
+                    for d in self.deltas
+                ],
+                "unpaired_mcse": [d.unpaired_mcse for d in self.deltas],
+            },
+        )
