@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from belwar.errors import BelwarError, InputError, Problem
     from belwar.results.run import Result, load_result
     from belwar.run.diff import Comparison, compare
+    from belwar.run.options import RunOptions
     from belwar.run.sensitivities import Sensitivity, sensitivity
     from belwar.run.simulation import simulate
     from belwar.run.sweeps import Sweep, sweep
@@ -30,6 +31,7 @@ _EXPORTS = {
     "BelwarError": "belwar.errors",
     "Comparison": "belwar.run.diff",
     "Result": "belwar.results.run",
+    "RunOptions": "belwar.run.options",
     "Sensitivity": "belwar.run.sensitivities",
     "Sweep": "belwar.run.sweeps",
     "compare": "belwar.run.diff",
@@ -58,6 +60,7 @@ __all__ = [
     "Problem",
     "Register",
     "Result",
+    "RunOptions",
     "Scenario",
     "Sensitivity",
     "Source",

@@ -32,6 +32,7 @@ import typer
 from typer import core as typer_core
 
 from belwar import __version__
+from belwar.run.defaults import DEFAULT_METHOD, DEFAULT_SOBOL_SAMPLES, DEFAULT_TOLERANCE
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -453,7 +454,7 @@ def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
 ) -> int:
     """Run a set of scenario files in parallel: one result file each and a summary table."""
     from belwar.render import report
-    from belwar.run.execution import run_many
+    from belwar.run.batch import run_many
 
     runs = run_many(
         paths,
@@ -483,7 +484,7 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
         typer.Option(
             "--tolerance", metavar="P", help="Smallest change that matters (probability)."
         ),
-    ] = 0.01,
+    ] = DEFAULT_TOLERANCE,
     show_all: Annotated[bool, typer.Option("--all", help="Show unchanged rows too.")] = False,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 if any change is material, else 0.")
@@ -615,14 +616,14 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
         typer.Option(
             "--method", metavar="METHOD", help="tornado (one run) or sobol (adds Sobol indices)."
         ),
-    ] = "tornado",
+    ] = DEFAULT_METHOD,
     samples: SamplesOption = None,
     sobol_samples: Annotated[
         int,
         typer.Option(
             "--sobol-samples", metavar="N", help="Base samples of the Sobol design (a power of 2)."
         ),
-    ] = 4096,
+    ] = DEFAULT_SOBOL_SAMPLES,
     seed: SeedOption = None,
     set_: SetOption = None,
     workers: WorkersOption = None,

@@ -20,14 +20,16 @@ from belwar.core import engine
 from belwar.core.model import Model
 from belwar.results import jsonio
 from belwar.results.run import Result, load_result
-from belwar.run import execution, options
+from belwar.run import execution
+from belwar.run import options as check
+from belwar.run.defaults import DEFAULT_TOLERANCE
+from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import simulate, summarise, with_options
 from belwar.spec.compile import compile_model
 from belwar.spec.evidence import Register
 from belwar.spec.loader import load_scenario
 from belwar.spec.scenario import Scenario
 
-DEFAULT_TOLERANCE = 0.01
 MCSE_MULTIPLE = 3.0
 _MISSING = object()
 
@@ -135,6 +137,7 @@ def compare(
     a: Side,
     b: Side,
     *,
+    options: RunOptions | None = None,
     samples: int | None = None,
     seed: int | None = None,
     months: Sequence[int] | None = None,
@@ -147,31 +150,23 @@ def compare(
     saved results (compared unpaired). Paths ending in ``.json`` are read as saved results.
     Runs go through the execution layer (``workers`` local threads or processes, or the Dask
     cluster ``dask``) and match a serial run bit for bit. ``tolerance`` is a probability in
-    [0, 1)."""
-    tolerance = options.check_probability(tolerance, key="tolerance", closed_low=True)
-    if samples is not None:
-        options.check_samples(samples)
-    if seed is not None:
-        options.check_seed(seed)
-    workers, dask = options.check_workers(workers), options.check_dask(dask)
+    [0, 1). ``options`` (a :class:`~belwar.run.options.RunOptions`) gives the run's options
+    at once, in place of the keywords."""
+    chosen = merged(options, samples=samples, seed=seed, months=months, workers=workers, dask=dask)
+    tolerance = check.check_probability(tolerance, key="tolerance", closed_low=True)
+    if chosen.samples is not None:
+        check.check_samples(chosen.samples)
+    if chosen.seed is not None:
+        check.check_seed(chosen.seed)
+    check.check_workers(chosen.workers)
+    check.check_dask(chosen.dask)
     name_a, side_a = _side(a, register)
     name_b, side_b = _side(b, register)
     if isinstance(side_a, Scenario) and isinstance(side_b, Scenario):
-        return _paired(
-            name_a=name_a,
-            name_b=name_b,
-            a=side_a,
-            b=side_b,
-            samples=samples,
-            seed=seed,
-            months=months,
-            tolerance=tolerance,
-            workers=workers,
-            dask=dask,
-        )
-    runs = {"samples": samples, "seed": seed, "months": months, "workers": workers, "dask": dask}
-    result_a = side_a if isinstance(side_a, Result) else _run(side_a, **runs)
-    result_b = side_b if isinstance(side_b, Result) else _run(side_b, **runs)
+        return _paired(name_a, name_b, side_a, side_b, chosen, tolerance)
+    runs = replace(chosen, keep_samples=False, progress=None)
+    result_a = side_a if isinstance(side_a, Result) else simulate(side_a, options=runs)
+    result_b = side_b if isinstance(side_b, Result) else simulate(side_b, options=runs)
     return _unpaired(name_a, name_b, result_a, result_b, tolerance)
 
 
@@ -187,35 +182,22 @@ def _side(side: Side, register: Register | None) -> tuple[str, Scenario | Result
     return path, load_scenario(path, register=register)
 
 
-def _run(scenario: Scenario, **options: Any) -> Result:
-    return simulate(scenario, **options)
-
-
-def _paired(
-    *,
-    name_a: str,
-    name_b: str,
-    a: Scenario,
-    b: Scenario,
-    samples: int | None,
-    seed: int | None,
-    months: Sequence[int] | None,
-    tolerance: float,
-    workers: int | None,
-    dask: str | None,
+def _paired(  # noqa: PLR0917 - private; one caller
+    name_a: str, name_b: str, a: Scenario, b: Scenario, chosen: RunOptions, tolerance: float
 ) -> Comparison:
-    model_a = with_options(compile_model(a), samples, seed, months)
+    model_a = with_options(compile_model(a), chosen)
     horizon = min(model_a.horizon, b.simulation.horizon_months)
-    chosen = [m for m in model_a.months if m <= horizon] if months is None else months
-    model_a = with_options(model_a, None, None, chosen)
+    shown = chosen.months
+    months = tuple(m for m in model_a.months if m <= horizon) if shown is None else shown
+    model_a = with_options(model_a, RunOptions(months=months))
     model_b = replace(
-        with_options(compile_model(b), None, None, chosen),
+        with_options(compile_model(b), RunOptions(months=months)),
         samples=model_a.samples,
         seed=model_a.seed,
     )
     pairs = _common_rungs(model_a, model_b)
     job = _PairedBatch(model_a, model_b, tuple(i for i, _ in pairs), tuple(j for _, j in pairs))
-    parts = execution.map_batches(job, model_a.samples, workers=workers, dask=dask)
+    parts = execution.map_batches(job, model_a.samples, workers=chosen.workers, dask=chosen.dask)
     totals_a, totals_b = engine.Totals(), engine.Totals()
     differences: list[engine.Moments] = []
     for part_a, part_b, gaps in parts:  # in block order, so the merge is the serial one

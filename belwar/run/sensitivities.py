@@ -27,7 +27,10 @@ from numpy.typing import NDArray
 from belwar.core import engine, streams
 from belwar.core.model import Model
 from belwar.errors import input_error
-from belwar.run import execution, options
+from belwar.run import execution
+from belwar.run import options as check
+from belwar.run.defaults import DEFAULT_METHOD, DEFAULT_RESAMPLES, DEFAULT_SOBOL_SAMPLES
+from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import resolve_target, summarise, with_options
 from belwar.spec.compile import compile_model
 from belwar.spec.scenario import Scenario, suggest
@@ -108,30 +111,34 @@ class Sensitivity:
 def sensitivity(
     scenario: Scenario,
     *,
+    options: RunOptions | None = None,
     target: str | None = None,
     month: int | None = None,
     samples: int | None = None,
     seed: int | None = None,
-    method: str = "tornado",
-    sobol_samples: int = 4096,
-    resamples: int = 999,
+    method: str = DEFAULT_METHOD,
+    sobol_samples: int = DEFAULT_SOBOL_SAMPLES,
+    resamples: int = DEFAULT_RESAMPLES,
     workers: int | None = None,
     dask: str | None = None,
 ) -> Sensitivity:
     """Rank the scenario's uncertain inputs by how much they move the probability of reaching
-    ``target`` (default: the top rung) by ``month`` (default: the horizon)."""
+    ``target`` (default: the top rung) by ``month`` (default: the horizon). ``options`` (a
+    :class:`~belwar.run.options.RunOptions`) gives samples, seed, workers and dask at once, in
+    place of the keywords."""
     from scipy import stats  # noqa: PLC0415 - heavy (scipy.stats)
 
+    chosen = merged(options, samples=samples, seed=seed, workers=workers, dask=dask)
     if method not in ("tornado", "sobol"):
         raise input_error(
             f"unknown method '{method}'{suggest(method, ['tornado', 'sobol'])}", key="method"
         )
     if method == "sobol":
-        sobol_samples = options.check_sobol_samples(sobol_samples)
-    resamples = options.check_samples(resamples, key="resamples", cap=MAX_RESAMPLES)
-    workers, dask = options.check_workers(workers), options.check_dask(dask)
+        sobol_samples = check.check_sobol_samples(sobol_samples)
+    resamples = check.check_samples(resamples, key="resamples", cap=MAX_RESAMPLES)
+    workers, dask = check.check_workers(chosen.workers), check.check_dask(chosen.dask)
     target, month = resolve_target(scenario, target, month)
-    model = with_options(compile_model(scenario), samples, seed, [month])
+    model = with_options(compile_model(scenario), replace(chosen, months=(month,)))
     if model.samples < MIN_SAMPLES:
         raise input_error(
             f"a tornado compares the top and bottom tenths of the samples: it needs at least "
@@ -242,7 +249,7 @@ def sobol_matrices(d: int, n: int, seed: int) -> tuple[Array, Array, Array]:
     dimensions, and AB ``(d, d, n)`` (A with row i taken from B on page i)."""
     from scipy.stats import qmc  # noqa: PLC0415 - heavy (scipy.stats)
 
-    options.check_sobol_samples(n)
+    check.check_sobol_samples(n)
     both = qmc.Sobol(d=2 * d, scramble=True, seed=seed, bits=64).random(n).T
     a, b = both[:d], both[d:]
     ab = np.tile(a, (d, 1, 1))
@@ -251,7 +258,13 @@ def sobol_matrices(d: int, n: int, seed: int) -> tuple[Array, Array, Array]:
 
 
 def sobol_with_intervals(
-    f_a: Array, f_b: Array, f_ab: Array, *, seed: int, resamples: int = 999, level: float = 0.95
+    f_a: Array,
+    f_b: Array,
+    f_ab: Array,
+    *,
+    seed: int,
+    resamples: int = DEFAULT_RESAMPLES,
+    level: float = 0.95,
 ) -> tuple[Array, Array, Array, Array]:
     """First-order and total indices from evaluations ``f_a``, ``f_b`` ``(n,)`` and ``f_ab``
     ``(d, n)`` (scipy's estimators), and their percentile bootstrap intervals under ``seed``.
