@@ -44,7 +44,7 @@ def test_public_and_frozen() -> None:
     with pytest.raises(FrozenInstanceError):
         chosen.samples = 200  # type: ignore[misc]
     with pytest.raises(TypeError):
-        RunOptions(100)  # type: ignore[misc]  # keyword-only
+        RunOptions(100)  # type: ignore[call-arg]  # keyword-only
     assert replace(chosen, seed=7) == RunOptions(samples=100, seed=7)
     assert RunOptions(months=[3, 6]).months == (3, 6)  # type: ignore[arg-type]
 
