@@ -395,7 +395,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
 
 
 @app.command("report", rich_help_panel="Run", cls=_Command)
-def report_command(
+def report_command(  # noqa: PLR0917 - typer maps each parameter to an option
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file.")],
     output: Annotated[
         Path,
@@ -412,6 +412,8 @@ def report_command(
         typer.Option("--compare", metavar="OTHER", help="Also diff against OTHER (repeatable)."),
     ] = None,
     samples: SamplesOption = None,
+    workers: WorkersOption = None,
+    dask: DaskOption = None,
     register: RegisterOption = None,
 ) -> int:
     """Write one self-contained HTML report: tables, charts, the evidence behind every
@@ -419,6 +421,8 @@ def report_command(
     from belwar.render import report
     from belwar.render.atomic import write_text
     from belwar.render.html_report import build
+    from belwar.run.options import RunOptions
+    from belwar.run.report_inputs import report_inputs
     from belwar.spec.evidence import find_register
     from belwar.spec.loader import load_register, load_scenario
 
@@ -426,7 +430,16 @@ def report_command(
     reg = load_register(folder) if folder is not None else None
     main = load_scenario(scenario, register=reg)
     others = [load_scenario(path, register=reg) for path in compare_with or []]
-    write_text(output, build(main, others=others, register=reg, samples=samples))
+    chosen = RunOptions(samples=samples, workers=workers, dask=dask)
+    found = report_inputs(main, others, options=chosen)
+    page = build(
+        main,
+        result=found.result,
+        tornado=found.tornado,
+        comparisons=found.comparisons,
+        register=reg,
+    )
+    write_text(output, page)
     typer.echo(f"wrote {report.clean(str(output))}", err=True)
     return 0
 

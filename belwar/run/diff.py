@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from belwar.core import engine
+from belwar.core import engine, streams
 from belwar.core.model import Model
 from belwar.results import jsonio
 from belwar.results.run import Result, load_result
@@ -204,17 +204,65 @@ def _paired(  # noqa: PLR0917 - private; one caller
         totals_a.merge(part_a)
         totals_b.merge(part_b)
         differences += gaps
-    data_a, data_b = a.resolved(), b.resolved()
-    result_a = replace(summarise(model_a, totals_a, seconds=0.0), scenario=data_a)
-    result_b = replace(summarise(model_b, totals_b, seconds=0.0), scenario=data_b)
+    result_a = replace(summarise(model_a, totals_a, seconds=0.0), scenario=a.resolved())
+    result_b = replace(summarise(model_b, totals_b, seconds=0.0), scenario=b.resolved())
+    return _paired_comparison((name_a, name_b), result_a, result_b, pairs, differences, tolerance)
+
+
+def paired_from_runs(
+    a: Scenario, b: Scenario, run_a: Result, run_b: Result, *, tolerance: float = DEFAULT_TOLERANCE
+) -> Comparison:
+    """What :func:`compare` gives for scenarios ``a`` and ``b`` from runs of each that kept
+    their samples, made with the same samples and seed (so their draws pair): ``run_a`` may
+    report more months than the comparison's, ``run_b`` reports exactly those (A's months
+    within both horizons). Neither scenario runs again."""
+    tolerance = check.check_probability(tolerance, key="tolerance", closed_low=True)
+    assert run_a.samples is not None
+    assert run_b.samples is not None
+    months = run_b.months
+    result_a = _within(run_a, months)
+    rungs_b = list(run_b.rungs)
+    pairs = [(i, rungs_b.index(r)) for i, r in enumerate(run_a.rungs) if r in rungs_b]
+    rows_a, rows_b = [i for i, _ in pairs], [j for _, j in pairs]
+    columns = [run_a.months.index(m) for m in months]
+    exceed_a = run_a.samples.exceed[rows_a][:, columns]
+    exceed_b = run_b.samples.exceed[rows_b]
+    differences = []
+    start = 0
+    for _, n in streams.blocks(run_a.metadata.samples):  # block by block, as the paired run
+        gap = exceed_b[..., start : start + n] - exceed_a[..., start : start + n]
+        differences.append(engine.Moments.of(gap))
+        start += n
+    result_b = replace(run_b, samples=None, metadata=replace(run_b.metadata, seconds=0.0))
+    return _paired_comparison((a.id, b.id), result_a, result_b, pairs, differences, tolerance)
+
+
+def _within(result: Result, months: tuple[int, ...]) -> Result:
+    """``result`` reporting only ``months`` (a run is the same month by month whatever other
+    months it reports), without its samples, as a comparison holds it."""
+    cells = tuple(c for c in result.cells if c.month in months)
+    metadata = replace(result.metadata, seconds=0.0)
+    return replace(result, months=months, cells=cells, samples=None, metadata=metadata)
+
+
+def _paired_comparison(  # noqa: PLR0917 - private; two callers
+    names: tuple[str, str],
+    result_a: Result,
+    result_b: Result,
+    pairs: list[tuple[int, int]],
+    differences: list[engine.Moments],
+    tolerance: float,
+) -> Comparison:
+    """The comparison of two paired runs from their summaries and the per-block moments of
+    the per-sample changes on the rungs they share (``pairs`` of rows of A and of B)."""
     n, _, deviations = engine.merge_moments(differences)
     # one sample has no sample variance: a change of probability lies in [-1, 1], so its
     # standard deviation is at most 1, the finite bound reported instead (as a run reports 0.5)
     paired_mcse = (deviations / (n - 1) / n) ** 0.5 if n > 1 else deviations * 0.0 + 1.0
     deltas = []
     for row, (i, _) in enumerate(pairs):
-        rung = model_a.rungs[1:][i]
-        for m, month in enumerate(model_a.months):
+        rung = result_a.rungs[i]
+        for m, month in enumerate(result_a.months):
             ca, cb = result_a.cell(rung, month), result_b.cell(rung, month)
             deltas.append(
                 _delta(
@@ -227,7 +275,10 @@ def _paired(  # noqa: PLR0917 - private; one caller
                     tolerance,
                 )
             )
-    changes = assumption_changes(data_a, data_b)
+    assert result_a.scenario is not None
+    assert result_b.scenario is not None
+    changes = assumption_changes(result_a.scenario, result_b.scenario)
+    name_a, name_b = names
     return Comparison(name_a, name_b, True, tolerance, changes, tuple(deltas), result_a, result_b)
 
 
