@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import belwar
-from belwar.cli import commands
+from belwar.cli import analyses
 from belwar.run import defaults
 from belwar.run.batch import run_many
 from belwar.run.diff import compare
@@ -64,13 +64,13 @@ def test_the_library_defaults_live_in_options_and_the_cli_shows_them() -> None:
         return inspect.signature(function).parameters[name].default
 
     assert default(compare, "tolerance") == defaults.DEFAULT_TOLERANCE
-    assert default(commands.diff_command, "tolerance") == defaults.DEFAULT_TOLERANCE
+    assert default(analyses.diff_command, "tolerance") == defaults.DEFAULT_TOLERANCE
     for name, value in [
         ("method", defaults.DEFAULT_METHOD),
         ("sobol_samples", defaults.DEFAULT_SOBOL_SAMPLES),
     ]:
         assert default(sensitivity, name) == value
-        assert default(commands.sensitivity_command, name) == value
+        assert default(analyses.sensitivity_command, name) == value
     assert default(sensitivity, "resamples") == defaults.DEFAULT_RESAMPLES
     assert default(sobol_with_intervals, "resamples") == defaults.DEFAULT_RESAMPLES
     # the run's own options all default to "the scenario's" or "every core"

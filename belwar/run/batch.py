@@ -49,6 +49,32 @@ def run_many(
     if chosen.seed is not None:
         check.check_seed(chosen.seed)
     workers, dask = check.check_workers(chosen.workers), check.check_dask(chosen.dask)
+    files, scenarios = _load_all(paths, register)
+    target = pathlib.Path(output_dir)
+    made = _writable_folder(target, output_dir)
+    # each file is one serial run: the files are what runs in parallel
+    runs = RunOptions(samples=chosen.samples, seed=chosen.seed, workers=1)
+    try:
+        results = map_ordered(_RunOne(runs), scenarios, workers=workers, dask=dask)
+    except BaseException:
+        for folder in made:  # nothing was written: leave no empty folders behind
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    names = [f"{scenario.id}.json" for scenario in scenarios]
+    for i, (name, result) in enumerate(zip(names, results, strict=True)):
+        try:
+            result.save(target / name)
+        except (InputError, OSError) as exc:
+            raise _stopped_writing(output_dir, names, i, exc) from None
+    return [(str(f), r) for f, r in zip(files, results, strict=True)]
+
+
+def _load_all(
+    paths: Sequence[str], register: Register | None
+) -> tuple[list[pathlib.Path], list[Scenario]]:
+    """Every scenario file of ``paths`` (a folder means its ``*.yaml`` files), loaded: the
+    problems of every file at once, and scenario ids that differ (they name the results)."""
     files: list[pathlib.Path] = []
     for item in paths:
         path = pathlib.Path(item)
@@ -68,24 +94,7 @@ def run_many(
     clash = sorted({i for i in ids if ids.count(i) > 1})
     if clash:
         raise input_error(f"scenario ids must differ to name the result files: {', '.join(clash)}")
-    target = pathlib.Path(output_dir)
-    made = _writable_folder(target, output_dir)
-    # each file is one serial run: the files are what runs in parallel
-    runs = RunOptions(samples=chosen.samples, seed=chosen.seed, workers=1)
-    try:
-        results = map_ordered(_RunOne(runs), scenarios, workers=workers, dask=dask)
-    except BaseException:
-        for folder in made:  # nothing was written: leave no empty folders behind
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
-    names = [f"{scenario.id}.json" for scenario in scenarios]
-    for i, (name, result) in enumerate(zip(names, results, strict=True)):
-        try:
-            result.save(target / name)
-        except (InputError, OSError) as exc:
-            raise _stopped_writing(output_dir, names, i, exc) from None
-    return [(str(f), r) for f, r in zip(files, results, strict=True)]
+    return files, scenarios
 
 
 def _writable_folder(target: pathlib.Path, shown: str) -> list[pathlib.Path]:

@@ -107,24 +107,7 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
         Highest(rung, float(highest_mean[s]), float(highest_mcse[s]))
         for s, rung in enumerate(model.rungs)
     )
-    input_means = engine.merge_means(totals.inputs, n)
-    inputs = []
-    for i, item in enumerate(model.inputs()):
-        q05, q50, q95 = item.dist.ppf(np.array(SPREAD))
-        inputs.append(
-            InputSummary(
-                item.key,
-                item.kind,
-                item.name,
-                item.label,
-                float(input_means[i]),
-                float(q05),
-                float(q50),
-                float(q95),
-                item.evidence,
-                item.unit,
-            )
-        )
+    inputs = _input_summaries(model, engine.merge_means(totals.inputs, n))
     samples = None
     if totals.samples:
         samples = Samples(
@@ -157,6 +140,28 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
         metadata=metadata,
         samples=samples,
     )
+
+
+def _input_summaries(model: Model, input_means: np.ndarray) -> list[InputSummary]:
+    """Each input as sampled: its mean over the run and its 5th, 50th and 95th percentiles."""
+    inputs = []
+    for i, item in enumerate(model.inputs()):
+        q05, q50, q95 = item.dist.ppf(np.array(SPREAD))
+        inputs.append(
+            InputSummary(
+                item.key,
+                item.kind,
+                item.name,
+                item.label,
+                float(input_means[i]),
+                float(q05),
+                float(q50),
+                float(q95),
+                item.evidence,
+                item.unit,
+            )
+        )
+    return inputs
 
 
 def _mcse(deviations: np.ndarray, n: int) -> np.ndarray:
