@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from belwar.results.sensitivity import Sensitivity
     from belwar.results.sweep import Sweep
     from belwar.run.diff import compare
+    from belwar.run.options import RunOptions
     from belwar.run.sensitivities import sensitivity
     from belwar.run.simulation import simulate
     from belwar.run.sweeps import sweep
@@ -34,6 +35,7 @@ _EXPORTS = {
     "BelwarError": "belwar.errors",
     "Comparison": "belwar.results.comparison",
     "Result": "belwar.results.run",
+    "RunOptions": "belwar.run.options",
     "Sensitivity": "belwar.results.sensitivity",
     "Sweep": "belwar.results.sweep",
     "compare": "belwar.run.diff",
@@ -62,6 +64,7 @@ __all__ = [
     "Problem",
     "Register",
     "Result",
+    "RunOptions",
     "Scenario",
     "Sensitivity",
     "Source",

@@ -17,7 +17,7 @@ import belwar
 from belwar import cli
 from belwar.errors import InputError, input_error
 from belwar.results.run import Result
-from belwar.run.execution import run_many
+from belwar.run.batch import run_many
 from belwar.spec.loader import load_register
 
 from .conftest import SCENARIOS, TESTS
@@ -461,7 +461,7 @@ def test_run_many_checks_its_folder_before_any_work(
     def no_work(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("work started")
 
-    monkeypatch.setattr("belwar.run.execution.map_ordered", no_work)
+    monkeypatch.setattr("belwar.run.batch.map_ordered", no_work)
     (tmp_path / "file").write_text("")
     base = ["run-many", VALID, "--register", REGISTER, "-o"]
     code, _, err = run(capsys, *base, str(tmp_path / "file"))

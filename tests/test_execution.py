@@ -22,9 +22,11 @@ from belwar.core import engine, streams
 from belwar.errors import InputError, Problem, input_error
 from belwar.results.run import Result
 from belwar.results.saved import load_result
-from belwar.run import execution
+from belwar.run import cluster, execution
+from belwar.run.batch import run_many
+from belwar.run.cluster import dask_client, local_cluster
 from belwar.run.diff import compare
-from belwar.run.execution import batches, dask_client, local_cluster, map_ordered, run_many
+from belwar.run.execution import batches, map_ordered
 from belwar.run.memory import worker_environment
 from belwar.run.sensitivities import sensitivity
 from belwar.run.simulation import simulate
@@ -369,7 +371,7 @@ def test_a_listener_that_sends_junk_is_not_a_scheduler(baseline: Scenario, junk:
 def test_a_listener_that_never_answers_is_bounded(
     baseline: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(execution, "DASK_TIMEOUT", 1)
+    monkeypatch.setattr(cluster, "DASK_TIMEOUT", 1)
     with (
         listener(None) as address,
         pytest.raises(
@@ -398,7 +400,7 @@ def test_the_command_line_gives_up_on_a_bad_scheduler_with_exit_2(answer: bytes 
             ],
             capture_output=True,
             text=True,
-            timeout=4 * execution.DASK_TIMEOUT + 30,
+            timeout=4 * cluster.DASK_TIMEOUT + 30,
             check=False,
         )
     assert done.returncode == 2, done.stderr

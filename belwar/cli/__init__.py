@@ -1,5 +1,5 @@
 """The command line: typer commands, flags, exit codes and the error boundary."""
 
-from belwar.cli.commands import main, run
+from belwar.cli.app import main, run
 
 __all__ = ["main", "run"]

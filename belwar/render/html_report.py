@@ -12,16 +12,17 @@ import io
 import re
 from collections.abc import Sequence
 from html import escape as _escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from belwar.render import report
 from belwar.results.run import Result
-from belwar.run.diff import compare
-from belwar.run.sensitivities import sensitivity
-from belwar.run.simulation import simulate
 from belwar.spec.entries import Entry, Spec, entries
 from belwar.spec.evidence import Register
 from belwar.spec.scenario import DistModel, Driver, Event, OddsRatio, Scenario
+
+if TYPE_CHECKING:
+    from belwar.results.comparison import Comparison
+    from belwar.results.sensitivity import Sensitivity
 
 
 def escape(value: str) -> str:
@@ -50,16 +51,14 @@ table.belwar th { background: #f4f4f4; } figure { margin: 1rem 0; } figure svg {
 def build(
     scenario: Scenario,
     *,
-    others: Sequence[Scenario] = (),
+    result: Result,
+    tornado: Sensitivity,
+    comparisons: Sequence[Comparison] = (),
     register: Register | None = None,
-    samples: int | None = None,
-    seed: int | None = None,
 ) -> str:
-    """The report of ``scenario`` (and its diffs against ``others``) as one HTML page."""
-    result = simulate(scenario, samples=samples, seed=seed)
-    top = result.rungs[-1]
-    tornado = sensitivity(scenario, target=top, samples=samples, seed=seed, workers=1)
-    comparisons = [compare(scenario, other, samples=samples, seed=seed) for other in others]
+    """The report of ``scenario`` as one HTML page, from its computed ``result``, the
+    ``tornado`` of its top rung and its ``comparisons`` with other scenarios (see
+    :func:`belwar.run.report_inputs.report_inputs`); it runs nothing."""
     meta = result.metadata
     parts = [
         f"<h1>{escape(scenario.title)}</h1>",

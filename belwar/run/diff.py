@@ -16,19 +16,21 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from belwar.core import engine
+from belwar.core import engine, streams
 from belwar.core.model import Model
 from belwar.results.comparison import Change, Comparison, Delta
 from belwar.results.run import Result
 from belwar.results.saved import load_result
-from belwar.run import execution, options
+from belwar.run import execution
+from belwar.run import options as check
+from belwar.run.defaults import DEFAULT_TOLERANCE
+from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import simulate, summarise, with_options
 from belwar.spec.compile import compile_model
 from belwar.spec.evidence import Register
 from belwar.spec.loader import load_scenario
 from belwar.spec.scenario import Scenario
 
-DEFAULT_TOLERANCE = 0.01
 MCSE_MULTIPLE = 3.0
 _MISSING = object()
 
@@ -40,6 +42,7 @@ def compare(
     a: Side,
     b: Side,
     *,
+    options: RunOptions | None = None,
     samples: int | None = None,
     seed: int | None = None,
     months: Sequence[int] | None = None,
@@ -52,31 +55,23 @@ def compare(
     saved results (compared unpaired). Paths ending in ``.json`` are read as saved results.
     Runs go through the execution layer (``workers`` local threads or processes, or the Dask
     cluster ``dask``) and match a serial run bit for bit. ``tolerance`` is a probability in
-    [0, 1)."""
-    tolerance = options.check_probability(tolerance, key="tolerance", closed_low=True)
-    if samples is not None:
-        options.check_samples(samples)
-    if seed is not None:
-        options.check_seed(seed)
-    workers, dask = options.check_workers(workers), options.check_dask(dask)
+    [0, 1). ``options`` (a :class:`~belwar.run.options.RunOptions`) gives the run's options
+    at once, in place of the keywords."""
+    chosen = merged(options, samples=samples, seed=seed, months=months, workers=workers, dask=dask)
+    tolerance = check.check_probability(tolerance, key="tolerance", closed_low=True)
+    if chosen.samples is not None:
+        check.check_samples(chosen.samples)
+    if chosen.seed is not None:
+        check.check_seed(chosen.seed)
+    check.check_workers(chosen.workers)
+    check.check_dask(chosen.dask)
     name_a, side_a = _side(a, register)
     name_b, side_b = _side(b, register)
     if isinstance(side_a, Scenario) and isinstance(side_b, Scenario):
-        return _paired(
-            name_a=name_a,
-            name_b=name_b,
-            a=side_a,
-            b=side_b,
-            samples=samples,
-            seed=seed,
-            months=months,
-            tolerance=tolerance,
-            workers=workers,
-            dask=dask,
-        )
-    runs = {"samples": samples, "seed": seed, "months": months, "workers": workers, "dask": dask}
-    result_a = side_a if isinstance(side_a, Result) else _run(side_a, **runs)
-    result_b = side_b if isinstance(side_b, Result) else _run(side_b, **runs)
+        return _paired(name_a, name_b, side_a, side_b, chosen, tolerance)
+    runs = replace(chosen, keep_samples=False, progress=None)
+    result_a = side_a if isinstance(side_a, Result) else simulate(side_a, options=runs)
+    result_b = side_b if isinstance(side_b, Result) else simulate(side_b, options=runs)
     return _unpaired(name_a, name_b, result_a, result_b, tolerance)
 
 
@@ -92,52 +87,87 @@ def _side(side: Side, register: Register | None) -> tuple[str, Scenario | Result
     return path, load_scenario(path, register=register)
 
 
-def _run(scenario: Scenario, **options: Any) -> Result:
-    return simulate(scenario, **options)
-
-
-def _paired(
-    *,
-    name_a: str,
-    name_b: str,
-    a: Scenario,
-    b: Scenario,
-    samples: int | None,
-    seed: int | None,
-    months: Sequence[int] | None,
-    tolerance: float,
-    workers: int | None,
-    dask: str | None,
+def _paired(  # noqa: PLR0917 - private; one caller
+    name_a: str, name_b: str, a: Scenario, b: Scenario, chosen: RunOptions, tolerance: float
 ) -> Comparison:
-    model_a = with_options(compile_model(a), samples, seed, months)
+    model_a = with_options(compile_model(a), chosen)
     horizon = min(model_a.horizon, b.simulation.horizon_months)
-    chosen = [m for m in model_a.months if m <= horizon] if months is None else months
-    model_a = with_options(model_a, None, None, chosen)
+    shown = chosen.months
+    months = tuple(m for m in model_a.months if m <= horizon) if shown is None else shown
+    model_a = with_options(model_a, RunOptions(months=months))
     model_b = replace(
-        with_options(compile_model(b), None, None, chosen),
+        with_options(compile_model(b), RunOptions(months=months)),
         samples=model_a.samples,
         seed=model_a.seed,
     )
     pairs = _common_rungs(model_a, model_b)
     job = _PairedBatch(model_a, model_b, tuple(i for i, _ in pairs), tuple(j for _, j in pairs))
-    parts = execution.map_batches(job, model_a.samples, workers=workers, dask=dask)
+    parts = execution.map_batches(job, model_a.samples, workers=chosen.workers, dask=chosen.dask)
     totals_a, totals_b = engine.Totals(), engine.Totals()
     differences: list[engine.Moments] = []
     for part_a, part_b, gaps in parts:  # in block order, so the merge is the serial one
         totals_a.merge(part_a)
         totals_b.merge(part_b)
         differences += gaps
-    data_a, data_b = a.resolved(), b.resolved()
-    result_a = replace(summarise(model_a, totals_a, seconds=0.0), scenario=data_a)
-    result_b = replace(summarise(model_b, totals_b, seconds=0.0), scenario=data_b)
+    result_a = replace(summarise(model_a, totals_a, seconds=0.0), scenario=a.resolved())
+    result_b = replace(summarise(model_b, totals_b, seconds=0.0), scenario=b.resolved())
+    return _paired_comparison((name_a, name_b), result_a, result_b, pairs, differences, tolerance)
+
+
+def paired_from_runs(
+    a: Scenario, b: Scenario, run_a: Result, run_b: Result, *, tolerance: float = DEFAULT_TOLERANCE
+) -> Comparison:
+    """What :func:`compare` gives for scenarios ``a`` and ``b`` from runs of each that kept
+    their samples, made with the same samples and seed (so their draws pair): ``run_a`` may
+    report more months than the comparison's, ``run_b`` reports exactly those (A's months
+    within both horizons). Neither scenario runs again."""
+    tolerance = check.check_probability(tolerance, key="tolerance", closed_low=True)
+    assert run_a.samples is not None
+    assert run_b.samples is not None
+    months = run_b.months
+    result_a = _within(run_a, months)
+    rungs_b = list(run_b.rungs)
+    pairs = [(i, rungs_b.index(r)) for i, r in enumerate(run_a.rungs) if r in rungs_b]
+    rows_a, rows_b = [i for i, _ in pairs], [j for _, j in pairs]
+    columns = [run_a.months.index(m) for m in months]
+    exceed_a = run_a.samples.exceed[rows_a][:, columns]
+    exceed_b = run_b.samples.exceed[rows_b]
+    differences = []
+    start = 0
+    for _, n in streams.blocks(run_a.metadata.samples):  # block by block, as the paired run
+        gap = exceed_b[..., start : start + n] - exceed_a[..., start : start + n]
+        differences.append(engine.Moments.of(gap))
+        start += n
+    result_b = replace(run_b, samples=None, metadata=replace(run_b.metadata, seconds=0.0))
+    return _paired_comparison((a.id, b.id), result_a, result_b, pairs, differences, tolerance)
+
+
+def _within(result: Result, months: tuple[int, ...]) -> Result:
+    """``result`` reporting only ``months`` (a run is the same month by month whatever other
+    months it reports), without its samples, as a comparison holds it."""
+    cells = tuple(c for c in result.cells if c.month in months)
+    metadata = replace(result.metadata, seconds=0.0)
+    return replace(result, months=months, cells=cells, samples=None, metadata=metadata)
+
+
+def _paired_comparison(  # noqa: PLR0917 - private; two callers
+    names: tuple[str, str],
+    result_a: Result,
+    result_b: Result,
+    pairs: list[tuple[int, int]],
+    differences: list[engine.Moments],
+    tolerance: float,
+) -> Comparison:
+    """The comparison of two paired runs from their summaries and the per-block moments of
+    the per-sample changes on the rungs they share (``pairs`` of rows of A and of B)."""
     n, _, deviations = engine.merge_moments(differences)
     # one sample has no sample variance: a change of probability lies in [-1, 1], so its
     # standard deviation is at most 1, the finite bound reported instead (as a run reports 0.5)
     paired_mcse = (deviations / (n - 1) / n) ** 0.5 if n > 1 else deviations * 0.0 + 1.0
     deltas = []
     for row, (i, _) in enumerate(pairs):
-        rung = model_a.rungs[1:][i]
-        for m, month in enumerate(model_a.months):
+        rung = result_a.rungs[i]
+        for m, month in enumerate(result_a.months):
             ca, cb = result_a.cell(rung, month), result_b.cell(rung, month)
             deltas.append(
                 _delta(
@@ -150,7 +180,10 @@ def _paired(
                     tolerance,
                 )
             )
-    changes = assumption_changes(data_a, data_b)
+    assert result_a.scenario is not None
+    assert result_b.scenario is not None
+    changes = assumption_changes(result_a.scenario, result_b.scenario)
+    name_a, name_b = names
     return Comparison(name_a, name_b, True, tolerance, changes, tuple(deltas), result_a, result_b)
 
 

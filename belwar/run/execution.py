@@ -13,10 +13,8 @@ measured) without the cost of starting processes. Bigger runs, and the whole run
 :func:`map_ordered` hands out, go to processes, which no lock holds back.
 
 ``dask="local"`` starts an embedded ``LocalCluster`` on loopback; any other value is the address
-of an existing ``dask.distributed`` scheduler (``tcp://host:8786``). Dask is an optional extra:
-``pip install 'belwar[dask]'``. Reaching a scheduler takes at most ``DASK_TIMEOUT`` seconds to
-connect and as long again to register: an address that does not answer as a scheduler is bad
-input, not a hang.
+of an existing ``dask.distributed`` scheduler (``tcp://host:8786``); :mod:`belwar.run.cluster`
+connects to either. Batches of whole scenario files are :mod:`belwar.run.batch`'s.
 
 Errors cross every boundary intact: an :class:`~belwar.errors.InputError` raised in a worker
 process or on a Dask worker is re-raised here as it was raised, so a user sees the message a
@@ -30,35 +28,27 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import logging
 import os
-import pathlib
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from belwar.core import engine, streams
 from belwar.core.model import Model
-from belwar.errors import InputError, Problem, input_error
+from belwar.errors import InputError
 from belwar.optional import require
 from belwar.run import options
-from belwar.run.memory import worker_environment
-
-if TYPE_CHECKING:
-    from belwar.results.run import Result
-    from belwar.spec.evidence import Register
-    from belwar.spec.scenario import Scenario
+from belwar.run.cluster import dask_client
+from belwar.run.options import default_workers
 
 # From this many samples local workers are processes; below it, threads (see the module's docs).
 PROCESS_THRESHOLD = 1_000_000
 BATCHES_PER_WORKER = 4
-DASK_TIMEOUT = 10  # seconds to connect to a scheduler, and again to register with it
 _PR_SET_PDEATHSIG = 1  # from linux/prctl.h
 
 # Set when a run stops early: thread workers check it between blocks and stop.
@@ -66,11 +56,6 @@ _STOP = threading.Event()
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def default_workers() -> int:
-    """Every core."""
-    return os.cpu_count() or 1
 
 
 def batches(work: Sequence[tuple[int, int]], count: int) -> list[list[tuple[int, int]]]:
@@ -329,208 +314,3 @@ def _on_dask(
             with contextlib.suppress(Exception):
                 client.cancel(futures)
             raise
-
-
-def local_cluster(workers: int) -> Any:
-    """A ``distributed.LocalCluster`` of ``workers`` single-threaded processes, listening on
-    loopback only, its HTTP endpoints on a free port (never a fixed one that may be taken).
-    Its logs are silenced: what goes wrong reaches the user as belwar's own message.
-
-    Dask starts workers with ``MALLOC_TRIM_THRESHOLD_`` set low, which turns off glibc's
-    adaptive mmap threshold: every block's quarter-megabyte temporaries are then mapped and
-    unmapped afresh, and the engine runs 2.3 to 2.6 times slower (measured). These workers get
-    the command line's own tuning instead (:mod:`belwar.run.memory`)."""
-
-    dask = require("dask", extra="dask")
-    LocalCluster = require("distributed", extra="dask").LocalCluster
-
-    environ = {
-        f"distributed.nanny.pre-spawn-environ.{name}": value
-        for name, value in worker_environment().items()
-    }
-    # Ctrl-C is ignored while the cluster starts, so the worker processes it spawns inherit
-    # that and never see SIGINT (a Ctrl-C at the terminal goes to the whole process group, and
-    # the workers would print tracebacks); the parent stops them when it is interrupted. A
-    # Ctrl-C in that second of start-up is lost (a blocked mask is not inherited by them).
-    main = threading.current_thread() is threading.main_thread()
-    handler = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-    try:
-        with dask.config.set(environ):
-            return LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address="127.0.0.1:0",
-                scheduler_kwargs={"dashboard": False},
-                silence_logs=logging.CRITICAL,
-            )
-    finally:
-        if main:
-            signal.signal(signal.SIGINT, handler)
-
-
-@contextmanager
-def dask_client(address: str) -> Iterator[Any]:
-    """A ``distributed.Client`` for ``address``, or for an embedded loopback ``LocalCluster``
-    (one single-threaded worker process per core) when it is "local"; closed on exit.
-    An address that is not a scheduler's, or does not answer within ``DASK_TIMEOUT`` seconds
-    to connect and as long to register, is bad input."""
-    address = options.check_dask(address) or "local"
-    Client = require("distributed", extra="dask").Client
-    cluster = None
-    try:
-        if address == "local":
-            cluster = local_cluster(default_workers())
-            client = Client(cluster)
-        else:
-            _probe(address)
-            try:
-                client = Client(address, timeout=DASK_TIMEOUT)
-            except Exception as exc:  # whatever the comm layer raises
-                raise _unreachable(address, exc) from None
-        with client:
-            yield client
-    finally:
-        if cluster is not None:
-            with contextlib.suppress(Exception):  # a cluster stopped early may not close cleanly
-                cluster.close()
-
-
-def _probe(address: str) -> None:
-    """Connect to ``address`` and exchange distributed's handshake, within ``DASK_TIMEOUT``
-    seconds in all: ``Client`` bounds only the connect, so a listener that accepts and never
-    answers would hang it, and one that answers junk makes it read a length of exabytes."""
-    import asyncio  # noqa: PLC0415 - only the Dask path needs asyncio
-
-    connect = require("distributed.comm.core", extra="dask").connect
-    Security = require("distributed.security", extra="dask").Security
-
-    async def handshake() -> None:
-        arguments = Security().get_connection_args("client")
-        comm = await connect(address, timeout=DASK_TIMEOUT, **arguments)
-        await comm.close()
-
-    async def bounded() -> None:
-        await asyncio.wait_for(handshake(), DASK_TIMEOUT)
-
-    try:
-        asyncio.run(bounded())
-    except (Exception, MemoryError) as exc:  # junk may fail anywhere in the comm
-        raise _unreachable(address, exc) from None
-
-
-def _unreachable(address: str, exc: BaseException) -> InputError:
-    if isinstance(exc, TimeoutError):
-        why = f"no answer within {DASK_TIMEOUT} s"
-    elif isinstance(exc, OSError):
-        why = str(exc) or type(exc).__name__
-    else:  # junk: a length of exabytes, a malformed frame, an unexpected message
-        why = "it does not answer as a Dask scheduler"
-    return input_error(f"cannot reach the Dask scheduler at {address}: {why}", key="dask")
-
-
-def run_many(
-    paths: Sequence[str],
-    output_dir: str,
-    *,
-    samples: int | None = None,
-    seed: int | None = None,
-    workers: int | None = None,
-    dask: str | None = None,
-    register: Register | None = None,
-) -> list[tuple[str, Result]]:
-    """Run every scenario file (a folder means its ``*.yaml`` files, ``schema.json`` aside),
-    save one result each as ``<output_dir>/<scenario id>.json`` (the folder is made if need
-    be), and return them in input order. Files run in parallel, one per worker (local
-    processes or the Dask cluster ``dask``); each result is what a serial run gives.
-    The options, every file and the output folder are checked first, so a bad one stops the
-    batch before any work; if a result cannot be written, the error says which were."""
-    # the loader (pydantic, ruamel) stays out of worker processes, which only run blocks
-    from belwar.spec.loader import load_scenario  # noqa: PLC0415 - keeps workers light
-
-    if samples is not None:
-        options.check_samples(samples)
-    if seed is not None:
-        options.check_seed(seed)
-    workers, dask = options.check_workers(workers), options.check_dask(dask)
-    files: list[pathlib.Path] = []
-    for item in paths:
-        path = pathlib.Path(item)
-        files += sorted(path.glob("*.yaml")) if path.is_dir() else [path]
-    if not files:
-        raise input_error("no scenario files given", key="paths")
-    problems: list[Problem] = []
-    scenarios: list[Scenario] = []
-    for file in files:
-        try:
-            scenarios.append(load_scenario(file, register=register))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    ids = [s.id for s in scenarios]
-    clash = sorted({i for i in ids if ids.count(i) > 1})
-    if clash:
-        raise input_error(f"scenario ids must differ to name the result files: {', '.join(clash)}")
-    target = pathlib.Path(output_dir)
-    made = _writable_folder(target, output_dir)
-    jobs = [(s, samples, seed) for s in scenarios]
-    try:
-        results = map_ordered(_run_one, jobs, workers=workers, dask=dask)
-    except BaseException:
-        for folder in made:  # nothing was written: leave no empty folders behind
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
-    names = [f"{scenario.id}.json" for scenario in scenarios]
-    for i, (name, result) in enumerate(zip(names, results, strict=True)):
-        try:
-            result.save(target / name)
-        except (InputError, OSError) as exc:
-            raise _stopped_writing(output_dir, names, i, exc) from None
-    return [(str(f), r) for f, r in zip(files, results, strict=True)]
-
-
-def _writable_folder(target: pathlib.Path, shown: str) -> list[pathlib.Path]:
-    """Make ``target`` (and its missing parents) and check a file can be written in it;
-    return the folders made, deepest first."""
-
-    missing = [folder for folder in (target, *target.parents) if not folder.exists()]
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=target):
-            pass
-    except FileExistsError:
-        raise input_error(f"{shown} is a file, not a folder", key="output_dir") from None
-    except NotADirectoryError:
-        raise input_error(
-            f"cannot make the folder {shown}: a file stands where a folder on its path should be",
-            key="output_dir",
-        ) from None
-    except OSError as exc:
-        raise input_error(
-            f"cannot write in the folder {shown}: {exc.strerror or exc}", key="output_dir"
-        ) from None
-    return missing
-
-
-def _stopped_writing(shown: str, names: list[str], failed: int, exc: Exception) -> InputError:
-    if isinstance(exc, InputError):
-        why = exc.problems[0].message
-    else:
-        why = getattr(exc, "strerror", None) or str(exc)
-    written = ", ".join(names[:failed]) or "none"
-    rest = ", ".join(names[failed:])
-    return input_error(
-        f"stopped writing results in {shown}: cannot write {names[failed]}: {why}. "
-        f"Written: {written} ({failed} of {len(names)}); not written: {rest}",
-        key="output_dir",
-    )
-
-
-def _run_one(job: tuple[Scenario, int | None, int | None]) -> Result:
-    from belwar.run.simulation import simulate  # noqa: PLC0415 - cycle (simulation)
-
-    scenario, samples, seed = job
-    return simulate(scenario, samples=samples, seed=seed, workers=1)

@@ -1,4 +1,6 @@
-"""What the options of a run may ask for, checked before any work starts.
+"""The options of a run (:class:`RunOptions`) and the checks on what they may ask for, made
+before any work starts. The analyses' own defaults (tolerance, Sobol sizes) are in
+:mod:`belwar.run.defaults`.
 
 Every library entry point (``simulate``, ``compare``, ``sweep``, ``sensitivity``, ``run_many``)
 checks its options here, so a bad value fails at once, in the caller's process, with one clear
@@ -12,8 +14,11 @@ from __future__ import annotations
 
 import math
 import operator
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 from belwar.errors import input_error
 from belwar.spec.limits import MAX_SAMPLES  # the cap of a scenario file's simulation.samples too
@@ -28,6 +33,57 @@ _DASK_ADDRESS = re.compile(
     r"(?:(?:tcp|tls|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)"
     r":(\d{1,5})"
 )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunOptions:
+    """How to run a scenario, passed as ``options=`` to every entry point (``simulate``,
+    ``compare``, ``sweep``, ``sensitivity``, ``run_many``); vary it with
+    :func:`dataclasses.replace`. ``None`` means the scenario's own ``simulation`` section
+    (samples, seed, months) or every core (workers); ``dask`` is a scheduler address or
+    "local". ``keep_samples`` and ``progress(done, total)`` apply to ``simulate`` alone. The
+    values are checked by the entry point that uses them, against its scenario."""
+
+    samples: int | None = None
+    seed: int | None = None
+    months: tuple[int, ...] | None = None
+    workers: int | None = None
+    dask: str | None = None
+    keep_samples: bool = False
+    # a callback, not a setting: left out of equality, and dropped before options travel
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.months is not None and not isinstance(self.months, tuple):
+            object.__setattr__(self, "months", tuple(self.months))
+
+    def serial(self) -> RunOptions:
+        """These options as one worker runs them: here, on one core, reporting nothing (what
+        travels to a worker when the work is a set of whole runs)."""
+        return replace(self, workers=1, dask=None, progress=None)
+
+
+def default_workers() -> int:
+    """The workers when none are asked for (``workers=None``): every core."""
+    return os.cpu_count() or 1
+
+
+def merged(options: RunOptions | None, **given: Any) -> RunOptions:
+    """``options`` with the keyword arguments ``given`` to an entry point (a keyword at its
+    default is not given). With no ``options``, the keywords alone; a keyword that says
+    otherwise than ``options`` is a programming error (``TypeError``), not bad input."""
+    defaults = {f.name: f.default for f in fields(RunOptions)}
+    changes = {key: value for key, value in given.items() if value is not defaults[key]}
+    if "months" in changes and changes["months"] is not None:
+        changes["months"] = tuple(changes["months"])
+    if options is None:
+        return RunOptions(**changes)
+    clash = sorted(key for key, value in changes.items() if value != getattr(options, key))
+    if clash:
+        raise TypeError(
+            f"options= and the keyword argument(s) {', '.join(clash)} disagree: give each once"
+        )
+    return options
 
 
 def whole(value: object, key: str) -> int:

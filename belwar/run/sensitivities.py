@@ -26,8 +26,12 @@ from numpy.typing import NDArray
 from belwar.core import engine, streams
 from belwar.core.model import Model
 from belwar.errors import input_error
+from belwar.results.run import Result
 from belwar.results.sensitivity import Influence, Sensitivity
-from belwar.run import execution, options
+from belwar.run import execution
+from belwar.run import options as check
+from belwar.run.defaults import DEFAULT_METHOD, DEFAULT_RESAMPLES, DEFAULT_SOBOL_SAMPLES
+from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import resolve_target, summarise, with_options
 from belwar.spec.compile import compile_model
 from belwar.spec.scenario import Scenario, suggest
@@ -42,42 +46,63 @@ MAX_KEPT_VALUES = 1 << 28  # 2 GiB of float64: the most draws a sensitivity keep
 def sensitivity(
     scenario: Scenario,
     *,
+    options: RunOptions | None = None,
     target: str | None = None,
     month: int | None = None,
     samples: int | None = None,
     seed: int | None = None,
-    method: str = "tornado",
-    sobol_samples: int = 4096,
-    resamples: int = 999,
+    method: str = DEFAULT_METHOD,
+    sobol_samples: int = DEFAULT_SOBOL_SAMPLES,
+    resamples: int = DEFAULT_RESAMPLES,
     workers: int | None = None,
     dask: str | None = None,
 ) -> Sensitivity:
     """Rank the scenario's uncertain inputs by how much they move the probability of reaching
-    ``target`` (default: the top rung) by ``month`` (default: the horizon)."""
-    from scipy import stats  # noqa: PLC0415 - heavy (scipy.stats)
-
+    ``target`` (default: the top rung) by ``month`` (default: the horizon). ``options`` (a
+    :class:`~belwar.run.options.RunOptions`) gives samples, seed, workers and dask at once, in
+    place of the keywords."""
+    chosen = merged(options, samples=samples, seed=seed, workers=workers, dask=dask)
     if method not in ("tornado", "sobol"):
         raise input_error(
             f"unknown method '{method}'{suggest(method, ['tornado', 'sobol'])}", key="method"
         )
     if method == "sobol":
-        sobol_samples = options.check_sobol_samples(sobol_samples)
-    resamples = options.check_samples(resamples, key="resamples", cap=MAX_RESAMPLES)
-    workers, dask = options.check_workers(workers), options.check_dask(dask)
+        sobol_samples = check.check_sobol_samples(sobol_samples)
+    resamples = check.check_samples(resamples, key="resamples", cap=MAX_RESAMPLES)
+    workers, dask = check.check_workers(chosen.workers), check.check_dask(chosen.dask)
     target, month = resolve_target(scenario, target, month)
-    model = with_options(compile_model(scenario), samples, seed, [month])
-    if model.samples < MIN_SAMPLES:
-        raise input_error(
-            f"a tornado compares the top and bottom tenths of the samples: it needs at least "
-            f"{MIN_SAMPLES}, got {model.samples:,}",
-            key="samples",
-        )
-    _check_memory(model, sobol_samples if method == "sobol" else 0)
+    model = with_options(compile_model(scenario), replace(chosen, months=(month,)))
+    check_kept(model, sobol_samples if method == "sobol" else 0)
     totals = execution.run(model, keep_samples=True, workers=workers, dask=dask)
     result = summarise(model, totals, seconds=0.0)
+    influences = _influences(model, result, target, month)
+    if method == "sobol":
+        seed = result.metadata.seed
+        influences = _with_sobol(
+            model, influences, target, month, seed, sobol_samples, resamples, workers, dask
+        )
+    used = sobol_samples if method == "sobol" else 0
+    return _ranked(scenario, result, target, month, method, influences, used)
+
+
+def tornado_of(
+    scenario: Scenario, model: Model, result: Result, target: str, month: int
+) -> Sensitivity:
+    """The tornado of ``target`` by ``month`` from a run of ``model`` (of ``scenario``) that
+    kept its samples and reports ``month`` among others: what :func:`sensitivity` gives with
+    the same samples and seed, without running the scenario again. Check the run with
+    :func:`check_kept` before making it."""
+    influences = _influences(model, result, target, month)
+    return _ranked(scenario, result, target, month, DEFAULT_METHOD, influences, 0)
+
+
+def _influences(model: Model, result: Result, target: str, month: int) -> list[Influence]:
+    """Each uncertain input's swing and rank correlation, in the model's order of inputs."""
+    from scipy import stats  # noqa: PLC0415 - heavy (scipy.stats)
+
     assert result.samples is not None
     k = result.rungs.index(target)
-    y = result.samples.exceed[k, 0]
+    y = result.samples.exceed[k, result.months.index(month)]
     influences = []
     for row, item in enumerate(model.inputs()):
         x = result.samples.inputs[row]
@@ -101,12 +126,19 @@ def sensitivity(
                 rho,
             )
         )
+    return influences
+
+
+def _ranked(  # noqa: PLR0917 - private record constructor
+    scenario: Scenario,
+    result: Result,
+    target: str,
+    month: int,
+    method: str,
+    influences: list[Influence],
+    sobol_samples: int,
+) -> Sensitivity:
     meta = result.metadata
-    if method == "sobol":
-        influences = _with_sobol(
-            model, influences, target, month, meta.seed, sobol_samples, resamples, workers, dask
-        )
-    influences.sort(key=lambda i: -abs(i.swing))
     return Sensitivity(
         scenario.id,
         target,
@@ -115,9 +147,21 @@ def sensitivity(
         meta.seed,
         result.probability(target, month),
         method,
-        tuple(influences),
-        sobol_samples if method == "sobol" else 0,
+        tuple(sorted(influences, key=lambda i: -abs(i.swing))),
+        sobol_samples,
     )
+
+
+def check_kept(model: Model, sobol_samples: int = 0) -> None:
+    """Refuse a sensitivity run of ``model`` with too few samples for a tornado, or whose kept
+    draws or Sobol design would not fit in memory (:func:`_check_memory`)."""
+    if model.samples < MIN_SAMPLES:
+        raise input_error(
+            f"a tornado compares the top and bottom tenths of the samples: it needs at least "
+            f"{MIN_SAMPLES}, got {model.samples:,}",
+            key="samples",
+        )
+    _check_memory(model, sobol_samples)
 
 
 def _check_memory(model: Model, sobol_samples: int) -> None:
@@ -176,7 +220,7 @@ def sobol_matrices(d: int, n: int, seed: int) -> tuple[Array, Array, Array]:
     dimensions, and AB ``(d, d, n)`` (A with row i taken from B on page i)."""
     from scipy.stats import qmc  # noqa: PLC0415 - heavy (scipy.stats)
 
-    options.check_sobol_samples(n)
+    check.check_sobol_samples(n)
     both = qmc.Sobol(d=2 * d, scramble=True, seed=seed, bits=64).random(n).T
     a, b = both[:d], both[d:]
     ab = np.tile(a, (d, 1, 1))
@@ -185,7 +229,13 @@ def sobol_matrices(d: int, n: int, seed: int) -> tuple[Array, Array, Array]:
 
 
 def sobol_with_intervals(
-    f_a: Array, f_b: Array, f_ab: Array, *, seed: int, resamples: int = 999, level: float = 0.95
+    f_a: Array,
+    f_b: Array,
+    f_ab: Array,
+    *,
+    seed: int,
+    resamples: int = DEFAULT_RESAMPLES,
+    level: float = 0.95,
 ) -> tuple[Array, Array, Array, Array]:
     """First-order and total indices from evaluations ``f_a``, ``f_b`` ``(n,)`` and ``f_ab``
     ``(d, n)`` (scipy's estimators), and their percentile bootstrap intervals under ``seed``.

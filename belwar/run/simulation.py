@@ -17,6 +17,7 @@ from belwar.core.model import Model
 from belwar.errors import input_error
 from belwar.results.run import Cell, Highest, InputSummary, Metadata, Result, Samples
 from belwar.run import execution, options
+from belwar.run.options import RunOptions, merged
 from belwar.spec.compile import compile_model
 from belwar.spec.scenario import Scenario, suggest
 
@@ -26,6 +27,7 @@ SPREAD = (0.05, 0.5, 0.95)
 def simulate(
     scenario: Scenario,
     *,
+    options: RunOptions | None = None,
     samples: int | None = None,
     seed: int | None = None,
     months: Sequence[int] | None = None,
@@ -41,36 +43,49 @@ def simulate(
     ``workers`` run the blocks (default: every core; threads below a million samples, else
     processes), or the Dask cluster at ``dask`` ("local" for an embedded one); the result is
     bit-identical either way. ``progress(done, total)`` is called as blocks complete.
+    ``options`` (a :class:`~belwar.run.options.RunOptions`) gives them all at once, in place
+    of the keywords.
     """
-    model = compile_model(scenario)
-    model = with_options(model, samples, seed, months)
+    chosen = merged(
+        options,
+        samples=samples,
+        seed=seed,
+        months=months,
+        keep_samples=keep_samples,
+        workers=workers,
+        dask=dask,
+        progress=progress,
+    )
+    model = with_options(compile_model(scenario), chosen)
     started = time.perf_counter()
     done = 0
 
     def tick(n: int) -> None:
         nonlocal done
         done += n
-        if progress is not None:
-            progress(done, model.samples)
+        if chosen.progress is not None:
+            chosen.progress(done, model.samples)
 
     totals = execution.run(
-        model, workers=workers, dask=dask, keep_samples=keep_samples, progress=tick
+        model,
+        workers=chosen.workers,
+        dask=chosen.dask,
+        keep_samples=chosen.keep_samples,
+        progress=tick,
     )
     result = summarise(model, totals, seconds=time.perf_counter() - started)
     return replace(result, scenario=scenario.resolved())
 
 
-def with_options(
-    model: Model, samples: int | None, seed: int | None, months: Sequence[int] | None
-) -> Model:
-    """``model`` with the options given, checked by :mod:`belwar.run.options` (``None``: its
-    own)."""
-    if samples is not None:
-        model = replace(model, samples=options.check_samples(samples))
-    if seed is not None:
-        model = replace(model, seed=options.check_seed(seed))
-    if months is not None:
-        model = replace(model, months=options.check_months(months, model.horizon))
+def with_options(model: Model, chosen: RunOptions) -> Model:
+    """``model`` with the samples, seed and months of ``chosen``, checked by
+    :mod:`belwar.run.options` (``None``: the model's own)."""
+    if chosen.samples is not None:
+        model = replace(model, samples=options.check_samples(chosen.samples))
+    if chosen.seed is not None:
+        model = replace(model, seed=options.check_seed(chosen.seed))
+    if chosen.months is not None:
+        model = replace(model, months=options.check_months(chosen.months, model.horizon))
     return model
 
 
@@ -92,24 +107,7 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
         Highest(rung, float(highest_mean[s]), float(highest_mcse[s]))
         for s, rung in enumerate(model.rungs)
     )
-    input_means = engine.merge_means(totals.inputs, n)
-    inputs = []
-    for i, item in enumerate(model.inputs()):
-        q05, q50, q95 = item.dist.ppf(np.array(SPREAD))
-        inputs.append(
-            InputSummary(
-                item.key,
-                item.kind,
-                item.name,
-                item.label,
-                float(input_means[i]),
-                float(q05),
-                float(q50),
-                float(q95),
-                item.evidence,
-                item.unit,
-            )
-        )
+    inputs = _input_summaries(model, engine.merge_means(totals.inputs, n))
     samples = None
     if totals.samples:
         samples = Samples(
@@ -142,6 +140,28 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
         metadata=metadata,
         samples=samples,
     )
+
+
+def _input_summaries(model: Model, input_means: np.ndarray) -> list[InputSummary]:
+    """Each input as sampled: its mean over the run and its 5th, 50th and 95th percentiles."""
+    inputs = []
+    for i, item in enumerate(model.inputs()):
+        q05, q50, q95 = item.dist.ppf(np.array(SPREAD))
+        inputs.append(
+            InputSummary(
+                item.key,
+                item.kind,
+                item.name,
+                item.label,
+                float(input_means[i]),
+                float(q05),
+                float(q50),
+                float(q95),
+                item.evidence,
+                item.unit,
+            )
+        )
+    return inputs
 
 
 def _mcse(deviations: np.ndarray, n: int) -> np.ndarray:

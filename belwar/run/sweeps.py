@@ -21,9 +21,9 @@ from typing import Any
 from belwar.core.zscores import Z95
 from belwar.errors import input_error
 from belwar.results.sweep import Axis, Crossing, Point, Sweep
-from belwar.run import options
+from belwar.run import options as check
 from belwar.run.execution import map_ordered
-from belwar.run.options import MAX_AXIS_POINTS, MAX_GRID_POINTS
+from belwar.run.options import MAX_AXIS_POINTS, MAX_GRID_POINTS, RunOptions, merged
 from belwar.run.simulation import resolve_target, simulate
 from belwar.spec.scenario import Scenario, suggest
 
@@ -82,6 +82,7 @@ def sweep(
     scenario: Scenario,
     given: Sequence[Axis | str],
     *,
+    options: RunOptions | None = None,
     target: str | None = None,
     month: int | None = None,
     threshold: float | None = None,
@@ -95,7 +96,10 @@ def sweep(
     horizon).
     Points run on ``workers`` processes (default: every core; 1 runs serially) or on the Dask
     cluster ``dask``, with identical results.
-    An axis may be given as ``"PATH=START:STOP:N"`` text, as on the command line."""
+    An axis may be given as ``"PATH=START:STOP:N"`` text, as on the command line.
+    ``options`` (a :class:`~belwar.run.options.RunOptions`) gives samples, seed, workers and
+    dask at once, in place of the keywords."""
+    chosen = merged(options, samples=samples, seed=seed, workers=workers, dask=dask)
     axes = [parse_vary(a, scenario) if isinstance(a, str) else a for a in given]
     if not 1 <= len(axes) <= 2:
         raise input_error("vary one input (a curve) or two (a grid)", key="vary")
@@ -105,13 +109,13 @@ def sweep(
     target, month = resolve_target(scenario, target, month)
     sim = scenario.simulation
     if threshold is not None:
-        threshold = options.check_probability(threshold, key="threshold")
+        threshold = check.check_probability(threshold, key="threshold")
     grid = _grid(axes)
     if len(grid) > MAX_GRID_POINTS:
         raise input_error(f"{len(grid):,} points is more than {MAX_GRID_POINTS:,}", key="vary")
-    samples = sim.samples if samples is None else options.check_samples(samples)
-    seed = sim.seed if seed is None else options.check_seed(seed)
-    workers, dask = options.check_workers(workers), options.check_dask(dask)
+    samples = sim.samples if chosen.samples is None else check.check_samples(chosen.samples)
+    seed = sim.seed if chosen.seed is None else check.check_seed(chosen.seed)
+    workers, dask = check.check_workers(chosen.workers), check.check_dask(chosen.dask)
     job = _Job(scenario, tuple(axes), target, month, samples, seed)
     for corner in _corners(axes):  # a bad path or value fails once, clearly, before any work
         job.check(corner)
@@ -157,13 +161,9 @@ class _Job:
         self.scenario_at(at)
 
     def __call__(self, at: tuple[float, ...]) -> Point:
-        result = simulate(
-            self.scenario_at(at),
-            samples=self.samples,
-            seed=self.seed,
-            months=[self.month],
-            workers=1,  # the points are what runs in parallel
-        )
+        # the points are what runs in parallel: each runs serially in its worker
+        runs = RunOptions(samples=self.samples, seed=self.seed, months=(self.month,), workers=1)
+        result = simulate(self.scenario_at(at), options=runs)
         cell = result.cell(self.target, self.month)
         return Point(at, cell.p, cell.mcse)
 

@@ -1,0 +1,75 @@
+"""What the HTML report shows, computed once: the run of a scenario, the tornado of its top rung
+and its paired comparison with each other scenario, for :mod:`belwar.render.html_report` to lay
+out (it never computes).
+
+The scenario runs once, keeping its samples, through the execution layer (threads, processes
+or Dask, as asked), and the tornado and the comparisons are read from those samples; each other
+scenario runs once with the same samples and seed, so the draws pair. Every number is the one
+``simulate``, ``sensitivity`` and ``compare`` give on their own, bit for bit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from belwar.results.comparison import Comparison
+from belwar.results.run import Result
+from belwar.results.sensitivity import Sensitivity
+from belwar.run import execution
+from belwar.run.diff import paired_from_runs
+from belwar.run.options import RunOptions
+from belwar.run.sensitivities import check_kept, tornado_of
+from belwar.run.simulation import summarise, with_options
+from belwar.spec.compile import compile_model
+from belwar.spec.scenario import Scenario
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportInputs:
+    """The computed results one report shows."""
+
+    scenario: Scenario
+    result: Result  # the run, as ``simulate`` gives it (without its samples)
+    tornado: Sensitivity  # of the top rung by the horizon
+    comparisons: tuple[Comparison, ...]  # with each other scenario, paired
+
+
+def report_inputs(
+    scenario: Scenario, others: Sequence[Scenario] = (), *, options: RunOptions | None = None
+) -> ReportInputs:
+    """Run ``scenario`` once (and each of ``others`` once) with ``options`` (samples, seed,
+    months, workers, dask, progress) and derive everything the report shows from those runs."""
+    chosen = options or RunOptions()
+    model = with_options(compile_model(scenario), chosen)
+    horizon = model.horizon
+    shown = model.months
+    # the tornado reads the horizon, which the report's months may leave out
+    model = replace(model, months=tuple(sorted({*shown, horizon})))
+    check_kept(replace(model, months=(horizon,)))
+    started = time.perf_counter()
+    totals = execution.run(model, keep_samples=True, workers=chosen.workers, dask=chosen.dask)
+    seconds = time.perf_counter() - started
+    run = replace(summarise(model, totals, seconds=seconds), scenario=scenario.resolved())
+    top = run.rungs[-1]
+    tornado = tornado_of(scenario, model, run, top, horizon)
+    comparisons = []
+    for other in others:
+        months = tuple(m for m in shown if m <= min(horizon, other.simulation.horizon_months))
+        other_model = replace(
+            with_options(compile_model(other), RunOptions(months=months)),
+            samples=model.samples,
+            seed=model.seed,
+        )
+        other_totals = execution.run(
+            other_model, keep_samples=True, workers=chosen.workers, dask=chosen.dask
+        )
+        other_run = summarise(other_model, other_totals, seconds=0.0)
+        other_run = replace(other_run, scenario=other.resolved())
+        comparisons.append(paired_from_runs(scenario, other, run, other_run))
+    cells = tuple(c for c in run.cells if c.month in shown)
+    result = replace(run, months=shown, cells=cells, samples=None)
+    return ReportInputs(
+        scenario=scenario, result=result, tornado=tornado, comparisons=tuple(comparisons)
+    )
