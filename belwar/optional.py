@@ -1,7 +1,8 @@
 """Optional packages, imported in one place that names the extra to install.
 
 belwar's core needs numpy and scipy only; DataFrames and charts need the ``notebook`` extra,
-Dask runs the ``dask`` extra (see ``[project.optional-dependencies]`` in pyproject.toml). Every
+Dask runs the ``dask`` extra and workbooks need the ``xlsx`` extra (see
+``[project.optional-dependencies]`` in pyproject.toml). Every
 import of such a package goes through :func:`require`, so a missing one always reads the same:
 ``pandas is needed for this: pip install 'belwar[notebook]'``.
 """
@@ -13,7 +14,7 @@ from types import ModuleType
 
 from belwar.errors import BelwarError
 
-EXTRAS = ("dask", "notebook")  # the extras pyproject.toml declares for users
+EXTRAS = ("dask", "notebook", "xlsx")  # the extras pyproject.toml declares for users
 
 
 class MissingExtra(BelwarError):

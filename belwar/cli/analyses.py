@@ -5,173 +5,220 @@ and delivers what it returns."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from belwar.cli.options import (
-    DaskOption,
-    FormatOption,
-    MonthOption,
-    OutputOption,
-    PlotOption,
-    QuietOption,
-    RegisterOption,
-    SamplesOption,
-    SeedOption,
-    SetOption,
-    TargetOption,
-    WorkersOption,
-    check_format,
-    load,
-    register_at,
-    run_options,
+    OUTPUT,
+    READING,
+    RUNNING,
+    SAMPLING,
+    Flags,
+    complete_scenario,
+    opt,
+    parse_count,
+    parse_probability,
+    scenario_argument,
+    shared,
 )
-from belwar.cli.output import Delivery, deliver
+from belwar.cli.output import RUN_FORMATS, deliver
 from belwar.run.defaults import DEFAULT_METHOD, DEFAULT_SOBOL_SAMPLES, DEFAULT_TOLERANCE
 
+if TYPE_CHECKING:
+    from belwar.spec.scenario import Scenario
 
-def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
-    a: Annotated[Path, typer.Argument(metavar="A", help="Scenario file or saved result (.json).")],
-    b: Annotated[Path, typer.Argument(metavar="B", help="Scenario file or saved result (.json).")],
-    samples: SamplesOption = None,
-    seed: SeedOption = None,
-    months: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option("--months", metavar="M,M,...", help="Months to compare (default: A's)."),
+
+@shared(*RUNNING, "months")
+def diff_command(
+    a: Annotated[Path, scenario_argument("A scenario file, or a saved result (.json).", "A")],
+    b: Annotated[
+        Optional[Path],  # noqa: UP045 (typer reads the annotation at run time)
+        typer.Argument(
+            metavar="[B]",
+            help="The other scenario or saved result (default: A changed by --set).",
+            show_default=False,
+            autocompletion=complete_scenario,
+        ),
     ] = None,
     tolerance: Annotated[
         float,
-        typer.Option(
-            "--tolerance", metavar="P", help="Smallest change that matters (probability)."
+        opt(
+            "--tolerance",
+            metavar="P",
+            parser=parse_probability,
+            panel=READING,
+            help="Smallest change that matters, e.g. 0.005 or 0.5%.",
         ),
     ] = DEFAULT_TOLERANCE,
-    show_all: Annotated[bool, typer.Option("--all", help="Show unchanged rows too.")] = False,
+    show_all: Annotated[bool, opt("--all", panel=OUTPUT, help="Show unchanged rows too.")] = False,
     exit_code: Annotated[
-        bool, typer.Option("--exit-code", help="Exit 1 if any change is material, else 0.")
+        bool,
+        opt("--exit-code", panel=OUTPUT, help="Exit 1 if any change is material, else 0."),
     ] = False,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    quiet: QuietOption = False,
-    workers: WorkersOption = None,
-    dask: DaskOption = None,
-    plot: PlotOption = None,
-    register: RegisterOption = None,
+    *,
+    flags: Flags,
 ) -> int:
     """Compare two assumption sets: what changed, and what it did to every probability.
 
     Two scenarios run with the same seed and samples, so their draws are paired (common random
     numbers) and a change is judged against the paired Monte Carlo error. Saved results are
     compared unpaired. A change is material when it exceeds --tolerance and 3 errors.
+
+    With one scenario, --set makes the other side: A against A changed, the quickest what-if.
+    With two, --set changes B only.
+
+    Examples:
+        What a scenario changes against the baseline:
+            belwar diff scenarios/baseline.yaml scenarios/kremlin-squeeze.yaml
+        What if Kremlin pressure were most likely 0.8:
+            belwar diff scenarios/baseline.yaml \\
+                --set drivers.kremlin_pressure.dist.mode=0.8
     """
+    from dataclasses import replace
     from functools import partial
 
-    from belwar.render import report
+    from belwar.render import report, xlsx
     from belwar.run.diff import compare
 
-    check_format(fmt, report.RUN_FORMATS)
-    chosen = run_options(samples=samples, seed=seed, months=months, workers=workers, dask=dask)
-    comparison = compare(a, b, options=chosen, tolerance=tolerance, register=register_at(register))
-    how = Delivery(fmt=fmt, output=output, quiet=quiet, plot=plot)
+    how = flags.delivery().checked(RUN_FORMATS)
+    side_b, named = _other_side(a, b, flags)
+    chosen = flags.run_options()
+    register = flags.register_at()
+    comparison = compare(a, side_b, options=chosen, tolerance=tolerance, register=register)
+    if named is not None:
+        comparison = replace(comparison, b=named)
     text = partial(report.diff_text, show_all=show_all)
-    deliver(comparison, how, text=text, tables=partial(report.diff_tables, show_all=show_all))
+    tables = partial(report.diff_tables, show_all=show_all)
+    deliver(comparison, how, text=text, tables=tables, sheets=xlsx.diff_sheets)
     return 1 if exit_code and comparison.material else 0
 
 
-def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
-    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file.")],
+def _other_side(a: Path, b: Path | None, flags: Flags) -> tuple[Path | Scenario, str | None]:
+    """What A is compared with: B (changed by --set, if given), or A changed by --set; and the
+    name of that side when --set changed it (its path, as A's is, and the changes)."""
+    from belwar.errors import input_error
+
+    if not flags.set_:
+        if b is None:
+            raise input_error("diff needs two scenarios (A and B), or one with --set")
+        return b, None
+    changed = b if b is not None else a
+    if changed.suffix.lower() == ".json":
+        raise input_error(
+            f"only a scenario can be changed; {changed} is a saved result", key="--set"
+        )
+    return flags.load(changed), f"{changed} + {', '.join(flags.set_)}"
+
+
+@shared(*RUNNING, "target", "month")
+def sweep_command(
+    scenario: Annotated[Path, scenario_argument()],
     vary: Annotated[
         list[str],
-        typer.Option(
+        opt(
             "--vary",
-            metavar="PATH=START:STOP:N",
-            help="Input to vary, e.g. [bold]kremlin_pressure=0.2:0.9:8[/] (a driver is pinned to "
-            "each value) or hazards.full_entry.base=0.001:0.01:10. Twice for a grid.",
+            metavar="KEY=START:STOP:N",
+            panel=SAMPLING,
+            help="Input to vary: a driver is pinned to each value "
+            "([bold]kremlin_pressure=0.2:0.9:8[/]), any number field follows its key "
+            "(hazards.full_entry.base=0.001:0.01:10). Twice for a grid.",
         ),
     ],
-    target: TargetOption = None,
-    month: MonthOption = None,
     threshold: Annotated[
         Optional[float],  # noqa: UP045
-        typer.Option("--threshold", metavar="P", help="Find where the probability crosses P."),
+        opt(
+            "--threshold",
+            metavar="P",
+            parser=parse_probability,
+            panel=READING,
+            help="Find where the probability crosses P, e.g. 0.1 or 10%.",
+        ),
     ] = None,
-    samples: SamplesOption = None,
-    seed: SeedOption = None,
-    set_: SetOption = None,
-    workers: WorkersOption = None,
-    dask: DaskOption = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    quiet: QuietOption = False,
-    plot: PlotOption = None,
-    register: RegisterOption = None,
+    *,
+    flags: Flags,
 ) -> int:
     """Run a scenario across a range of one input (or a grid of two) and find tipping points.
 
     Every point uses the same seed (common random numbers), so the curve is smooth and the
     differences between points are the inputs' doing. With --threshold, the crossing is refined
     beyond the grid and given with a 95% interval.
+
+    Examples:
+        The top rung's chance at eight levels of Kremlin pressure, and where it crosses 10%:
+            belwar sweep scenarios/baseline.yaml --vary kremlin_pressure=0.2:0.9:8 \\
+                --threshold 10% --plot sweep.png
     """
-    from belwar.render import report
+    from belwar.render import report, xlsx
     from belwar.run.sweeps import parse_vary, sweep
 
-    check_format(fmt, report.RUN_FORMATS)
-    loaded = load(scenario, set_, register)
+    how = flags.delivery().checked(RUN_FORMATS)
+    loaded = flags.load(scenario)
     axes = [parse_vary(text, loaded) for text in vary]
-    chosen = run_options(samples=samples, seed=seed, workers=workers, dask=dask)
-    result = sweep(loaded, axes, options=chosen, target=target, month=month, threshold=threshold)
-    how = Delivery(fmt=fmt, output=output, quiet=quiet, plot=plot)
-    deliver(result, how, text=report.sweep_text, tables=report.sweep_tables)
+    chosen = flags.run_options()
+    result = sweep(
+        loaded, axes, options=chosen, target=flags.target, month=flags.month, threshold=threshold
+    )
+    deliver(
+        result, how, text=report.sweep_text, tables=report.sweep_tables, sheets=xlsx.sweep_sheets
+    )
     return 0
 
 
-def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an option
-    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file.")],
-    target: TargetOption = None,
-    month: MonthOption = None,
+@shared(*RUNNING, "target", "month")
+def sensitivity_command(
+    scenario: Annotated[Path, scenario_argument()],
     method: Annotated[
         str,
-        typer.Option(
-            "--method", metavar="METHOD", help="tornado (one run) or sobol (adds Sobol indices)."
+        opt(
+            "--method",
+            metavar="METHOD",
+            panel=SAMPLING,
+            help="tornado (one run) or sobol (adds Sobol indices).",
         ),
     ] = DEFAULT_METHOD,
-    samples: SamplesOption = None,
     sobol_samples: Annotated[
         int,
-        typer.Option(
-            "--sobol-samples", metavar="N", help="Base samples of the Sobol design (a power of 2)."
+        opt(
+            "--sobol-samples",
+            metavar="N",
+            parser=parse_count,
+            panel=SAMPLING,
+            help="Base samples of the Sobol design (a power of 2).",
         ),
     ] = DEFAULT_SOBOL_SAMPLES,
-    seed: SeedOption = None,
-    set_: SetOption = None,
-    workers: WorkersOption = None,
-    dask: DaskOption = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    quiet: QuietOption = False,
-    plot: PlotOption = None,
-    register: RegisterOption = None,
+    *,
+    flags: Flags,
 ) -> int:
     """Rank the uncertain inputs by how much they move the target probability (a tornado).
 
     For each input: the target when the input is in its bottom tenth against its top tenth,
     and its rank correlation with the target, all from one run. --method sobol adds first-order
     and total Sobol indices with 95% intervals.
+
+    Examples:
+        What moves the top rung's chance by the horizon, then with Sobol indices:
+            belwar sensitivity scenarios/baseline.yaml
+            belwar sensitivity scenarios/baseline.yaml --method sobol
     """
-    from belwar.render import report
+    from belwar.render import report, xlsx
     from belwar.run.sensitivities import sensitivity
 
-    check_format(fmt, report.RUN_FORMATS)
-    loaded = load(scenario, set_, register)
-    chosen = run_options(samples=samples, seed=seed, workers=workers, dask=dask)
+    how = flags.delivery().checked(RUN_FORMATS)
+    loaded = flags.load(scenario)
     result = sensitivity(
         loaded,
-        options=chosen,
-        target=target,
-        month=month,
+        options=flags.run_options(),
+        target=flags.target,
+        month=flags.month,
         method=method,
         sobol_samples=sobol_samples,
     )
-    how = Delivery(fmt=fmt, output=output, quiet=quiet, plot=plot)
-    deliver(result, how, text=report.sensitivity_text, tables=report.sensitivity_tables)
+    deliver(
+        result,
+        how,
+        text=report.sensitivity_text,
+        tables=report.sensitivity_tables,
+        sheets=xlsx.sensitivity_sheets,
+    )
     return 0

@@ -35,7 +35,7 @@ from typer import core as typer_core
 
 from belwar import __version__
 from belwar.cli import analyses, checks, runs
-from belwar.cli.options import FLAGS
+from belwar.cli.options import FLAGS, PANELS
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -62,6 +62,48 @@ def _unwrapped(help_text: str | None) -> str | None:
     return re.sub(r"(?<=\S)[ \t]*\n[ \t]*(?=\S)", " ", inspect.cleandoc(help_text))
 
 
+_EXAMPLES = re.compile(r"^Examples:[ \t]*$", re.MULTILINE)
+
+
+def _help_and_examples(help_text: str | None) -> tuple[str | None, str | None]:
+    """A docstring's prose, unwrapped, and its ``Examples:`` section as the epilog: each
+    description line as prose, each command (a line starting ``belwar``, and the lines it
+    continues onto with a backslash) indented and kept as written, so that it copies whole."""
+    if help_text is None:
+        return None, None
+    prose, *examples = _EXAMPLES.split(inspect.cleandoc(help_text), maxsplit=1)
+    if not examples:
+        return _unwrapped(prose), None
+    shown, continued = [], False
+    for line in inspect.cleandoc(examples[0]).splitlines():
+        text = line.strip().replace("[", "\\[")
+        follows = text.endswith("\\")
+        if continued or text.startswith("belwar "):
+            command = text.removesuffix("\\").rstrip()
+            # the backslash outside the markup, where it cannot escape the closing tag
+            shown.append(
+                ("      " if continued else "  ") + f"[bold]{command}[/]" + " \\" * follows
+            )
+        else:
+            shown.append(text)
+        continued = follows
+    return _unwrapped(prose.rstrip()), "Examples:\n" + "\n".join(shown)
+
+
+def _panel_rank(param: Any) -> int:
+    """Where a parameter's panel comes in ``--help``: arguments, then :data:`PANELS`."""
+    if param.param_type_name == "argument":
+        return -1
+    panel = getattr(param, "rich_help_panel", None)
+    return PANELS.index(panel) if panel in PANELS else len(PANELS)
+
+
+def _usage_name(param: Any) -> str:
+    """An argument as the usage line shows it: its metavar as written (typer would add braces
+    to a required one: ``{SCENARIO}``)."""
+    return str(param.metavar or param.name.upper())
+
+
 class _Escape(BaseException):
     """Carries an interrupt or a closed pipe past typer, which would turn them silently into
     exit codes of its own (130 with no message; 1, which means "found")."""
@@ -74,10 +116,19 @@ class _Escape(BaseException):
 class _Command(typer_core.TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.help = _unwrapped(self.help)
+        self.help, self.epilog = _help_and_examples(self.help)
 
     def get_params(self, ctx: Any) -> list[Any]:
-        return _no_flag_values(super().get_params(ctx))
+        params = _no_flag_values(super().get_params(ctx))
+        for param in params:
+            if param.param_type_name == "argument":  # its metavar says what it is: no <path>
+                param.display_type_rich = lambda ctx: None
+        # help shows the panels in the order of their first option: the same in every command
+        return sorted(params, key=_panel_rank)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        arguments = [p for p in self.get_params(ctx) if p.param_type_name == "argument"]
+        return [str(self.options_metavar), *(_usage_name(p) for p in arguments)]
 
     def invoke(self, ctx: Any) -> object:
         try:
@@ -93,7 +144,7 @@ class _Command(typer_core.TyperCommand):
 class _Group(typer_core.TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.help = _unwrapped(self.help)
+        self.help, self.epilog = _help_and_examples(self.help)
 
     def get_params(self, ctx: Any) -> list[Any]:
         return _no_flag_values(super().get_params(ctx))
@@ -104,7 +155,7 @@ app = typer.Typer(
     name="belwar",
     help="Escalation-likelihood scenarios for Belarus's part in Russia's war on Ukraine.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -131,7 +182,16 @@ def _root(
     """Escalation-likelihood scenarios for Belarus's part in Russia's war on Ukraine.
 
     Write your judgments as cited, uncertain numbers in a YAML scenario; belwar checks them,
-    and shows the evidence they rest on.
+    and shows the evidence they rest on. Each command's --help has worked examples.
+
+    Examples:
+        Check the baseline, run it, then see what one changed judgment does:
+            belwar validate scenarios/baseline.yaml
+            belwar run scenarios/baseline.yaml
+            belwar diff scenarios/baseline.yaml \\
+                --set drivers.kremlin_pressure.dist.mode=0.8
+        Tab completion for your shell (bash, zsh, fish or PowerShell):
+            belwar --install-completion
     """
 
 

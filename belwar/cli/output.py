@@ -8,9 +8,18 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import typer
+
+from belwar.cli.options import check_format
+
+if TYPE_CHECKING:
+    from belwar.render.tables import Table
+
+
+#: the formats of run, diff, sweep and sensitivity: render.report's text formats, and xlsx
+RUN_FORMATS = ("table", "json", "csv", "markdown", "xlsx")
 
 
 class Shown(Protocol):
@@ -32,14 +41,35 @@ class Delivery:
     quiet: bool = False
     plot: Path | None = None
 
+    def checked(self, formats: tuple[str, ...]) -> Delivery:
+        """This delivery, refused (exit 2) when its format is not one of ``formats`` or is a
+        workbook bound for a terminal."""
+        from belwar.errors import input_error
+
+        check_format(self.fmt, formats)
+        if self.fmt == "xlsx" and self.output is None and sys.stdout.isatty():
+            raise input_error(
+                "--format xlsx writes a binary workbook: give --output FILE.xlsx "
+                "(or redirect stdout to a file)",
+                key="--output",
+            )
+        return self
+
 
 def print_tables(items: Sequence[object]) -> None:
-    """Print rich renderables to the terminal, one after another."""
+    """Print rich renderables one after another: drawn to fit a terminal, or, when stdout is
+    a pipe or a file, with no padding after the last character of a line."""
     from rich.console import Console
 
     console = Console()
-    for item in items:
-        console.print(item)
+    if console.is_terminal:
+        for item in items:
+            console.print(item)
+        return
+    with console.capture() as captured:
+        for item in items:
+            console.print(item)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def deliver(
@@ -48,25 +78,43 @@ def deliver(
     *,
     text: Callable[[T, str], str],
     tables: Callable[[T], Sequence[object]],
+    sheets: Callable[[T], Sequence[tuple[str, Table]]],
 ) -> None:
-    """Write ``item``'s chart when asked, then ``text(item, fmt)`` to the output file
-    (atomically) or to stdout for a machine format, else print ``tables(item)`` to the
-    terminal. Only what is shown is rendered."""
-    from belwar.render.atomic import write_text
-    from belwar.render.report import clean
+    """Write ``item``'s chart when asked, then ``text(item, fmt)`` (or the workbook of
+    ``sheets(item)`` for xlsx) to the output file (atomically) or to stdout for a machine
+    format, else print ``tables(item)`` to the terminal. Only what is shown is rendered; each
+    file written is said on stderr unless ``--quiet``."""
+    from belwar.render.atomic import write_bytes, write_text
 
     if how.plot is not None:
         from belwar.render.charts import save
 
         save(item.plot(), str(how.plot))
-    if how.output is not None:
+        _wrote("the chart to ", how.plot, how.quiet)
+    if how.fmt == "xlsx":
+        from belwar.render.xlsx import workbook
+
+        data = workbook(sheets(item))
+        if how.output is None:
+            sys.stdout.buffer.write(data)
+        else:
+            write_bytes(how.output, data)
+            _wrote("", how.output, how.quiet)
+    elif how.output is not None:
         write_text(how.output, text(item, how.fmt))
-        if not how.quiet:
-            typer.echo(f"wrote {clean(str(how.output))}", err=True)
+        _wrote("", how.output, how.quiet)
     elif how.fmt != "table":
         sys.stdout.write(text(item, how.fmt))
     else:
         print_tables(tables(item))
+
+
+def _wrote(what: str, path: Path, quiet: bool) -> None:
+    """Say on stderr that ``path`` was written (``what`` it holds, when it is not the output)."""
+    from belwar.render.report import clean
+
+    if not quiet:
+        typer.echo(f"wrote {what}{clean(str(path))}", err=True)
 
 
 @contextmanager

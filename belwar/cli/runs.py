@@ -8,105 +8,108 @@ from typing import Annotated, Optional
 
 import typer
 
-from belwar.cli.options import (
-    DaskOption,
-    FormatOption,
-    OutputOption,
-    PlotOption,
-    QuietOption,
-    RegisterOption,
-    SamplesOption,
-    SeedOption,
-    SetOption,
-    WorkersOption,
-    check_format,
-    load,
-    register_at,
-    run_options,
-)
-from belwar.cli.output import Delivery, deliver, print_tables, progress
+from belwar.cli.options import INPUTS, OUTPUT, RUNNING, Flags, opt, scenario_argument, shared
+from belwar.cli.output import RUN_FORMATS, deliver, print_tables, progress
 
 
-def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
-    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file to run.")],
-    samples: SamplesOption = None,
-    seed: SeedOption = None,
-    months: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--months",
-            metavar="M,M,...",
-            help="Months to report, e.g. 3,6,12 (within the horizon).",
-        ),
-    ] = None,
-    set_: SetOption = None,
-    fmt: FormatOption = "table",
-    output: OutputOption = None,
-    quiet: QuietOption = False,
-    workers: WorkersOption = None,
-    dask: DaskOption = None,
-    plot: PlotOption = None,
-    register: RegisterOption = None,
+@shared(*RUNNING, "months")
+def run_command(
+    scenario: Annotated[Path, scenario_argument("The scenario file to run (YAML).")],
+    *,
+    flags: Flags,
 ) -> int:
     """Run a scenario and print its escalation-likelihood tables.
 
     For each rung and month: the probability of having reached it (with ICD-203 words), its 90%
     spread across the assumptions and its Monte Carlo error; then the highest rung reached by the
     horizon, the inputs as sampled, and what it takes to reproduce the run. Machine formats
-    (json, csv, markdown) go to stdout unwrapped and uncoloured.
+    (json, csv, markdown) go to stdout unwrapped and uncoloured; xlsx goes to --output.
+
+    Examples:
+        Run the baseline, then read months 3, 6 and 12 from 200,000 samples as JSON:
+            belwar run scenarios/baseline.yaml
+            belwar run scenarios/baseline.yaml -n 200k --months 3,6,12 -f json
+        Every table on its own sheet of a workbook:
+            belwar run scenarios/baseline.yaml -f xlsx -o baseline.xlsx
     """
     from dataclasses import replace
 
-    from belwar.render import report
+    from belwar.render import report, xlsx
     from belwar.run.simulation import simulate
 
-    check_format(fmt, report.RUN_FORMATS)
-    chosen = run_options(samples=samples, seed=seed, months=months, workers=workers, dask=dask)
-    loaded = load(scenario, set_, register)
-    with progress(quiet) as tick:
+    how = flags.delivery().checked(RUN_FORMATS)
+    chosen = flags.run_options()
+    loaded = flags.load(scenario)
+    with progress(flags.quiet) as tick:
         result = simulate(loaded, options=replace(chosen, progress=tick))
-    how = Delivery(fmt=fmt, output=output, quiet=quiet, plot=plot)
-    deliver(result, how, text=report.run_text, tables=report.run_tables)
+    deliver(result, how, text=report.run_text, tables=report.run_tables, sheets=xlsx.run_sheets)
     return 0
 
 
-def report_command(  # noqa: PLR0917 - typer maps each parameter to an option
-    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file.")],
+@shared("set_", "samples", "seed", "months", "workers", "dask", "target", "month", "quiet")
+def report_command(
+    scenario: Annotated[Path, scenario_argument()],
     output: Annotated[
         Path,
-        typer.Option(
+        opt(
             "--output",
             "-o",
             metavar="FILE",
+            panel=OUTPUT,
             help="The HTML file to write (atomically).",
             dir_okay=False,
         ),
     ],
     compare_with: Annotated[
-        Optional[list[Path]],  # noqa: UP045
-        typer.Option("--compare", metavar="OTHER", help="Also diff against OTHER (repeatable)."),
+        Optional[list[Path]],  # noqa: UP045 (typer reads the annotation at run time)
+        opt(
+            "--compare",
+            metavar="OTHER",
+            panel=INPUTS,
+            help="Also diff against the scenario OTHER (repeatable).",
+        ),
     ] = None,
-    samples: SamplesOption = None,
-    workers: WorkersOption = None,
-    dask: DaskOption = None,
-    register: RegisterOption = None,
+    register: Annotated[
+        Optional[Path],  # noqa: UP045
+        opt(
+            "--register",
+            metavar="DIR",
+            panel=INPUTS,
+            help="Evidence register folder (default: the one nearest the scenario, else the "
+            "shipped one).",
+            file_okay=False,
+        ),
+    ] = None,
+    *,
+    flags: Flags,
 ) -> int:
-    """Write one self-contained HTML report: tables, charts, the evidence behind every
-    assumption, diffs against other scenarios, and the run's metadata (no network needed)."""
-    from belwar.render import report
+    """Write a scenario's report: one self-contained HTML page.
+
+    The report holds the tables, charts, the evidence behind every assumption, diffs against
+    other scenarios, and the run's metadata; it needs no network to open.
+
+    --set changes the reported scenario only; the scenarios given with --compare are read as
+    they are. The tornado reads --target by --month (default: the top rung by the horizon).
+
+    Examples:
+        The baseline's report, then one that also compares it with another scenario:
+            belwar report scenarios/baseline.yaml -o baseline.html
+            belwar report scenarios/baseline.yaml -o report.html \\
+                --compare scenarios/kremlin-squeeze.yaml -n 200k
+    """
     from belwar.render.atomic import write_text
     from belwar.render.html_report import build
+    from belwar.render.report import clean
     from belwar.run.report_inputs import report_inputs
     from belwar.spec.evidence import find_register
     from belwar.spec.loader import load_register, load_scenario
 
     folder = register or find_register(scenario.resolve().parent)
     reg = load_register(folder) if folder is not None else None
-    main = load_scenario(scenario, register=reg)
+    main = load_scenario(scenario, overrides=flags.set_ or (), register=reg)
     others = [load_scenario(path, register=reg) for path in compare_with or []]
-    found = report_inputs(
-        main, others, options=run_options(samples=samples, workers=workers, dask=dask)
-    )
+    chosen = flags.run_options()
+    found = report_inputs(main, others, options=chosen, target=flags.target, month=flags.month)
     page = build(
         main,
         result=found.result,
@@ -115,35 +118,44 @@ def report_command(  # noqa: PLR0917 - typer maps each parameter to an option
         register=reg,
     )
     write_text(output, page)
-    typer.echo(f"wrote {report.clean(str(output))}", err=True)
+    if not flags.quiet:
+        typer.echo(f"wrote the report to {clean(str(output))}", err=True)
     return 0
 
 
-def run_many_command(  # noqa: PLR0917 - typer maps each parameter to an option
+@shared("samples", "seed", "workers", "dask", "register")
+def run_many_command(
     paths: Annotated[
-        list[str], typer.Argument(metavar="DIR_OR_FILES...", help="Scenario files or folders.")
+        list[str],
+        typer.Argument(
+            metavar="DIR_OR_FILES...",
+            help="Scenario files or folders (each folder's *.yaml).",
+        ),
     ],
     output_dir: Annotated[
         Path,
-        typer.Option(
+        opt(
             "--output-dir",
             "-o",
             metavar="DIR",
+            panel=OUTPUT,
             help="Where the results go (one .json each; made if missing).",
             file_okay=False,
         ),
     ] = Path("."),
-    samples: SamplesOption = None,
-    seed: SeedOption = None,
-    workers: WorkersOption = None,
-    dask: DaskOption = None,
-    register: RegisterOption = None,
+    *,
+    flags: Flags,
 ) -> int:
-    """Run a set of scenario files in parallel: one result file each and a summary table."""
+    """Run a set of scenario files in parallel: one result file each and a summary table.
+
+    Examples:
+        Every scenario of a folder, each result saved in results/:
+            belwar run-many scenarios/ -o results/
+    """
     from belwar.render import report
     from belwar.run.batch import run_many
 
-    chosen = run_options(samples=samples, seed=seed, workers=workers, dask=dask)
-    runs = run_many(paths, str(output_dir), options=chosen, register=register_at(register))
+    chosen = flags.run_options()
+    runs = run_many(paths, str(output_dir), options=chosen, register=flags.register_at())
     print_tables(report.many_table(runs))
     return 0

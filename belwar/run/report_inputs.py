@@ -21,7 +21,7 @@ from belwar.run import execution
 from belwar.run.diff import paired_from_runs
 from belwar.run.options import RunOptions
 from belwar.run.sensitivities import check_kept, tornado_of
-from belwar.run.simulation import summarise, with_options
+from belwar.run.simulation import resolve_target, summarise, with_options
 from belwar.spec.compile import compile_model
 from belwar.spec.scenario import Scenario
 
@@ -32,28 +32,34 @@ class ReportInputs:
 
     scenario: Scenario
     result: Result  # the run, as ``simulate`` gives it (without its samples)
-    tornado: Sensitivity  # of the top rung by the horizon
+    tornado: Sensitivity  # of the target rung (default: the top) by its month (the horizon)
     comparisons: tuple[Comparison, ...]  # with each other scenario, paired
 
 
 def report_inputs(
-    scenario: Scenario, others: Sequence[Scenario] = (), *, options: RunOptions | None = None
+    scenario: Scenario,
+    others: Sequence[Scenario] = (),
+    *,
+    options: RunOptions | None = None,
+    target: str | None = None,
+    month: int | None = None,
 ) -> ReportInputs:
     """Run ``scenario`` once (and each of ``others`` once) with ``options`` (samples, seed,
-    months, workers, dask, progress) and derive everything the report shows from those runs."""
+    months, workers, dask, progress) and derive everything the report shows from those runs;
+    the tornado reads ``target`` (default: the top rung) by ``month`` (default: the horizon)."""
     chosen = options or RunOptions()
+    target, month = resolve_target(scenario, target, month)
     model = with_options(compile_model(scenario), chosen)
     horizon = model.horizon
     shown = model.months
-    # the tornado reads the horizon, which the report's months may leave out
-    model = replace(model, months=tuple(sorted({*shown, horizon})))
-    check_kept(replace(model, months=(horizon,)))
+    # the tornado reads its month, which the report's months may leave out
+    model = replace(model, months=tuple(sorted({*shown, month})))
+    check_kept(replace(model, months=(month,)))
     started = time.perf_counter()
     totals = execution.run(model, keep_samples=True, workers=chosen.workers, dask=chosen.dask)
     seconds = time.perf_counter() - started
     run = replace(summarise(model, totals, seconds=seconds), scenario=scenario.resolved())
-    top = run.rungs[-1]
-    tornado = tornado_of(scenario, model, run, top, horizon)
+    tornado = tornado_of(scenario, model, run, target, month)
     comparisons = []
     for other in others:
         months = tuple(m for m in shown if m <= min(horizon, other.simulation.horizon_months))
