@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from belwar.cli.options import (
+    INPUTS,
     OUTPUT,
     READING,
     RUNNING,
@@ -118,11 +119,11 @@ def sweep_command(
         list[str],
         opt(
             "--vary",
-            metavar="KEY=START:STOP:N",
-            panel=SAMPLING,
-            help="Input to vary: a driver is pinned to each value "
-            "([bold]kremlin_pressure=0.2:0.9:8[/]), any number field follows its key "
-            "(hazards.full_entry.base=0.001:0.01:10). Twice for a grid.",
+            metavar="KEY=A:B:N",
+            panel=INPUTS,
+            help="Vary an input from A to B in N steps, e.g. [bold]kremlin_pressure=0.2:0.9:8[/] "
+            "(a driver is pinned to each value) or hazards.full_entry.base=0.001:0.01:10. "
+            "Twice for a grid.",
         ),
     ],
     threshold: Annotated[

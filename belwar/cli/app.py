@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import inspect
+import io
 import os
 import re
 import signal
@@ -113,10 +114,28 @@ class _Escape(BaseException):
         self.error = error
 
 
+def _unpadded(draw: Callable[[], None]) -> None:
+    """Run ``draw`` (typer's help, which rich pads to the full width); when stdout is not a
+    terminal, pass on what it printed without the spaces after each line's last character."""
+    if sys.stdout.isatty():
+        draw()
+        return
+    real, drawn = sys.stdout, io.StringIO()
+    sys.stdout = drawn
+    try:
+        draw()
+    finally:
+        sys.stdout = real
+    real.write("".join(line.rstrip() + "\n" for line in drawn.getvalue().splitlines()))
+
+
 class _Command(typer_core.TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.help, self.epilog = _help_and_examples(self.help)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _unpadded(lambda: super(_Command, self).format_help(ctx, formatter))
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = _no_flag_values(super().get_params(ctx))
@@ -146,6 +165,9 @@ class _Group(typer_core.TyperGroup):
         super().__init__(*args, **kwargs)
         self.help, self.epilog = _help_and_examples(self.help)
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _unpadded(lambda: super(_Group, self).format_help(ctx, formatter))
+
     def get_params(self, ctx: Any) -> list[Any]:
         return _no_flag_values(super().get_params(ctx))
 
@@ -153,7 +175,6 @@ class _Group(typer_core.TyperGroup):
 app = typer.Typer(
     cls=_Group,
     name="belwar",
-    help="Escalation-likelihood scenarios for Belarus's part in Russia's war on Ukraine.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,

@@ -147,8 +147,8 @@ Set = Annotated[
         "--set",
         metavar="KEY=VALUE",
         panel=INPUTS,
-        help="Change one field of the scenario; VALUE is read as YAML, e.g. "
-        "[bold]--set drivers.kremlin_pressure.dist.mode=0.8[/]. Repeatable.",
+        help="Change one field of the scenario to VALUE (read as YAML), e.g. "
+        "[bold]drivers.kremlin_pressure.dist.mode=0.8[/]. Repeatable.",
     ),
 ]
 _REGISTER_HELP = (
@@ -175,10 +175,7 @@ Workers = Annotated[
     Optional[int],  # noqa: UP045
     opt("--workers", "-j", metavar="N", panel=SAMPLING, help=_WORKERS_HELP),
 ]
-_DASK_HELP = (
-    "Run on a Dask scheduler (tcp://host:8786 or tls://...), or 'local' for an embedded "
-    "cluster. One that does not answer within 10 s is an error."
-)
+_DASK_HELP = "Run on the Dask scheduler at ADDRESS (tcp://host:8786), or 'local'; 10 s to answer."
 Dask = Annotated[Optional[str], opt("--dask", metavar="ADDRESS", panel=SAMPLING, help=_DASK_HELP)]  # noqa: UP045
 _TARGET_HELP = "The rung whose probability is read (default: the top)."
 Target = Annotated[Optional[str], opt("--target", metavar="RUNG", panel=READING, help=_TARGET_HELP)]  # noqa: UP045
