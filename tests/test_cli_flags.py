@@ -98,7 +98,7 @@ def test_diff_of_one_scenario_with_set_is_against_itself_changed(
     code, out, _ = run(capsys, "diff", VALID, "--set", CHANGE, *SMALL, "-f", "json")
     assert code == 0
     data = json.loads(out)
-    assert (data["a"], data["b"]) == (VALID, f"{VALID} + {CHANGE}")
+    assert (data["a"], data["b"]) == ("example", f"example + {CHANGE}")
     register = load_register(REGISTER)
     base = load_scenario(VALID, register=register)
     expected = compare(base, base.with_overrides([CHANGE], register=register), samples=2000)
@@ -112,6 +112,7 @@ def test_diff_of_two_scenarios_with_set_changes_the_second(
     argv = ["diff", VALID, VALID, "--set", CHANGE, *SMALL, "-f", "json"]
     code, out, _ = run(capsys, *argv)
     assert code == 0
+    assert json.loads(out)["b"] == f"{VALID} + {CHANGE}"
     one = json.loads(run(capsys, "diff", VALID, "--set", CHANGE, *SMALL, "-f", "json")[1])
     assert json.loads(out)["records"] == one["records"]
 

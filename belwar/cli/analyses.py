@@ -83,10 +83,10 @@ def diff_command(
     from belwar.run.diff import compare
 
     how = flags.delivery().checked(RUN_FORMATS)
-    side_b, named = _other_side(a, b, flags)
+    side_a, side_b, named = _sides(a, b, flags)
     chosen = flags.run_options()
     register = flags.register_at()
-    comparison = compare(a, side_b, options=chosen, tolerance=tolerance, register=register)
+    comparison = compare(side_a, side_b, options=chosen, tolerance=tolerance, register=register)
     if named is not None:
         comparison = replace(comparison, b=named)
     text = partial(report.diff_text, show_all=show_all)
@@ -95,21 +95,28 @@ def diff_command(
     return 1 if exit_code and comparison.material else 0
 
 
-def _other_side(a: Path, b: Path | None, flags: Flags) -> tuple[Path | Scenario, str | None]:
-    """What A is compared with: B (changed by --set, if given), or A changed by --set; and the
-    name of that side when --set changed it (its path, as A's is, and the changes)."""
+def _sides(
+    a: Path, b: Path | None, flags: Flags
+) -> tuple[Path | Scenario, Path | Scenario, str | None]:
+    """The two sides of the diff and, when --set made one, its name. One scenario with --set:
+    the scenario against itself changed, named by its id (``baseline`` and ``baseline +
+    drivers.x.dist.mode=0.8``); two with --set: A against B changed (``path/b.yaml + ...``)."""
     from belwar.errors import input_error
 
     if not flags.set_:
         if b is None:
             raise input_error("diff needs two scenarios (A and B), or one with --set")
-        return b, None
+        return a, b, None
     changed = b if b is not None else a
     if changed.suffix.lower() == ".json":
         raise input_error(
             f"only a scenario can be changed; {changed} is a saved result", key="--set"
         )
-    return flags.load(changed), f"{changed} + {', '.join(flags.set_)}"
+    sets = ", ".join(flags.set_)
+    if b is not None:
+        return a, flags.load(b), f"{b} + {sets}"
+    scenario = flags.load(a, [])
+    return scenario, flags.load(a), f"{scenario.id} + {sets}"
 
 
 @shared(*RUNNING, "target", "month")

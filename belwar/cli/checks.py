@@ -201,5 +201,6 @@ def _show(items: Sequence[object], *, page: bool) -> None:
         console.file.write(drawn)
         return
     os.environ.setdefault("LESS", "-FRX")  # colours through, and no paging of a short listing
-    with console.pager(styles=True):
-        console.file.write(drawn)
+    with console.pager(styles=True):  # the pager reads what is printed, not what is written
+        for item in items:
+            console.print(item)
