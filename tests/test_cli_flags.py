@@ -147,11 +147,18 @@ def test_report_tornado_reads_target_and_month_as_sensitivity_does() -> None:
 # --- messages ------------------------------------------------------------------------------------
 
 
-def test_piped_tables_carry_no_trailing_spaces(capsys: pytest.CaptureFixture[str]) -> None:
+def test_piped_tables_carry_no_trailing_spaces(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     code, out, _ = run(capsys, "run", VALID, *SMALL)
     assert code == 0
     assert out.count("\n") > 10
     assert [line for line in out.splitlines() if line != line.rstrip()] == []
+    written = tmp_path / "tables.txt"
+    assert run(capsys, "run", VALID, *SMALL, "-o", str(written))[0] == 0
+    text = written.read_text()
+    assert "Highest rung" in text
+    assert [line for line in text.splitlines() if line != line.rstrip()] == []
 
 
 def test_plot_says_what_it_wrote(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -270,6 +277,25 @@ def test_diff_workbook_holds_every_delta(
     rows = list(openpyxl.load_workbook(book_path).worksheets[0].iter_rows(values_only=True))
     deltas = [row[rows[0].index("delta")] for row in rows[1:]]
     assert deltas == [pytest.approx(record["delta"], rel=1e-15) for record in data["records"]]
+
+
+def test_sweep_and_sensitivity_workbooks_hold_their_numbers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sweep = ["sweep", VALID, "--vary", "kremlin_pressure=0.2:0.9:3", *SMALL]
+    assert run(capsys, *sweep, "-f", "xlsx", "-o", str(tmp_path / "s.xlsx"))[0] == 0
+    points = json.loads(run(capsys, *sweep, "-f", "json")[1])["records"]
+    assert _sheet(tmp_path / "s.xlsx", "points") == [_approx(point) for point in points]
+    tornado = ["sensitivity", VALID, *SMALL]
+    assert run(capsys, *tornado, "-f", "xlsx", "-o", str(tmp_path / "t.xlsx"))[0] == 0
+    inputs = json.loads(run(capsys, *tornado, "-f", "json")[1])["records"]
+    assert _sheet(tmp_path / "t.xlsx", "inputs") == [_approx(record) for record in inputs]
+    assert len(openpyxl.load_workbook(tmp_path / "t.xlsx").sheetnames) == 2
+
+
+def _sheet(path: Path, name: str) -> list[dict[str, object]]:
+    rows = list(openpyxl.load_workbook(path)[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
 def test_workbook_is_refused_to_a_terminal(

@@ -37,6 +37,7 @@ from typer import core as typer_core
 from belwar import __version__
 from belwar.cli import analyses, checks, runs
 from belwar.cli.options import FLAGS, PANELS
+from belwar.cli.output import unpadded
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -126,7 +127,7 @@ def _unpadded(draw: Callable[[], None]) -> None:
         draw()
     finally:
         sys.stdout = real
-    real.write("".join(line.rstrip() + "\n" for line in drawn.getvalue().splitlines()))
+    real.write(unpadded(drawn.getvalue()))
 
 
 class _Command(typer_core.TyperCommand):

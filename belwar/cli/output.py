@@ -56,6 +56,11 @@ class Delivery:
         return self
 
 
+def unpadded(text: str) -> str:
+    """``text`` without the spaces rich pads each line with to the full width."""
+    return "".join(line.rstrip() + "\n" for line in text.splitlines())
+
+
 def print_tables(items: Sequence[object]) -> None:
     """Print rich renderables one after another: drawn to fit a terminal, or, when stdout is
     a pipe or a file, with no padding after the last character of a line."""
@@ -69,7 +74,7 @@ def print_tables(items: Sequence[object]) -> None:
     with console.capture() as captured:
         for item in items:
             console.print(item)
-    sys.stdout.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
+    sys.stdout.write(unpadded(captured.get()))
 
 
 def deliver(
@@ -101,7 +106,8 @@ def deliver(
             write_bytes(how.output, data)
             _wrote("", how.output, how.quiet)
     elif how.output is not None:
-        write_text(how.output, text(item, how.fmt))
+        body = text(item, how.fmt)
+        write_text(how.output, unpadded(body) if how.fmt == "table" else body)
         _wrote("", how.output, how.quiet)
     elif how.fmt != "table":
         sys.stdout.write(text(item, how.fmt))
