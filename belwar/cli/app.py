@@ -1,7 +1,8 @@
 """The ``belwar`` command line: the typer app, its commands in the order ``--help`` lists them,
 and the error boundary. The commands themselves are in :mod:`belwar.cli.runs`,
 :mod:`belwar.cli.analyses` and :mod:`belwar.cli.checks`; their shared flags in
-:mod:`belwar.cli.options`; delivering their results in :mod:`belwar.cli.output`.
+:mod:`belwar.cli.options`; delivering their results in :mod:`belwar.cli.output`; how their help
+reads in :mod:`belwar.cli.helptext`.
 
 One error boundary (:func:`run`) maps outcomes to exit codes: 0 success; 1 the command found what
 it looks for (``validate`` found problems); 2 bad input or usage; 3 an internal error; 130 when
@@ -22,10 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import inspect
-import io
 import os
-import re
 import signal
 import sys
 from collections.abc import Callable
@@ -36,8 +34,14 @@ from typer import core as typer_core
 
 from belwar import __version__
 from belwar.cli import analyses, checks, runs
-from belwar.cli.options import FLAGS, PANELS
-from belwar.cli.output import unpadded
+from belwar.cli.helptext import (
+    help_and_examples,
+    no_flag_values,
+    panel_rank,
+    unpadded_help,
+    usage_name,
+)
+from belwar.cli.options import FLAGS
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -46,64 +50,6 @@ if TYPE_CHECKING:
 
 # typer vendors click privately (typer._click): its Context and Parameter are typer's to name,
 # so the few signatures that pass them through say Any.
-
-
-def _no_flag_values(params: list[Any]) -> list[Any]:
-    """Flags take no value, so ``--help`` shows none (typer would label them ``<bool>``)."""
-    for param in params:
-        if getattr(param, "is_flag", False) and param.metavar is None:
-            param.metavar = ""
-    return params
-
-
-def _unwrapped(help_text: str | None) -> str | None:
-    """A docstring's paragraphs each on one line: typer keeps its single line breaks, which
-    at a narrower terminal than the source leave ragged half-lines; rich wraps them instead."""
-    if help_text is None:
-        return None
-    return re.sub(r"(?<=\S)[ \t]*\n[ \t]*(?=\S)", " ", inspect.cleandoc(help_text))
-
-
-_EXAMPLES = re.compile(r"^Examples:[ \t]*$", re.MULTILINE)
-
-
-def _help_and_examples(help_text: str | None) -> tuple[str | None, str | None]:
-    """A docstring's prose, unwrapped, and its ``Examples:`` section as the epilog: each
-    description line as prose, each command (a line starting ``belwar``, and the lines it
-    continues onto with a backslash) indented and kept as written, so that it copies whole."""
-    if help_text is None:
-        return None, None
-    prose, *examples = _EXAMPLES.split(inspect.cleandoc(help_text), maxsplit=1)
-    if not examples:
-        return _unwrapped(prose), None
-    shown, continued = [], False
-    for line in inspect.cleandoc(examples[0]).splitlines():
-        text = line.strip().replace("[", "\\[")
-        follows = text.endswith("\\")
-        if continued or text.startswith("belwar "):
-            command = text.removesuffix("\\").rstrip()
-            # the backslash outside the markup, where it cannot escape the closing tag
-            shown.append(
-                ("      " if continued else "  ") + f"[bold]{command}[/]" + " \\" * follows
-            )
-        else:
-            shown.append(text)
-        continued = follows
-    return _unwrapped(prose.rstrip()), "Examples:\n" + "\n".join(shown)
-
-
-def _panel_rank(param: Any) -> int:
-    """Where a parameter's panel comes in ``--help``: arguments, then :data:`PANELS`."""
-    if param.param_type_name == "argument":
-        return -1
-    panel = getattr(param, "rich_help_panel", None)
-    return PANELS.index(panel) if panel in PANELS else len(PANELS)
-
-
-def _usage_name(param: Any) -> str:
-    """An argument as the usage line shows it: its metavar as written (typer would add braces
-    to a required one: ``{SCENARIO}``)."""
-    return str(param.metavar or param.name.upper())
 
 
 class _Escape(BaseException):
@@ -115,40 +61,25 @@ class _Escape(BaseException):
         self.error = error
 
 
-def _unpadded(draw: Callable[[], None]) -> None:
-    """Run ``draw`` (typer's help, which rich pads to the full width); when stdout is not a
-    terminal, pass on what it printed without the spaces after each line's last character."""
-    if sys.stdout.isatty():
-        draw()
-        return
-    real, drawn = sys.stdout, io.StringIO()
-    sys.stdout = drawn
-    try:
-        draw()
-    finally:
-        sys.stdout = real
-    real.write(unpadded(drawn.getvalue()))
-
-
 class _Command(typer_core.TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.help, self.epilog = _help_and_examples(self.help)
+        self.help, self.epilog = help_and_examples(self.help)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        _unpadded(lambda: super(_Command, self).format_help(ctx, formatter))
+        unpadded_help(lambda: super(_Command, self).format_help(ctx, formatter))
 
     def get_params(self, ctx: Any) -> list[Any]:
-        params = _no_flag_values(super().get_params(ctx))
+        params = no_flag_values(super().get_params(ctx))
         for param in params:
             if param.param_type_name == "argument":  # its metavar says what it is: no <path>
                 param.display_type_rich = lambda ctx: None
         # help shows the panels in the order of their first option: the same in every command
-        return sorted(params, key=_panel_rank)
+        return sorted(params, key=panel_rank)
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         arguments = [p for p in self.get_params(ctx) if p.param_type_name == "argument"]
-        return [str(self.options_metavar), *(_usage_name(p) for p in arguments)]
+        return [str(self.options_metavar), *(usage_name(p) for p in arguments)]
 
     def invoke(self, ctx: Any) -> object:
         try:
@@ -164,13 +95,13 @@ class _Command(typer_core.TyperCommand):
 class _Group(typer_core.TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.help, self.epilog = _help_and_examples(self.help)
+        self.help, self.epilog = help_and_examples(self.help)
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        _unpadded(lambda: super(_Group, self).format_help(ctx, formatter))
+        unpadded_help(lambda: super(_Group, self).format_help(ctx, formatter))
 
     def get_params(self, ctx: Any) -> list[Any]:
-        return _no_flag_values(super().get_params(ctx))
+        return no_flag_values(super().get_params(ctx))
 
 
 app = typer.Typer(
