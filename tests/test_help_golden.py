@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 from typer.main import get_command
@@ -17,6 +18,7 @@ from belwar.cli.app import COMMANDS
 from belwar.cli.app import app as typer_app
 
 from .conftest import TESTS
+from .test_terminal import _run_all
 
 GOLDEN = TESTS / "golden" / "help"
 WIDTHS = (80, 120)
@@ -87,3 +89,19 @@ def test_every_example_is_a_command_that_parses(
 def test_the_goldens_cover_every_command_and_nothing_else() -> None:
     wanted = {f"{page or 'belwar'}-{columns}.txt" for page in PAGES for columns in WIDTHS}
     assert {path.name for path in GOLDEN.glob("*.txt")} == wanted
+
+
+def test_help_at_a_100_column_terminal_is_coloured_and_whole(tmp_path: Path) -> None:
+    """At a real terminal (a pty, 100 columns, colour on) help is styled, fits, and keeps its
+    examples whole."""
+    pages = [("", ()), *((name, (name,)) for name, _, _ in COMMANDS)]
+    runs = [(name or "belwar", (*argv, "--help"), 100) for name, argv in pages]
+    done = _run_all(runs, tmp_path)
+    for key, _, _ in runs:
+        text = done[key].output.decode("utf-8", "replace")
+        assert done[key].code == 0, text
+        assert "\x1b[" in text, key
+        plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text).replace("\r\n", "\n")
+        assert max(len(line) for line in plain.splitlines()) <= 100, plain
+        assert "…" not in plain, plain
+        assert "Examples:" in plain, plain
