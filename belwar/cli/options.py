@@ -181,7 +181,7 @@ _TARGET_HELP = "The rung whose probability is read (default: the top)."
 Target = Annotated[Optional[str], opt("--target", metavar="RUNG", panel=READING, help=_TARGET_HELP)]  # noqa: UP045
 _MONTH_HELP = "The month it is read at (default: the horizon)."
 Month = Annotated[Optional[int], opt("--month", metavar="M", panel=READING, help=_MONTH_HELP)]  # noqa: UP045
-_FORMAT_HELP = "table, json, csv, markdown, or xlsx (a workbook; needs --output)."
+_FORMAT_HELP = "table, json, csv, markdown, or xlsx (a workbook: to --output or a redirect)."
 Format = Annotated[str, opt("--format", "-f", metavar="FORMAT", panel=OUTPUT, help=_FORMAT_HELP)]
 _OUTPUT_HELP = "Write to FILE (atomically) instead of stdout."
 Output = Annotated[
