@@ -13,7 +13,7 @@ import pytest
 import typer
 
 from belwar import cli
-from belwar.cli.options import complete_scenario, parse_count, parse_probability
+from belwar.cli.options import complete_scenario, parse_count, parse_probability, shared
 from belwar.render.sources_listing import LEGEND
 from belwar.run.diff import compare
 from belwar.run.options import RunOptions
@@ -87,6 +87,11 @@ def test_written_samples_and_percent_threshold_mean_the_numbers(
     _, plain, _ = run(capsys, *sweep, "-n", "2000", "--threshold", "0.1")
     assert json.loads(percent) == json.loads(plain)
     assert (json.loads(plain)["samples"], json.loads(plain)["threshold"]) == (2000, 0.1)
+
+
+def test_a_misspelt_shared_flag_is_refused_where_the_command_is_defined() -> None:
+    with pytest.raises(ValueError, match="not shared flags: sample"):
+        shared("samples", "sample")
 
 
 # --- --set on diff, and report's flags -----------------------------------------------------------

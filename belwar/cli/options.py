@@ -281,6 +281,10 @@ def shared(*names: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
     keyword parameters after the command's own, and the command receives them as one
     ``flags: Flags`` keyword."""
 
+    unknown = set(names) - set(_SHARED)
+    if unknown:
+        raise ValueError(f"not shared flags: {', '.join(sorted(unknown))}")
+
     def decorate(func: Callable[..., int]) -> Callable[..., int]:
         params = inspect.signature(func, eval_str=True).parameters.values()
         own = [p for p in params if p.name != "flags"]
