@@ -61,6 +61,7 @@ def test_help_reads_cleanly_at_80_columns(
     assert not re.search(r"<[a-z][a-z\[\]]*>", text)
     assert not re.search(r"\{[A-Z_]+\}", text)
     assert "…" not in text
+    assert " Examples:" in lines, "give the command's docstring an Examples: section"
     examples = lines[lines.index(" Examples:") + 1 :]
     commands = [line.strip() for line in examples if line.strip().startswith("belwar")]
     assert 1 <= len(commands) <= 4
