@@ -28,7 +28,7 @@ from belwar.spec.placing import place, validate
 from belwar.spec.register import citation_problems, load_register
 from belwar.spec.rules import check
 from belwar.spec.salvage import partial_problems, raw_citations, salvaged_rules
-from belwar.spec.scenario import Scenario
+from belwar.spec.scenario import Scenario, register_validator
 
 __all__ = [  # the loader's names, as cli, run and tests import them
     "Overrides",
@@ -109,3 +109,6 @@ def validate_scenario(
     if problems:
         raise InputError(problems)
     return scenario
+
+
+register_validator(validate_scenario)
