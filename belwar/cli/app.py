@@ -35,6 +35,7 @@ from typer import core as typer_core
 
 from belwar import __version__
 from belwar.cli import analyses, checks, runs
+from belwar.cli.notices import placed_warnings
 from belwar.cli.options import FLAGS
 
 if TYPE_CHECKING:
@@ -204,7 +205,8 @@ def run(argv: list[str] | None = None) -> int:
     command = typer_main.get_command(app)
     try:
         try:
-            result = command.main(args=argv, prog_name="belwar", standalone_mode=False)
+            with placed_warnings():
+                result = command.main(args=argv, prog_name="belwar", standalone_mode=False)
         except _Escape as escape:
             raise escape.error from None
     except BaseException as exc:  # this is the boundary

@@ -19,7 +19,7 @@ from typing import Any
 from belwar.errors import InputError
 from belwar.spec import yamlio
 from belwar.spec.entries import citations
-from belwar.spec.evidence import Register
+from belwar.spec.evidence import Register, find_register
 from belwar.spec.extends import read_chain, resolve_path
 from belwar.spec.located import Loc, Located
 from belwar.spec.numeric import numeric_problems
@@ -29,6 +29,7 @@ from belwar.spec.register import citation_problems, load_register
 from belwar.spec.rules import check
 from belwar.spec.salvage import partial_problems, raw_citations, salvaged_rules
 from belwar.spec.scenario import Scenario, register_validator
+from belwar.spec.shipped import is_shipped, shipped_register
 
 __all__ = [  # the loader's names, as cli, run and tests import them
     "Overrides",
@@ -37,6 +38,7 @@ __all__ = [  # the loader's names, as cli, run and tests import them
     "load_scenario",
     "numeric_problems",
     "partial_problems",
+    "register_for",
     "scenario_from_data",
     "validate",
     "validate_scenario",
@@ -61,9 +63,42 @@ def load_scenario(
     display = os.fspath(path)
     file = Path(display)
     folder = resolve_path(file, Loc(display), "").parent
-    root = read_chain(file, display, folder, ())
-    root = apply_overrides(root, overrides)
+    chain = read_chain(file, display, folder, ())
+    if any(is_shipped(f) for f in chain.files):
+        register = with_shipped(register, folder)
+    root = apply_overrides(chain.node, overrides)
     return validate_scenario(root, register=register, folder=folder)
+
+
+def register_for(
+    path: str | os.PathLike[str], register: str | os.PathLike[str] | None = None
+) -> Register | None:
+    """The evidence register a scenario file's citations resolve in: the one in folder
+    ``register``, by default the nearest ``seeds/`` folder above the file (else the shipped one),
+    joined by the shipped register when the file extends a shipped scenario; None if there is
+    none."""
+    display = os.fspath(path)
+    file = Path(display)
+    folder = resolve_path(file, Loc(display), "").parent
+    chosen = load_register(register) if register is not None else None
+    if any(is_shipped(f) for f in read_chain(file, display, folder, ()).files):
+        return with_shipped(chosen, folder)
+    if chosen is not None:
+        return chosen
+    found = find_register(folder)
+    return load_register(found) if found is not None else None
+
+
+def with_shipped(register: Register | None, folder: Path) -> Register | None:
+    """``register`` (default: the one that serves ``folder``) with the sources of the shipped
+    register it lacks: a shipped scenario's citations resolve wherever it is extended from."""
+    shipped = shipped_register()
+    if register is None:
+        found = find_register(folder)
+        if found is None or found.resolve() == shipped:
+            return load_register(found) if found is not None else None
+        register = load_register(found)
+    return register if shipped is None else register.joined(load_register(shipped))
 
 
 def scenario_from_data(
@@ -105,7 +140,8 @@ def validate_scenario(
     pairs = [*rules, *((k, m) for k, m in numeric_problems(scenario) if k not in refused)]
     problems = [place(root, parse_key(key), message) for key, message in dict.fromkeys(pairs)]
     if check_citations:
-        problems += citation_problems(citations(scenario), root, register, folder)
+        cited = citations(scenario)
+        problems += citation_problems(cited, root, register, folder, as_of=scenario.as_of)
     if problems:
         raise InputError(problems)
     return scenario

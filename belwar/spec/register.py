@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 from belwar.errors import InputError, Problem
 from belwar.spec import yamlio
 from belwar.spec.evidence import Register, Source, find_register
+from belwar.spec.hindsight import hindsight, warn
 from belwar.spec.located import Loc, Located
 from belwar.spec.overrides import parse_key
 from belwar.spec.placing import place, validate
@@ -15,8 +17,16 @@ from belwar.spec.words import suggest
 
 
 def citation_problems(
-    cited: list[tuple[str, str]], root: Located, register: Register | None, folder: Path | None
+    cited: list[tuple[str, str]],
+    root: Located,
+    register: Register | None,
+    folder: Path | None,
+    *,
+    as_of: dt.date | None = None,
 ) -> list[Problem]:
+    """A problem at each citation the register (default: the one serving ``folder``) does not
+    hold; with ``as_of``, a :class:`~belwar.errors.HindsightWarning` for each it holds that is
+    dated after it."""
     if not cited:
         return []
     if register is None:
@@ -36,6 +46,8 @@ def citation_problems(
     for key, ref in cited:
         if ref not in known:
             problems.append(place(root, parse_key(key), _unknown_citation(ref, register)))
+    if as_of is not None:
+        warn(hindsight(cited, root, register, as_of))
     return problems
 
 
