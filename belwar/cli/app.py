@@ -34,7 +34,7 @@ import typer
 from typer import core as typer_core
 
 from belwar import __version__
-from belwar.cli import analyses, checks, runs
+from belwar.cli import analyses, authoring, checks, runs
 from belwar.cli.notices import placed_warnings
 from belwar.cli.options import FLAGS
 
@@ -146,6 +146,8 @@ COMMANDS: list[tuple[str, str, Callable[..., int]]] = [
     ("sensitivity", "Compare", analyses.sensitivity_command),
     ("validate", "Check scenarios", checks.validate),
     ("schema", "Check scenarios", checks.schema),
+    ("init", "Write scenarios", authoring.init),
+    ("show", "Write scenarios", authoring.show),
     ("sources", "Evidence", checks.sources),
 ]
 for _name, _panel, _command in COMMANDS:
