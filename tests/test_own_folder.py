@@ -157,9 +157,8 @@ def test_the_shipped_scenarios_cite_nothing_from_after_their_date(
 
 
 HINDSIGHT = (
-    "x.yaml:6:{col}: drivers.public_opposition.evidence[{i}]: warning: "
-    "'essay-2022-05/polls-six-to-eleven' is dated May 2022, after this scenario's as_of "
-    "(2022-04-15): hindsight"
+    "x.yaml:6:{col}: drivers.public_opposition.evidence[{i}]: warning: hindsight: "
+    "'essay-2022-05/polls-six-to-eleven' dates from May 2022, after as_of 2022-04-15"
 )
 
 

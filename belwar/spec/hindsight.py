@@ -32,10 +32,7 @@ def hindsight(
         source, fact = known[ref]
         earliest, shown = fact_date(source, fact)
         if earliest > as_of:
-            message = (
-                f"warning: '{ref}' is dated {shown}, after this scenario's as_of "
-                f"({as_of.isoformat()}): hindsight"
-            )
+            message = f"warning: hindsight: '{ref}' dates from {shown}, after as_of {as_of}"
             found.append(place(root, parse_key(key), message))
     return found
 
