@@ -145,3 +145,19 @@ def test_show_then_run_gives_the_digits_of_run(
     direct = _records(capsys, squeeze, *change)
     assert _records(capsys, "--register", REGISTER, str(shown)) == direct
     assert _records(capsys, squeeze) != direct  # the change is in the file shown
+
+
+def test_show_from_ones_own_folder_runs_there_to_the_same_digits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a folder with a register of its own, the merged file (which extends nothing) still
+    finds the shipped evidence it cites."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "test-source.yaml").write_text(
+        (ROOT / "tests" / "data" / "register" / "test-source.yaml").read_text()
+    )
+    monkeypatch.chdir(tmp_path)
+    assert _cli(capsys, "init", "mine", "--from", "regime-crisis")[0] == 0
+    code, _, err = _cli(capsys, "show", "mine.yaml", "-o", "merged.yaml")
+    assert (code, err) == (0, "")
+    assert _records(capsys, "merged.yaml") == _records(capsys, "mine.yaml")

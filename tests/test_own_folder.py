@@ -19,7 +19,7 @@ from belwar.errors import HindsightWarning, InputError
 from belwar.spec import shipped
 from belwar.spec.evidence import Fact, Source
 from belwar.spec.hindsight import fact_date
-from belwar.spec.loader import load_scenario
+from belwar.spec.loader import load_register, load_scenario
 
 from .conftest import ROOT, SCENARIOS, TESTS
 
@@ -75,15 +75,25 @@ def test_ones_own_citations_and_the_shipped_ones_resolve_together(
         "drivers:\n  kremlin_pressure:\n    evidence: [test-source/pressure, test-source/nope]\n"
     )
     monkeypatch.chdir(folder)
-    with pytest.raises(InputError) as caught:
-        load_scenario("mine.yaml")
-    # only the one citation that is in neither register is refused, at its place in mine.yaml
-    [problem] = caught.value.problems
-    assert (problem.file, problem.line, problem.key) == (
-        "mine.yaml",
-        6,
-        "drivers.kremlin_pressure.evidence[1]",
+    # by default and with the register given: only the one citation that is in neither register
+    # is refused, at its place in mine.yaml
+    for register in (None, load_register("seeds")):
+        with pytest.raises(InputError) as caught:
+            load_scenario("mine.yaml", register=register)
+        [problem] = caught.value.problems
+        assert (problem.file, problem.line, problem.key) == (
+            "mine.yaml",
+            6,
+            "drivers.kremlin_pressure.evidence[1]",
+        )
+    # a register given is exact for a scenario that extends no shipped one
+    Path("own.yaml").write_text(
+        "id: own\ntitle: Own\nladder: {rungs: [{id: a, label: A}, {id: b, label: B}]}\n"
+        "drivers:\n  x: {label: X, dist: 0.5, evidence: [ecfr-2022-03/chatham-poll]}\n"
     )
+    load_scenario("own.yaml")  # the shipped register stands under one's own by default
+    with pytest.raises(InputError, match="there is no source 'ecfr-2022-03'"):
+        load_scenario("own.yaml", register=load_register("seeds"))
 
 
 def test_a_shipped_scenario_by_name_keeps_the_path_rules(

@@ -19,13 +19,13 @@ from typing import Any
 from belwar.errors import InputError
 from belwar.spec import yamlio
 from belwar.spec.entries import citations
-from belwar.spec.evidence import Register, find_register
+from belwar.spec.evidence import Register
 from belwar.spec.extends import read_chain, resolve_path
 from belwar.spec.located import Loc, Located
 from belwar.spec.numeric import numeric_problems
 from belwar.spec.overrides import Overrides, apply_overrides, parse_key
 from belwar.spec.placing import place, validate
-from belwar.spec.register import citation_problems, load_register
+from belwar.spec.register import citation_problems, default_register, load_register
 from belwar.spec.rules import check
 from belwar.spec.salvage import partial_problems, raw_citations, salvaged_rules
 from belwar.spec.scenario import Scenario, register_validator
@@ -57,15 +57,16 @@ def load_scenario(
 
     ``overrides`` is either a mapping of dotted key paths to Python values, or ``PATH=VALUE``
     strings as on the command line (VALUE parsed as YAML). ``register`` defaults to the nearest
-    ``seeds/`` folder above the file. Returns a frozen, fully resolved :class:`Scenario`; raises
-    :class:`InputError` carrying every problem found.
+    ``seeds/`` folder above the file with the register that ships with belwar; a register given
+    is joined by the shipped one when the file extends a shipped scenario. Returns a frozen,
+    fully resolved :class:`Scenario`; raises :class:`InputError` carrying every problem found.
     """
     display = os.fspath(path)
     file = Path(display)
     folder = resolve_path(file, Loc(display), "").parent
     chain = read_chain(file, display, folder, ())
-    if any(is_shipped(f) for f in chain.files):
-        register = with_shipped(register, folder)
+    if register is not None:
+        register = with_shipped(register, chain.files)
     root = apply_overrides(chain.node, overrides)
     return validate_scenario(root, register=register, folder=folder)
 
@@ -73,32 +74,25 @@ def load_scenario(
 def register_for(
     path: str | os.PathLike[str], register: str | os.PathLike[str] | None = None
 ) -> Register | None:
-    """The evidence register a scenario file's citations resolve in: the one in folder
-    ``register``, by default the nearest ``seeds/`` folder above the file (else the shipped one),
-    joined by the shipped register when the file extends a shipped scenario; None if there is
-    none."""
+    """The evidence register a scenario file's citations resolve in: by default
+    :func:`~belwar.spec.register.default_register` (the nearest ``seeds/`` folder above the file
+    with the shipped register); given a ``register`` folder, that one, joined by the shipped
+    register when the file extends a shipped scenario. None if there is none."""
     display = os.fspath(path)
     file = Path(display)
     folder = resolve_path(file, Loc(display), "").parent
-    chosen = load_register(register) if register is not None else None
-    if any(is_shipped(f) for f in read_chain(file, display, folder, ()).files):
-        return with_shipped(chosen, folder)
-    if chosen is not None:
-        return chosen
-    found = find_register(folder)
-    return load_register(found) if found is not None else None
-
-
-def with_shipped(register: Register | None, folder: Path) -> Register | None:
-    """``register`` (default: the one that serves ``folder``) with the sources of the shipped
-    register it lacks: a shipped scenario's citations resolve wherever it is extended from."""
-    shipped = shipped_register()
     if register is None:
-        found = find_register(folder)
-        if found is None or found.resolve() == shipped:
-            return load_register(found) if found is not None else None
-        register = load_register(found)
-    return register if shipped is None else register.joined(load_register(shipped))
+        return default_register(folder)
+    return with_shipped(load_register(register), read_chain(file, display, folder, ()).files)
+
+
+def with_shipped(register: Register, files: tuple[Path, ...]) -> Register:
+    """``register`` joined by the shipped register when any of ``files`` (a scenario's chain) is
+    a shipped scenario, so that its citations resolve wherever it is extended from."""
+    shipped = shipped_register()
+    if shipped is None or not any(is_shipped(f) for f in files):
+        return register
+    return register.joined(load_register(shipped))
 
 
 def scenario_from_data(

@@ -216,7 +216,9 @@ class Scenario(_Model):
     as_of: date | None = None
     description: str = ""
     extends: str | None = Field(
-        None, description="A parent scenario file (relative path) this one deep-merges over."
+        None,
+        description="The parent this scenario deep-merges over: a file (a path relative to this "
+        "one) or a scenario that ships with belwar, by name (`belwar:baseline.yaml`).",
     )
     simulation: Simulation = Field(default_factory=Simulation)
     ladder: Ladder
