@@ -161,3 +161,15 @@ def test_show_from_ones_own_folder_runs_there_to_the_same_digits(
     code, _, err = _cli(capsys, "show", "mine.yaml", "-o", "merged.yaml")
     assert (code, err) == (0, "")
     assert _records(capsys, "merged.yaml") == _records(capsys, "mine.yaml")
+
+
+def test_show_keeps_a_strange_file_name_inside_its_comment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    strange = tmp_path / "a\nid: injected\n.yaml"
+    strange.write_text((SCENARIOS / "baseline.yaml").read_text())
+    code, out, err = _cli(capsys, "show", "--register", REGISTER, str(strange))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"# {tmp_path}/a?id: injected?.yaml"
+    assert "\nid: baseline\n" in out
+    assert "\nid: injected" not in out

@@ -19,8 +19,9 @@ SCHEMA_LINE = "# yaml-language-server: $schema={schema}\n"
 def merged_text(scenario: Scenario, shown_as: str) -> str:
     """``scenario`` (loaded, with its parents and overrides merged in) as one YAML file that
     needs no parent: every value, defaults included where they are not empty."""
+    shown = re.sub("[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", shown_as)  # a comment stays one line
     header = (
-        f"# {shown_as}\n"
+        f"# {shown}\n"
         "# merged with every file it extends and each --set: the scenario as belwar runs it,\n"
         "# in one file that validates and runs to the same digits on its own.\n"
     )
