@@ -48,7 +48,7 @@ def read_chain(file: Path, display: str, tree: Path, chain: tuple[Path, ...]) ->
             [loc.problem("extends", f"'{shown}' is too long for a path ({len(ref):,} characters)")]
         )
     if ref.startswith(PREFIX):
-        target, parent_tree = _shipped(ref[len(PREFIX) :], loc), shipped_scenarios() or tree
+        target, parent_tree = _shipped(file, ref, loc), shipped_scenarios() or tree
         parent_display = ref
     else:
         target, parent_tree = _relative(file, ref, loc, tree), tree
@@ -84,7 +84,7 @@ def _relative(file: Path, ref: str, loc: Loc, tree: Path) -> Path:
         raise InputError(
             [loc.problem("extends", f"'{shown}' is absolute: give a path relative to this file")]
         )
-    target = resolve_path(file.parent / ref, loc, "extends")
+    target = resolve_path(parent_path(file, ref), loc, "extends")
     if not target.is_relative_to(tree):
         raise InputError(
             [loc.problem("extends", f"'{shown}' leaves the scenario's folder ({relative(tree)})")]
@@ -95,11 +95,13 @@ def _relative(file: Path, ref: str, loc: Loc, tree: Path) -> Path:
 _SHIPPED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def _shipped(name: str, loc: Loc) -> Path:
-    """The shipped scenario called ``name`` (a file name in belwar's scenarios, nothing more: no
-    folders, no ``..``), with its symlinks followed and still inside that folder."""
+def _shipped(file: Path, ref: str, loc: Loc) -> Path:
+    """The shipped scenario ``ref`` names (``belwar:`` and a file name in belwar's scenarios,
+    nothing more: no folders, no ``..``), with its symlinks followed and still inside that
+    folder."""
     folder = shipped_scenarios()
-    shown = yamlio.short(PREFIX + name)
+    name = ref[len(PREFIX) :]
+    shown = yamlio.short(ref)
     if not _SHIPPED_NAME.fullmatch(name) or name.startswith(".."):
         message = f"'{shown}' must name a shipped scenario file, such as {PREFIX}baseline.yaml"
         raise InputError([loc.problem("extends", message + " (no folders)")])
@@ -110,10 +112,19 @@ def _shipped(name: str, loc: Loc) -> Path:
         raise InputError(
             [loc.problem("extends", f"no shipped scenario '{shown}'{hint} (shipped: {known})")]
         )
-    target = resolve_path(folder / name, loc, "extends")
+    target = resolve_path(parent_path(file, ref), loc, "extends")
     if not target.is_relative_to(folder):
         raise InputError([loc.problem("extends", f"'{shown}' leaves belwar's scenarios")])
     return target
+
+
+def parent_path(file: Path, ref: str) -> Path:
+    """Where ``extends: ref`` in ``file`` points: a shipped scenario (``belwar:NAME``) or a path
+    beside ``file``. Unchecked: :func:`read_chain` checks the reference."""
+    folder = shipped_scenarios()
+    if ref.startswith(PREFIX) and folder is not None:
+        return folder / ref[len(PREFIX) :]
+    return file.parent / ref
 
 
 def _joined(display: str, ref: str) -> str:
