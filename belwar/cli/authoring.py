@@ -1,15 +1,16 @@
 """The commands that help write scenarios: ``init`` (a new scenario extending a shipped one)
-and ``show`` (a scenario with everything it extends merged in)."""
+and ``show`` (a scenario with everything it extends merged in). Their options are spelled out
+here, as the shared ones read, so that this module stands on its own."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
-from belwar.cli.options import OutputOption, RegisterOption, SetOption, load
+from belwar.cli.options import load
 
 
 def init(
@@ -30,6 +31,11 @@ def init(
     (schema.json is written beside it unless one is there) and commented examples of changing
     a driver, a hazard and the evidence cited. It validates, and runs to the parent's digits,
     until you change something.
+
+    Examples:
+        A scenario of your own on the baseline, then one on the kremlin-squeeze story:
+            belwar init my-view
+            belwar init squeeze-harder --from kremlin-squeeze
     """
     from belwar.render.atomic import create_text, write_text
     from belwar.render.report import clean
@@ -55,14 +61,45 @@ def init(
 
 def show(
     scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="The scenario file.")],
-    set_: SetOption = None,
-    output: OutputOption = None,
-    register: RegisterOption = None,
+    set_: Annotated[
+        Optional[list[str]],  # noqa: UP045 (typer reads the annotation at run time)
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="Change a value before showing (VALUE read as YAML). Repeatable.",
+        ),
+    ] = None,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE (atomically) instead of stdout.",
+            dir_okay=False,
+        ),
+    ] = None,
+    register: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--register",
+            metavar="DIR",
+            help="Evidence register folder (default: the one nearest the scenario, with the "
+            "shipped one).",
+            file_okay=False,
+        ),
+    ] = None,
 ) -> int:
     """Print a scenario with everything it extends and each --set merged in, as YAML.
 
     The output is the scenario as belwar runs it, in one file that needs no parent: it
     validates and runs to the same digits.
+
+    Examples:
+        The kremlin-squeeze story with the baseline merged in, then with a change, to a file:
+            belwar show scenarios/kremlin-squeeze.yaml
+            belwar show scenarios/baseline.yaml --set drivers.kremlin_pressure.dist.mode=0.8 \\
+                -o merged.yaml
     """
     from belwar.render.atomic import write_text
     from belwar.spec.authoring import merged_text
