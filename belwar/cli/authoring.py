@@ -96,10 +96,9 @@ def show(
     validates and runs to the same digits.
 
     Examples:
-        The kremlin-squeeze story with the baseline merged in, then with a change, to a file:
+        The kremlin-squeeze story merged with the baseline, then yours as changed:
             belwar show scenarios/kremlin-squeeze.yaml
-            belwar show scenarios/baseline.yaml --set drivers.kremlin_pressure.dist.mode=0.8 \\
-                -o merged.yaml
+            belwar show mine.yaml --set drivers.kremlin_pressure.dist.mode=0.8
     """
     from belwar.render.atomic import write_text
     from belwar.spec.authoring import merged_text
