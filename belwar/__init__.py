@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from belwar.core.estimative import words_for
-    from belwar.errors import BelwarError, InputError, Problem
+    from belwar.errors import BelwarError, HindsightWarning, InputError, Problem
     from belwar.results.comparison import Comparison
     from belwar.results.run import Result
     from belwar.results.saved import load_result
@@ -45,6 +45,7 @@ _EXPORTS = {
     "simulate": "belwar.run.simulation",
     "sweep": "belwar.run.sweeps",
     "Fact": "belwar.spec.evidence",
+    "HindsightWarning": "belwar.errors",
     "InputError": "belwar.errors",
     "Problem": "belwar.errors",
     "Register": "belwar.spec.evidence",
@@ -60,6 +61,7 @@ __all__ = [
     "BelwarError",
     "Comparison",
     "Fact",
+    "HindsightWarning",
     "InputError",
     "Problem",
     "Register",

@@ -100,3 +100,20 @@ class InputError(BelwarError):
 def input_error(message: str, *, file: str = "", key: str = "") -> InputError:
     """An :class:`InputError` with a single problem that has no line (an option, a missing file)."""
     return InputError([Problem(file=file, line=None, column=None, key=key, message=message)])
+
+
+class BelwarWarning(UserWarning):
+    """Base class of the warnings belwar gives: something in an input that is allowed but worth
+    a second look. Carries the :class:`Problem` it is about, with its place."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+    def __reduce__(self) -> tuple[type[BelwarWarning], tuple[Problem]]:
+        return type(self), (self.problem,)
+
+
+class HindsightWarning(BelwarWarning):
+    """A scenario cites evidence dated after its ``as_of``: something its author could not have
+    known on that date."""

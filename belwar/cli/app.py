@@ -33,7 +33,7 @@ import typer
 from typer import core as typer_core
 
 from belwar import __version__
-from belwar.cli import analyses, checks, runs
+from belwar.cli import analyses, authoring, checks, runs
 from belwar.cli.helptext import (
     help_and_examples,
     no_flag_values,
@@ -41,6 +41,7 @@ from belwar.cli.helptext import (
     unpadded_help,
     usage_name,
 )
+from belwar.cli.notices import placed_warnings
 from belwar.cli.options import FLAGS
 
 if TYPE_CHECKING:
@@ -158,6 +159,8 @@ COMMANDS: list[tuple[str, str, Callable[..., int]]] = [
     ("sensitivity", "Compare", analyses.sensitivity_command),
     ("validate", "Check scenarios", checks.validate),
     ("schema", "Check scenarios", checks.schema),
+    ("init", "Write scenarios", authoring.init),
+    ("show", "Write scenarios", authoring.show),
     ("sources", "Evidence", checks.sources),
 ]
 for _name, _panel, _command in COMMANDS:
@@ -217,7 +220,8 @@ def run(argv: list[str] | None = None) -> int:
     command = typer_main.get_command(app)
     try:
         try:
-            result = command.main(args=argv, prog_name="belwar", standalone_mode=False)
+            with placed_warnings():
+                result = command.main(args=argv, prog_name="belwar", standalone_mode=False)
         except _Escape as escape:
             raise escape.error from None
     except BaseException as exc:  # this is the boundary

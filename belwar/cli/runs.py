@@ -101,11 +101,9 @@ def report_command(
     from belwar.render.html_report import build
     from belwar.render.report import clean
     from belwar.run.report_inputs import report_inputs
-    from belwar.spec.evidence import find_register
-    from belwar.spec.loader import load_register, load_scenario
+    from belwar.spec.loader import load_scenario, register_for
 
-    folder = register or find_register(scenario.resolve().parent)
-    reg = load_register(folder) if folder is not None else None
+    reg = register_for(scenario, register)  # a shipped parent's register joins it
     main = load_scenario(scenario, overrides=flags.set_ or (), register=reg)
     others = [load_scenario(path, register=reg) for path in compare_with or []]
     chosen = flags.run_options()

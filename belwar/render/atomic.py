@@ -150,3 +150,36 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OverflowError):
         return pid > 0  # another user's process, or no such id at all
     return True
+
+
+def create_text(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to a new file ``path``, atomically: it appears whole or not at all, and
+    if anything is already there (a file, a link, a folder) nothing is written."""
+    shown = os.fspath(path)
+    target = Path(shown)
+    if os.path.lexists(target):
+        raise input_error("already exists: nothing was written", file=shown)
+    folder = target.parent
+    if not folder.is_dir():
+        raise input_error(f"cannot write: the folder {folder} does not exist", file=shown)
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder
+        )
+    except OSError as exc:
+        raise _failed(shown, exc, f" (in the folder {folder})") from None
+    try:
+        try:
+            _write_all(fd, text.encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.link(tmp, target)  # fails if the name was taken meanwhile, unlike a rename
+    except FileExistsError:
+        raise input_error("already exists: nothing was written", file=shown) from None
+    except OSError as exc:
+        raise _failed(shown, exc) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from belwar.spec.shipped import shipped_register
+
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 FigureName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 DriverName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -66,6 +68,11 @@ class Register:
         """Every fact keyed by its citation."""
         return {ref: (source, fact) for ref, source, fact in self.facts()}
 
+    def joined(self, other: Register) -> Register:
+        """This register with the sources of ``other`` it lacks (by id; its own come first)."""
+        have = {source.id for source in self.sources}
+        return Register((*self.sources, *(s for s in other.sources if s.id not in have)))
+
 
 def find_register(start: Path) -> Path | None:
     """The register that serves a scenario at ``start``: the nearest ``seeds/`` folder holding
@@ -76,12 +83,3 @@ def find_register(start: Path) -> Path | None:
         if candidate.is_dir() and any(candidate.glob("*.yaml")):
             return candidate
     return shipped_register()
-
-
-def shipped_register() -> Path | None:
-    """The register installed with belwar (a wheel) or beside the package (a source checkout)."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "_data" / "seeds", package.parent / "seeds"):
-        if candidate.is_dir() and any(candidate.glob("*.yaml")):
-            return candidate
-    return None

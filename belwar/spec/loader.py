@@ -25,10 +25,11 @@ from belwar.spec.located import Loc, Located
 from belwar.spec.numeric import numeric_problems
 from belwar.spec.overrides import Overrides, apply_overrides, parse_key
 from belwar.spec.placing import place, validate
-from belwar.spec.register import citation_problems, load_register
+from belwar.spec.register import citation_problems, default_register, load_register
 from belwar.spec.rules import check
 from belwar.spec.salvage import partial_problems, raw_citations, salvaged_rules
-from belwar.spec.scenario import Scenario
+from belwar.spec.scenario import Scenario, register_validator
+from belwar.spec.shipped import is_shipped, shipped_register
 
 __all__ = [  # the loader's names, as cli, run and tests import them
     "Overrides",
@@ -37,6 +38,7 @@ __all__ = [  # the loader's names, as cli, run and tests import them
     "load_scenario",
     "numeric_problems",
     "partial_problems",
+    "register_for",
     "scenario_from_data",
     "validate",
     "validate_scenario",
@@ -55,15 +57,42 @@ def load_scenario(
 
     ``overrides`` is either a mapping of dotted key paths to Python values, or ``PATH=VALUE``
     strings as on the command line (VALUE parsed as YAML). ``register`` defaults to the nearest
-    ``seeds/`` folder above the file. Returns a frozen, fully resolved :class:`Scenario`; raises
-    :class:`InputError` carrying every problem found.
+    ``seeds/`` folder above the file with the register that ships with belwar; a register given
+    is joined by the shipped one when the file extends a shipped scenario. Returns a frozen,
+    fully resolved :class:`Scenario`; raises :class:`InputError` carrying every problem found.
     """
     display = os.fspath(path)
     file = Path(display)
     folder = resolve_path(file, Loc(display), "").parent
-    root = read_chain(file, display, folder, ())
-    root = apply_overrides(root, overrides)
+    chain = read_chain(file, display, folder, ())
+    if register is not None:
+        register = with_shipped(register, chain.files)
+    root = apply_overrides(chain.node, overrides)
     return validate_scenario(root, register=register, folder=folder)
+
+
+def register_for(
+    path: str | os.PathLike[str], register: str | os.PathLike[str] | None = None
+) -> Register | None:
+    """The evidence register a scenario file's citations resolve in: by default
+    :func:`~belwar.spec.register.default_register` (the nearest ``seeds/`` folder above the file
+    with the shipped register); given a ``register`` folder, that one, joined by the shipped
+    register when the file extends a shipped scenario. None if there is none."""
+    display = os.fspath(path)
+    file = Path(display)
+    folder = resolve_path(file, Loc(display), "").parent
+    if register is None:
+        return default_register(folder)
+    return with_shipped(load_register(register), read_chain(file, display, folder, ()).files)
+
+
+def with_shipped(register: Register, files: tuple[Path, ...]) -> Register:
+    """``register`` joined by the shipped register when any of ``files`` (a scenario's chain) is
+    a shipped scenario, so that its citations resolve wherever it is extended from."""
+    shipped = shipped_register()
+    if shipped is None or not any(is_shipped(f) for f in files):
+        return register
+    return register.joined(load_register(shipped))
 
 
 def scenario_from_data(
@@ -105,7 +134,11 @@ def validate_scenario(
     pairs = [*rules, *((k, m) for k, m in numeric_problems(scenario) if k not in refused)]
     problems = [place(root, parse_key(key), message) for key, message in dict.fromkeys(pairs)]
     if check_citations:
-        problems += citation_problems(citations(scenario), root, register, folder)
+        cited = citations(scenario)
+        problems += citation_problems(cited, root, register, folder, as_of=scenario.as_of)
     if problems:
         raise InputError(problems)
     return scenario
+
+
+register_validator(validate_scenario)

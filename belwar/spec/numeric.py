@@ -1,6 +1,6 @@
 """Problems only the numbers show: a ``ci90`` that cannot be fitted, a range that holds no
 probability, correlations that are not mutually consistent, and the limits of
-:mod:`belwar.spec.limits`.
+:mod:`belwar.spec.limits` (:mod:`belwar.spec.limit_checks`).
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from belwar.core import copula, distributions
-from belwar.spec import limits
+from belwar.spec import limit_checks
 from belwar.spec.compile import resolve
 from belwar.spec.entries import entries
 from belwar.spec.scenario import Correlation, Scenario
@@ -18,7 +18,7 @@ from belwar.spec.words import number
 def numeric_problems(scenario: Scenario) -> list[tuple[str, str]]:
     """Problems only the numbers show: a ``ci90`` that cannot be fitted, a range that holds no
     probability, correlations that are not mutually consistent."""
-    problems: list[tuple[str, str]] = limits.problems(scenario)
+    problems: list[tuple[str, str]] = limit_checks.problems(scenario)
     for entry in entries(scenario):
         try:
             resolve(entry.dist, entry.bounds)

@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 from belwar.errors import InputError, Problem
 from belwar.spec import yamlio
 from belwar.spec.evidence import Register, Source, find_register
+from belwar.spec.hindsight import hindsight, warn
 from belwar.spec.located import Loc, Located
 from belwar.spec.overrides import parse_key
 from belwar.spec.placing import place, validate
+from belwar.spec.shipped import shipped_register
 from belwar.spec.words import suggest
 
 
 def citation_problems(
-    cited: list[tuple[str, str]], root: Located, register: Register | None, folder: Path | None
+    cited: list[tuple[str, str]],
+    root: Located,
+    register: Register | None,
+    folder: Path | None,
+    *,
+    as_of: dt.date | None = None,
 ) -> list[Problem]:
+    """A problem at each citation the register (default: :func:`default_register` of
+    ``folder``) does not hold; with ``as_of``, a :class:`~belwar.errors.HindsightWarning` for
+    each it holds that is dated after it."""
     if not cited:
         return []
     if register is None:
-        found = find_register(folder or Path.cwd())
-        if found is None:
+        register = default_register(folder or Path.cwd())
+        if register is None:
             key, _ = cited[0]
             return [
                 place(
@@ -30,12 +41,13 @@ def citation_problems(
                     "no evidence register (a seeds/ folder) found to check citations against",
                 )
             ]
-        register = load_register(found)
     known = register.citations()
     problems = []
     for key, ref in cited:
         if ref not in known:
             problems.append(place(root, parse_key(key), _unknown_citation(ref, register)))
+    if as_of is not None:
+        warn(hindsight(cited, root, register, as_of))
     return problems
 
 
@@ -57,6 +69,20 @@ def _unknown_citation(ref: str, register: Register) -> str:
 
 
 # --- The evidence register -----------------------------------------------------------------------
+
+
+def default_register(folder: Path) -> Register | None:
+    """The register a scenario in ``folder`` cites by default: the nearest ``seeds/`` folder in
+    or above it, joined by the register that ships with belwar (its sources first, then the
+    shipped ones it lacks); the shipped register alone where there is no ``seeds/`` folder."""
+    found = find_register(folder)
+    if found is None:
+        return None
+    register = load_register(found)
+    shipped = shipped_register()
+    if shipped is None or found.resolve() == shipped:
+        return register
+    return register.joined(load_register(shipped))
 
 
 def load_register(folder: str | os.PathLike[str]) -> Register:

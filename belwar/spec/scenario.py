@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -36,6 +37,7 @@ from belwar.spec.dists import (
 from belwar.spec.dists import FrozenModel as _Model
 from belwar.spec.limits import MAX_SAMPLES
 from belwar.spec.located import Loc, from_python
+from belwar.spec.overrides import apply_overrides
 from belwar.spec.words import number, suggest
 
 __all__ = [  # the distribution forms and message words are imported from here too
@@ -89,6 +91,17 @@ Evidence = Annotated[
 
 
 # --- The scenario --------------------------------------------------------------------------------
+
+# How a tree of values becomes a checked Scenario, with every rule a file gets: the loader's
+# validate_scenario. The loader builds on this module, so it registers itself here when it is
+# imported (the package belwar.spec imports it first) rather than being imported back.
+_validators: dict[str, Callable[..., Scenario]] = {}
+
+
+def register_validator(validate: Callable[..., Scenario]) -> None:
+    """Make ``validate`` (the loader's ``validate_scenario``) what :meth:`Scenario.with_overrides`
+    checks a derived scenario with."""
+    _validators["scenario"] = validate
 
 
 class Simulation(_Model):
@@ -203,7 +216,9 @@ class Scenario(_Model):
     as_of: date | None = None
     description: str = ""
     extends: str | None = Field(
-        None, description="A parent scenario file (relative path) this one deep-merges over."
+        None,
+        description="The parent this scenario deep-merges over: a file (a path relative to this "
+        "one) or a scenario that ships with belwar, by name (`belwar:baseline.yaml`).",
     )
     simulation: Simulation = Field(default_factory=Simulation)
     ladder: Ladder
@@ -235,10 +250,6 @@ class Scenario(_Model):
         """A new scenario with dotted-path ``overrides`` applied (``{"simulation.samples":
         5000}`` or ``["drivers.x.dist.mode=0.7"]``), validated exactly like a file; citations
         are checked against ``register`` (default: the nearest one) unless told not to."""
-        from belwar.spec.loader import (  # noqa: PLC0415 - cycle (loader)
-            apply_overrides,
-            validate_scenario,
-        )
-
+        validate_scenario = _validators["scenario"]
         root = apply_overrides(from_python(self.to_data(), Loc(f"<scenario {self.id}>")), overrides)
         return validate_scenario(root, register=register, check_citations=check_citations)
