@@ -33,7 +33,7 @@ class Axis:
         return f"drivers.{self.driver}.dist" if self.driver else self.path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Point:
     """The target probability at one grid point (``at`` has one value per axis)."""
 

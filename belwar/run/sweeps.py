@@ -165,7 +165,7 @@ class _Job:
         runs = RunOptions(samples=self.samples, seed=self.seed, months=(self.month,), workers=1)
         result = simulate(self.scenario_at(at), options=runs)
         cell = result.cell(self.target, self.month)
-        return Point(at, cell.p, cell.mcse)
+        return Point(at=at, p=cell.p, mcse=cell.mcse)
 
 
 def _crossings(job: _Job, points: list[Point], threshold: float) -> tuple[Crossing, ...]:
