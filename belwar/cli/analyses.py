@@ -27,8 +27,13 @@ from belwar.cli.options import (
     register_at,
     run_options,
 )
-from belwar.cli.output import Delivery, deliver
-from belwar.run.defaults import DEFAULT_METHOD, DEFAULT_SOBOL_SAMPLES, DEFAULT_TOLERANCE
+from belwar.cli.output import Delivery, deliver, progress
+from belwar.run.defaults import (
+    DEFAULT_METHOD,
+    DEFAULT_SOBOL_SAMPLES,
+    DEFAULT_TOLERANCE,
+    DEFAULT_TOP,
+)
 
 
 def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
@@ -112,6 +117,8 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
     differences between points are the inputs' doing. With --threshold, the crossing is refined
     beyond the grid and given with a 95% interval.
     """
+    from dataclasses import replace
+
     from belwar.render import report
     from belwar.run.sweeps import parse_vary, sweep
 
@@ -119,7 +126,9 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
     loaded = load(scenario, set_, register)
     axes = [parse_vary(text, loaded) for text in vary]
     chosen = run_options(samples=samples, seed=seed, workers=workers, dask=dask)
-    result = sweep(loaded, axes, options=chosen, target=target, month=month, threshold=threshold)
+    with progress(quiet, unit="points") as tick:
+        runs = replace(chosen, progress=tick)
+        result = sweep(loaded, axes, options=runs, target=target, month=month, threshold=threshold)
     how = Delivery(fmt=fmt, output=output, quiet=quiet, plot=plot)
     deliver(result, how, text=report.sweep_text, tables=report.sweep_tables)
     return 0
@@ -144,6 +153,14 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     ] = DEFAULT_SOBOL_SAMPLES,
     seed: SeedOption = None,
     set_: SetOption = None,
+    top: Annotated[
+        int,
+        typer.Option("--top", metavar="N", min=1, help="Show the N inputs that matter most."),
+    ] = DEFAULT_TOP,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every input.")] = False,
+    keys: Annotated[
+        bool, typer.Option("--keys", help="Name inputs by key (driver:x) instead of label.")
+    ] = False,
     workers: WorkersOption = None,
     dask: DaskOption = None,
     fmt: FormatOption = "table",
@@ -155,23 +172,30 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     """Rank the uncertain inputs by how much they move the target probability (a tornado).
 
     For each input: the target when the input is in its bottom tenth against its top tenth,
-    and its rank correlation with the target, all from one run. --method sobol adds first-order
-    and total Sobol indices with 95% intervals.
+    and its rank correlation with the target, all from one run. --method sobol ranks by
+    first-order and total Sobol indices with 95% intervals instead; correlated drivers are
+    counted together as one group.
     """
+    from dataclasses import replace
+    from functools import partial
+
     from belwar.render import report
     from belwar.run.sensitivities import sensitivity
 
     check_format(fmt, report.RUN_FORMATS)
     loaded = load(scenario, set_, register)
     chosen = run_options(samples=samples, seed=seed, workers=workers, dask=dask)
-    result = sensitivity(
-        loaded,
-        options=chosen,
-        target=target,
-        month=month,
-        method=method,
-        sobol_samples=sobol_samples,
-    )
+    with progress(quiet, unit="samples") as tick:
+        result = sensitivity(
+            loaded,
+            options=replace(chosen, progress=tick),
+            target=target,
+            month=month,
+            method=method,
+            sobol_samples=sobol_samples,
+        )
     how = Delivery(fmt=fmt, output=output, quiet=quiet, plot=plot)
-    deliver(result, how, text=report.sensitivity_text, tables=report.sensitivity_tables)
+    rows = None if show_all else top
+    text = partial(report.sensitivity_text, top=rows, keys=keys)
+    deliver(result, how, text=text, tables=partial(report.sensitivity_tables, top=rows, keys=keys))
     return 0
