@@ -64,9 +64,11 @@ def headline(result: Sensitivity, *, keys: bool = False) -> str:
     if result.method == "sobol" and result.groups:
         top = result.groups[0]
         names = _group_names(top, by_key, keys=keys)
-        verb = "explains" if len(names) == 1 else "explain, together,"
+        more = len(names) - 1
+        plural = "s" if more != 1 else ""
+        group = f", with the {more} driver{plural} correlated with it," if more else ""
         return (
-            f"{' + '.join(names)} {verb} the largest share of its variance: "
+            f"{names[0]}{group} explains the largest share of its variance: "
             f"{_index(top.first_order):.0%} alone (first-order), "
             f"{_index(top.total_order):.0%} with interactions (total)"
         )

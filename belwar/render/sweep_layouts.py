@@ -39,23 +39,23 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def placed(sweep: Sweep, crossing: Crossing) -> str:
+def placed(sweep: Sweep, crossing: Crossing, places: int = 3) -> str:
     """Where a tipping point sits in the scenario's own distribution of the swept driver:
     ``above baseline's own 95th percentile of kremlin_pressure (0.78)``; empty for an axis that
-    is no driver."""
+    is no driver. Values are shown to ``places`` decimals, as the tipping point is."""
     axis = sweep.axes[0]
     share, spread = crossing.percentile, axis.spread
     if share is None or spread is None or axis.driver is None:
         return ""
     own_dist = f"{sweep.scenario_id}'s own"
     if share > 0.95:
-        return f"above {own_dist} 95th percentile of {axis.driver} ({spread[1]:.3g})"
+        return f"above {own_dist} 95th percentile of {axis.driver} ({spread[1]:.{places}f})"
     if share < 0.05:
-        return f"below {own_dist} 5th percentile of {axis.driver} ({spread[0]:.3g})"
+        return f"below {own_dist} 5th percentile of {axis.driver} ({spread[0]:.{places}f})"
     rank = min(max(round(100 * share), 5), 95)
     return (
         f"at {own_dist} {_ordinal(rank)} percentile of {axis.driver} "
-        f"(its 5th to 95th: {spread[0]:.3g} to {spread[1]:.3g})"
+        f"(its 5th to 95th: {spread[0]:.{places}f} to {spread[1]:.{places}f})"
     )
 
 
@@ -77,7 +77,7 @@ def tipping_text(sweep: Sweep, crossing: Crossing) -> str:
         f"{crossing.value:.{places}f} (95%, Monte Carlo only: {crossing.low:.{places}f} to "
         f"{crossing.high:.{places}f})"
     )
-    where_in = placed(sweep, crossing)
+    where_in = placed(sweep, crossing, places)
     return f"{text}, {where_in}" if where_in else text
 
 
