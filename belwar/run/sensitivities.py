@@ -29,7 +29,7 @@ from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import resolve_target, summarise, with_options
 from belwar.run.sobol import (
     SobolRun,
-    sobol_groups,
+    design_groups,
     sobol_matrices,
     sobol_with_intervals,
     with_sobol,
@@ -81,7 +81,8 @@ def sensitivity(
     influences = _influences(model, result, target, month)
     groups: tuple[SobolGroup, ...] = ()
     if method == "sobol":
-        tick.more(sobol_samples * (len(sobol_groups(model, [i.key for i in influences])) + 2))
+        _, groups_run = design_groups(model, [i.key for i in influences])
+        tick.more(sobol_samples * (len(groups_run) + 2))
         how = SobolRun(
             target=target,
             month=month,

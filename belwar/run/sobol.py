@@ -90,6 +90,17 @@ def sobol_groups(model: Model, keys: Sequence[str]) -> Groups:
     return tuple(tuple(g) for g in sorted(found.values()))
 
 
+def design_groups(model: Model, keys: Sequence[str]) -> tuple[tuple[str, ...], Groups]:
+    """The design's columns and groups for the uncertain inputs ``keys``: the columns are
+    ``keys`` and then every correlated driver fixed at a point (its normal factor still moves
+    the drivers correlated with it, so it must vary as in a run, and within its block's page);
+    the groups are those of :func:`sobol_groups` that hold one of ``keys`` at least."""
+    extra = [model.drivers[i].key for i in model.correlated]
+    columns = (*keys, *(k for k in extra if k not in keys))
+    groups = tuple(g for g in sobol_groups(model, columns) if g[0] < len(keys))
+    return columns, groups
+
+
 def sobol_matrices(
     d: int, n: int, seed: int, groups: Groups | None = None
 ) -> tuple[Array, Array, Array]:
@@ -169,7 +180,7 @@ def with_sobol(
     """The influences with the Sobol indices of those that are a group of their own, and
     every group's indices, largest first-order index first (ties: largest total)."""
     keys = tuple(i.key for i in influences)
-    groups = sobol_groups(model, keys)
+    columns, groups = design_groups(model, keys)
     n = how.n
     model = replace(model, months=(how.month,), seed=how.seed)
     paths = {
@@ -178,8 +189,8 @@ def with_sobol(
         )
         for e in model.events
     }
-    design = _Design(model, keys, model.rungs[1:].index(how.target), how.month, paths)
-    a, b, ab = sobol_matrices(len(keys), n, how.seed, groups)
+    design = _Design(model, columns, model.rungs[1:].index(how.target), how.month, paths)
+    a, b, ab = sobol_matrices(len(columns), n, how.seed, groups)
 
     def done(_: Array) -> None:
         if how.tick is not None:
@@ -193,7 +204,7 @@ def with_sobol(
     )
     found = [
         SobolGroup(
-            keys=tuple(keys[i] for i in rows),
+            keys=tuple(keys[i] for i in rows if i < len(keys)),
             first_order=float(first[g]),
             first_low=float(first_ci[0, g]),
             first_high=float(first_ci[1, g]),
@@ -203,7 +214,7 @@ def with_sobol(
         )
         for g, rows in enumerate(groups)
     ]
-    alone = {rows[0]: found[g] for g, rows in enumerate(groups) if len(rows) == 1}
+    alone = {rows[0]: found[g] for g, rows in enumerate(groups) if len(found[g].keys) == 1}
     filled = [
         replace(
             item,
