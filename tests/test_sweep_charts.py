@@ -4,6 +4,9 @@ is the same bytes every time."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import matplotlib
 import numpy as np
 import pytest
@@ -12,6 +15,7 @@ from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from belwar import cli
 from belwar.render.charts import PALETTE, image, sweep_chart, tornado_chart
 from belwar.results.sweep import Sweep
 from belwar.run.sensitivities import sensitivity
@@ -117,3 +121,14 @@ def test_svg_output_is_the_same_bytes_every_time(grid: Sweep) -> None:
     assert b"<dc:date>" not in first
     figure = sweep_chart(grid)
     assert image(figure, "svg") == image(figure, "svg") == first
+
+
+def test_the_reports_inline_charts_are_the_same_bytes_every_time(tmp_path: Path) -> None:
+    pages = []
+    for name in ("a.html", "b.html"):
+        argv = ["report", str(TESTS / "data" / "valid.yaml"), "--register"]
+        argv += [str(TESTS / "data" / "register"), "-n", "2000", "-o", str(tmp_path / name)]
+        assert cli.run(argv) == 0
+        pages.append(re.findall(r"<svg.*?</svg>", (tmp_path / name).read_text(), re.DOTALL))
+    assert len(pages[0]) >= 2
+    assert pages[0] == pages[1]
