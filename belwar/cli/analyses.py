@@ -141,7 +141,9 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     method: Annotated[
         str,
         typer.Option(
-            "--method", metavar="METHOD", help="tornado (one run) or sobol (adds Sobol indices)."
+            "--method",
+            metavar="METHOD",
+            help="tornado (one run) or sobol (ranks by Sobol indices).",
         ),
     ] = DEFAULT_METHOD,
     samples: SamplesOption = None,
