@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -10,6 +11,8 @@ import pytest
 from rich.console import Console
 
 from belwar import cli
+from belwar.render.charts import LABEL_WIDTH
+from belwar.render.sensitivity_layouts import input_label
 from belwar.results.run import Result
 from belwar.run.diff import compare
 from belwar.run.sensitivities import sensitivity
@@ -85,7 +88,9 @@ def test_tornado_chart_bars_span_bottom_to_top_tenth(scenario: Scenario) -> None
     widest = max(bars, key=lambda b: b.get_width())
     assert widest.get_width() == pytest.approx(abs(top.swing))
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[-1] == top.key  # widest at the top
+    by_key = {i.key: i for i in analysis.influences}
+    assert labels[-1] == textwrap.fill(input_label(top, by_key), LABEL_WIDTH)  # widest on top
+    assert top.label in labels[-1].replace("\n", " ")
 
 
 def test_sweep_chart_marks_threshold_and_tipping_point(scenario: Scenario) -> None:
@@ -101,7 +106,11 @@ def test_sweep_chart_marks_threshold_and_tipping_point(scenario: Scenario) -> No
     (crossing,) = curve.crossings
     assert crossing.value is not None
     xs = [p.at[0] for p in curve.points]
-    np.testing.assert_allclose(ax.get_lines()[0].get_xdata(), xs)
+    drawn = ax.get_lines()[0].get_xdata()  # the grid and the runs bracketing the crossing
+    assert set(xs) <= set(drawn)
+    assert crossing.bracket is not None
+    assert {p.at[0] for p in crossing.bracket} <= set(drawn)
+    np.testing.assert_allclose(ax.get_lines()[1].get_xdata(), xs)  # the grid's markers
     horizontal = [ln for ln in ax.get_lines() if list(ln.get_ydata()) == [0.7, 0.7]]
     vertical = [ln for ln in ax.get_lines() if list(ln.get_xdata()) == [crossing.value] * 2]
     assert horizontal

@@ -49,11 +49,16 @@ def _jobs(tmp: Path) -> list[Job]:
         Job("run-many", ("run-many", str(SCENARIOS), "-o", str(tmp / "many"), "-n", "2000")),
         Job("report", ("report", BASELINE, "-n", "2000", "-o", str(tmp / "r.html")), colour=False),
         Job("diff", ("diff", BASELINE, str(SCENARIOS / "kremlin-squeeze.yaml"), "-n", "5000")),
-        Job("sweep", ("sweep", BASELINE, "--vary", "kremlin_pressure=0.2:0.9:3", "-n", "2000")),
-        Job("sensitivity", ("sensitivity", BASELINE, "-n", "5000")),
+        Job(
+            "sweep",
+            ("sweep", BASELINE, "--vary", "kremlin_pressure=0.2:0.9:3", "-n", "2000"),
+            progress=True,
+        ),
+        Job("sensitivity", ("sensitivity", BASELINE, "-n", "5000"), progress=True),
         Job(
             "sobol",
             ("sensitivity", BASELINE, "-n", "2000", "--method", "sobol", "--sobol-samples", "64"),
+            progress=True,
             whole=True,
         ),
         Job("validate", ("validate", *map(str, sorted(SCENARIOS.glob("*.yaml")))), colour=False),

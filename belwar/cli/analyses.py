@@ -23,8 +23,13 @@ from belwar.cli.options import (
     scenario_argument,
     shared,
 )
-from belwar.cli.output import RUN_FORMATS, deliver
-from belwar.run.defaults import DEFAULT_METHOD, DEFAULT_SOBOL_SAMPLES, DEFAULT_TOLERANCE
+from belwar.cli.output import RUN_FORMATS, deliver, progress
+from belwar.run.defaults import (
+    DEFAULT_METHOD,
+    DEFAULT_SOBOL_SAMPLES,
+    DEFAULT_TOLERANCE,
+    DEFAULT_TOP,
+)
 
 if TYPE_CHECKING:
     from belwar.spec.scenario import Scenario
@@ -157,6 +162,8 @@ def sweep_command(
             belwar sweep scenarios/baseline.yaml --vary kremlin_pressure=0.2:0.9:8 \\
                 --threshold 10% --plot sweep.png
     """
+    from dataclasses import replace
+
     from belwar.render import report, xlsx
     from belwar.run.sweeps import parse_vary, sweep
 
@@ -164,9 +171,11 @@ def sweep_command(
     loaded = flags.load(scenario)
     axes = [parse_vary(text, loaded) for text in vary]
     chosen = flags.run_options()
-    result = sweep(
-        loaded, axes, options=chosen, target=flags.target, month=flags.month, threshold=threshold
-    )
+    with progress(flags.quiet, unit="points") as tick:
+        runs = replace(chosen, progress=tick)
+        result = sweep(
+            loaded, axes, options=runs, target=flags.target, month=flags.month, threshold=threshold
+        )
     deliver(
         result, how, text=report.sweep_text, tables=report.sweep_tables, sheets=xlsx.sweep_sheets
     )
@@ -174,7 +183,7 @@ def sweep_command(
 
 
 @shared(*RUNNING, "target", "month")
-def sensitivity_command(
+def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an option
     scenario: Annotated[Path, scenario_argument()],
     method: Annotated[
         str,
@@ -182,7 +191,7 @@ def sensitivity_command(
             "--method",
             metavar="METHOD",
             panel=SAMPLING,
-            help="tornado (one run) or sobol (adds Sobol indices).",
+            help="tornado (one run) or sobol (ranks by Sobol indices).",
         ),
     ] = DEFAULT_METHOD,
     sobol_samples: Annotated[
@@ -195,38 +204,53 @@ def sensitivity_command(
             help="Base samples of the Sobol design (a power of 2).",
         ),
     ] = DEFAULT_SOBOL_SAMPLES,
+    top: Annotated[
+        int,
+        opt("--top", metavar="N", min=1, panel=READING, help="Show the N inputs that matter most."),
+    ] = DEFAULT_TOP,
+    show_all: Annotated[bool, opt("--all", panel=READING, help="Show every input.")] = False,
+    keys: Annotated[
+        bool,
+        opt("--keys", panel=READING, help="Name inputs by key (driver:x) instead of label."),
+    ] = False,
     *,
     flags: Flags,
 ) -> int:
     """Rank the uncertain inputs by how much they move the target probability (a tornado).
 
     For each input: the target when the input is in its bottom tenth against its top tenth,
-    and its rank correlation with the target, all from one run. --method sobol adds first-order
-    and total Sobol indices with 95% intervals.
+    and its rank correlation with the target, all from one run. --method sobol ranks by
+    first-order and total Sobol indices with 95% intervals instead; correlated drivers are
+    counted together as one group.
 
     Examples:
         What moves the top rung's chance by the horizon, then with Sobol indices:
             belwar sensitivity scenarios/baseline.yaml
             belwar sensitivity scenarios/baseline.yaml --method sobol
     """
+    from dataclasses import replace
+    from functools import partial
+
     from belwar.render import report, xlsx
     from belwar.run.sensitivities import sensitivity
 
     how = flags.delivery().checked(RUN_FORMATS)
     loaded = flags.load(scenario)
-    result = sensitivity(
-        loaded,
-        options=flags.run_options(),
-        target=flags.target,
-        month=flags.month,
-        method=method,
-        sobol_samples=sobol_samples,
-    )
+    with progress(flags.quiet, unit="samples") as tick:
+        result = sensitivity(
+            loaded,
+            options=replace(flags.run_options(), progress=tick),
+            target=flags.target,
+            month=flags.month,
+            method=method,
+            sobol_samples=sobol_samples,
+        )
+    rows = None if show_all else top
     deliver(
         result,
         how,
-        text=report.sensitivity_text,
-        tables=report.sensitivity_tables,
+        text=partial(report.sensitivity_text, top=rows, keys=keys),
+        tables=partial(report.sensitivity_tables, top=rows, keys=keys),
         sheets=xlsx.sensitivity_sheets,
     )
     return 0

@@ -124,8 +124,9 @@ def _wrote(what: str, path: Path, quiet: bool) -> None:
 
 
 @contextmanager
-def progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A transient progress bar on stderr, only when stderr is a terminal and not ``--quiet``."""
+def progress(quiet: bool, unit: str = "samples") -> Iterator[Callable[[int, int], None] | None]:
+    """A transient progress bar on stderr, only when stderr is a terminal and not ``--quiet``,
+    counting ``unit`` (samples, or a sweep's points)."""
     if quiet or not sys.stderr.isatty():
         yield None
         return
@@ -146,7 +147,7 @@ def progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
 
         def render(self, task: Task) -> Text:
             total = "" if task.total is None else f"/{task.total:,.0f}"
-            return Text(f"{task.completed:,.0f}{total} samples")
+            return Text(f"{task.completed:,.0f}{total} {unit}")
 
     with Progress(
         TextColumn("simulating"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from belwar.core.zscores import Z95
@@ -19,6 +20,8 @@ from belwar.errors import input_error
 from belwar.optional import require
 from belwar.render.atomic import write_bytes
 from belwar.render.report import clean
+from belwar.render.sensitivity_layouts import LOWERS, RAISES, input_label
+from belwar.render.sweep_layouts import decimals
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -26,7 +29,13 @@ if TYPE_CHECKING:
     from belwar.results.comparison import Comparison
     from belwar.results.run import Result
     from belwar.results.sensitivity import Sensitivity
-    from belwar.results.sweep import Sweep
+    from belwar.results.sweep import Crossing, Point, Sweep
+
+#: Okabe and Ito's palette, distinct for every common colour-blindness (black last)
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
+VERMILLION = "#D55E00"
+LABEL_WIDTH = 40  # characters of a tornado label's line
+TITLE_WIDTH = 60  # characters of a title's line: an 8-inch figure holds them
 
 
 def _text(value: str) -> str:
@@ -77,16 +86,21 @@ def fan_chart(result: Result) -> Figure:
 
 
 def tornado_chart(result: Sensitivity, *, top: int = 15) -> Figure:
-    """Bars from each input's bottom-tenth to top-tenth target probability, widest first."""
+    """Bars from each input's bottom-tenth to top-tenth target probability, widest first,
+    labelled as the terminal labels them."""
     influences = list(result.influences[:top])
-    figure, ax = _figure(8.0, 1.0 + 0.4 * max(len(influences), 1))
+    by_key = {i.key: i for i in result.influences}
+    figure, ax = _figure(8.0, 1.2 + 0.45 * max(len(influences), 1))
     for row, item in enumerate(reversed(influences)):
         left, width = min(item.low, item.high), abs(item.high - item.low)
-        colour = "tab:red" if item.swing > 0 else "tab:green"
-        ax.barh(row, width, left=left, color=colour, alpha=0.8)
-    ax.set_yticks(
-        range(len(influences)), [_text(i.key) for i in reversed(influences)], fontsize="small"
-    )
+        colour = RAISES if item.swing > 0 else LOWERS
+        ax.barh(row, width, left=left, color=colour, alpha=0.85, height=0.6)
+    labels = [
+        _text(textwrap.fill(input_label(i, by_key), LABEL_WIDTH)) for i in reversed(influences)
+    ]
+    ax.set_yticks(range(len(influences)), labels, fontsize="small")
+    ax.use_sticky_edges = False  # a bar's end would hold the axis to it: leave a margin
+    ax.margins(x=0.06, y=0.6 / max(len(influences), 1))
     ax.axvline(result.p, color="black", linewidth=1)
     ax.set_xlabel(
         _text(
@@ -95,58 +109,100 @@ def tornado_chart(result: Sensitivity, *, top: int = 15) -> Figure:
         )
     )
     ax.set_title(
-        _text(f"{result.scenario_id}: what moves the target (red raises it, green lowers it)")
+        _text(
+            textwrap.fill(
+                f"{result.scenario_id}: what moves the target (vermillion raises it, blue "
+                "lowers it)",
+                TITLE_WIDTH,
+            )
+        )
     )
     _percent_axis(ax.xaxis)
     ax.grid(axis="x", alpha=0.3)
     return figure
 
 
+def _style(index: int) -> dict[str, Any]:
+    """The ``index``-th curve's colour (Okabe-Ito, safe for colour-blindness) and, past the
+    palette, a different dash."""
+    dashes = ("-", "--", ":", "-.")
+    return {
+        "color": PALETTE[index % len(PALETTE)],
+        "linestyle": dashes[(index // len(PALETTE)) % len(dashes)],
+    }
+
+
+def _curve(line: list[Point], crossing: Crossing | None) -> tuple[list[float], list[float]]:
+    """The points a curve is drawn through: the grid, and the two runs a crossing's value is
+    interpolated between, so the tipping line sits where the drawn curve meets the
+    threshold."""
+    drawn = {p.at[0]: p.p for p in line}
+    if crossing is not None and crossing.bracket is not None:
+        drawn |= {p.at[0]: p.p for p in crossing.bracket}
+    xs = sorted(drawn)
+    return xs, [drawn[x] for x in xs]
+
+
 def sweep_chart(result: Sweep) -> Figure:
-    """The target along the first axis with a 95% band; the threshold and tipping points."""
-    figure, ax = _figure()
+    """The target along the first axis (one curve per second-axis value, each its own colour)
+    with a 95% Monte Carlo band; the threshold and each tipping point, in its curve's colour,
+    its value in the legend."""
+    figure, ax = _figure(8.0, 5.0)
     first = result.axes[0]
     width = len(result.axes[1].values) if len(result.axes) == 2 else 1
+    crossings = {c.along: c for c in result.crossings}
     for j in range(width):
         line = [result.points[i * width + j] for i in range(len(first.values))]
-        xs = [p.at[0] for p in line]
-        label = _text(f"{result.axes[1].path} = {line[0].at[1]:.4g}") if width > 1 else None
-        (curve,) = ax.plot(xs, [p.p for p in line], marker="o", label=label)
+        along = line[0].at[1] if width > 1 else None
+        style = _style(j)
+        label = _text(f"{result.axes[1].path} = {along:.4g}") if along is not None else None
+        crossing = crossings.get(along)
+        xs, ys = _curve(line, crossing)
+        ax.plot(xs, ys, label=label, **style)
+        ax.plot([p.at[0] for p in line], [p.p for p in line], "o", color=style["color"])
         ax.fill_between(
-            xs,
+            [p.at[0] for p in line],
             [p.p - Z95 * p.mcse for p in line],
             [p.p + Z95 * p.mcse for p in line],
-            color=curve.get_color(),
+            color=style["color"],
             alpha=0.15,
         )
+        if result.threshold is not None and crossing is not None:
+            _tipping(ax, crossing, VERMILLION if width == 1 else style["color"], width > 1)
     if result.threshold is not None:
         ax.axhline(result.threshold, color="black", linestyle="--", linewidth=1, label="threshold")
-        for crossing in result.crossings:
-            if (
-                crossing.value is not None
-                and crossing.low is not None
-                and crossing.high is not None
-            ):
-                ax.axvline(crossing.value, color="tab:red", linewidth=1)
-                ax.axvspan(crossing.low, crossing.high, color="tab:red", alpha=0.15)
-                ax.annotate(
-                    f"tipping point {crossing.value:.3g}",
-                    (crossing.value, result.threshold),
-                    textcoords="offset points",
-                    xytext=(5, 8),
-                    fontsize="small",
-                    color="tab:red",
-                )
     ax.set_xlabel(_text(first.path))
     ax.set_ylabel(_text(f"P(reaching {result.target} by month {result.month})"))
     ax.set_title(
-        _text(f"{result.scenario_id}: sweep of {first.path} (band: 95% Monte Carlo interval)")
+        _text(
+            textwrap.fill(
+                f"{result.scenario_id}: sweep of {first.path} (bands: 95% Monte Carlo interval)",
+                TITLE_WIDTH,
+            )
+        )
     )
     _percent_axis(ax.yaxis)
     ax.grid(alpha=0.3)
     if width > 1 or result.threshold is not None:
-        ax.legend(fontsize="small")
+        figure.legend(loc="outside lower center", ncols=min(3, width + 1), fontsize="small")
     return figure
+
+
+def _tipping(ax: Any, crossing: Crossing, colour: str, named: bool) -> None:
+    """A tipping point's line and Monte Carlo band; its value goes in the legend, where no
+    label can be clipped by the frame."""
+    if crossing.value is None or crossing.low is None or crossing.high is None:
+        return
+    places = decimals((crossing.high - crossing.low) / 2)
+    where = f" at {crossing.along:.4g}" if named and crossing.along is not None else ""
+    ax.axvline(
+        crossing.value,
+        color=colour,
+        linewidth=1,
+        linestyle="-.",
+        label=f"tipping point{where}: {crossing.value:.{places}f}",
+    )
+    ax.axvspan(crossing.low, crossing.high, color=colour, alpha=0.15)
 
 
 def diff_chart(comparison: Comparison) -> Figure:
@@ -178,14 +234,25 @@ def diff_chart(comparison: Comparison) -> Figure:
     return figure
 
 
+def image(figure: Figure, fmt: str) -> bytes:
+    """``figure`` as PNG or SVG bytes, the same bytes every time for the same figure: SVG
+    element ids are hashed with a fixed ``svg.hashsalt`` (else a random one) and no date is
+    written. The HTML report's inline SVG wants the same."""
+    matplotlib = require("matplotlib", extra="notebook")
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else None
+    with matplotlib.rc_context({"svg.hashsalt": "belwar"}):
+        figure.savefig(buffer, format=fmt, dpi=150, metadata=metadata)
+    return buffer.getvalue()
+
+
 def save(figure: Figure, path: str) -> None:
-    """Write ``figure`` to ``path`` (PNG or SVG by suffix), atomically."""
+    """Write ``figure`` to ``path`` (PNG or SVG by suffix), atomically and deterministically
+    (:func:`image`)."""
 
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in (".png", ".svg"):
         raise input_error(
             f"plots are written as .png or .svg, not '{suffix or path}'", key="--plot"
         )
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format=suffix[1:], dpi=150)
-    write_bytes(path, buffer.getvalue())
+    write_bytes(path, image(figure, suffix[1:]))

@@ -8,7 +8,6 @@ scenario, and the metadata needed to reproduce the run.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from html import escape as _escape
@@ -94,9 +93,10 @@ def build(
 
 
 def _figure(figure: Any, caption: str) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg")
-    svg = re.sub(r"^.*?(<svg)", r"\1", buffer.getvalue(), count=1, flags=re.DOTALL)
+    from belwar.render.charts import image  # noqa: PLC0415 - matplotlib: only with charts
+
+    svg = image(figure, "svg").decode()  # the same bytes every time (fixed svg.hashsalt)
+    svg = re.sub(r"^.*?(<svg)", r"\1", svg, count=1, flags=re.DOTALL)
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)  # no external names
     label = escape(caption)
     return (

@@ -1,6 +1,7 @@
 """Rendering by name: each result type in each format, as thin functions over the table model
 (:mod:`belwar.render.tables`) and the layouts (:mod:`belwar.render.run_layouts`,
-:mod:`belwar.render.analysis_layouts`). The display methods of results, the CLI and the HTML
+:mod:`belwar.render.analysis_layouts`, :mod:`belwar.render.sweep_layouts`,
+:mod:`belwar.render.sensitivity_layouts`). The display methods of results, the CLI and the HTML
 report call these names. Nothing here computes; rich is imported only when a table is drawn."""
 
 from __future__ import annotations
@@ -15,13 +16,7 @@ from belwar.render.analysis_layouts import (
     diff_heading,
     diff_layout,
     diff_records,
-    sensitivity_brief,
-    sensitivity_layout,
-    sensitivity_records,
-    sweep_layout,
-    sweep_points,
 )
-from belwar.render.analysis_layouts import sweep_records as sweep_record_table
 from belwar.render.run_layouts import (
     many_layout,
     run_heading,
@@ -30,6 +25,14 @@ from belwar.render.run_layouts import (
     sources_documents,
     sources_facts,
 )
+from belwar.render.sensitivity_layouts import (
+    TOP,
+    sensitivity_brief,
+    sensitivity_layout,
+    sensitivity_records,
+)
+from belwar.render.sweep_layouts import sweep_layout, sweep_points
+from belwar.render.sweep_layouts import sweep_records as sweep_record_table
 from belwar.render.tables import (
     rich_text,
     table,
@@ -249,25 +252,30 @@ def sweep_text(sweep: Sweep, fmt: str) -> str:
 # --- sensitivity ---------------------------------------------------------------------------------
 
 
-def sensitivity_tables(result: Sensitivity) -> list[RenderableType]:
-    """The tornado (and Sobol indices) as a rich table, widest swing first."""
-    return _drawn(sensitivity_layout(result))
+def sensitivity_tables(
+    result: Sensitivity, *, top: int | None = TOP, keys: bool = False
+) -> list[RenderableType]:
+    """The headline, then the tornado (widest swing first) or the Sobol groups (largest
+    first-order index first): ``top`` rows (``None``: all), by label or by ``keys``."""
+    return _drawn(sensitivity_layout(result, top=top, keys=keys))
 
 
 def sensitivity_html(result: Sensitivity) -> str:
-    """The tornado as HTML."""
-    return to_html(sensitivity_brief(result, "html"))
+    """The tornado (or the Sobol groups) as HTML, every input."""
+    return to_html(sensitivity_brief(result, "html", top=None))
 
 
-def sensitivity_text(result: Sensitivity, fmt: str) -> str:
-    """The sensitivity analysis in format ``fmt`` as text."""
+def sensitivity_text(
+    result: Sensitivity, fmt: str, *, top: int | None = TOP, keys: bool = False
+) -> str:
+    """The sensitivity analysis in format ``fmt`` as text (json and csv: every input)."""
     if fmt == "json":
         return result.to_json()
     if fmt == "csv":
         return to_csv(sensitivity_records(result))
     if fmt == "markdown":
-        return to_markdown([sensitivity_brief(result)])
-    return _plain(sensitivity_tables(result))
+        return to_markdown([sensitivity_brief(result, top=top, keys=keys)])
+    return _plain(sensitivity_tables(result, top=top, keys=keys))
 
 
 # --- HTML tables and data frames (notebooks) -----------------------------------------------------

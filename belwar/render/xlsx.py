@@ -14,15 +14,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from belwar.optional import require
-from belwar.render.analysis_layouts import (
-    diff_layout,
-    diff_records,
-    sensitivity_layout,
-    sensitivity_records,
-    sweep_layout,
-    sweep_records,
-)
+from belwar.render.analysis_layouts import diff_layout, diff_records
 from belwar.render.run_layouts import run_drivers, run_layout, run_records
+from belwar.render.sensitivity_layouts import sensitivity_layout, sensitivity_records
+from belwar.render.sweep_layouts import sweep_layout, sweep_records
 from belwar.render.text import clean
 
 if TYPE_CHECKING:
@@ -68,7 +63,10 @@ def sweep_sheets(sweep: Sweep) -> Sheets:
 
 def sensitivity_sheets(result: Sensitivity) -> Sheets:
     """A sensitivity analysis: every input's influence, then the table as shown."""
-    return [("inputs", sensitivity_records(result)), *_titled([sensitivity_layout(result)])]
+    return [
+        ("inputs", sensitivity_records(result)),
+        *_titled([sensitivity_layout(result, top=None)]),
+    ]
 
 
 def sheet_name(title: str, taken: set[str]) -> str:

@@ -7,7 +7,15 @@ Printed as JSON (``"format": "belwar-sensitivity", "version": 1``)::
      "seed", "p", "method", "sobol_samples",
      "records": [{"key", "kind", "name", "label", "low", "high", "swing", "swing_mcse",
                   "rank_correlation", "first_order", "first_low", "first_high", "total_order",
-                  "total_low", "total_high"}, ...]}                  # widest swing first
+                  "total_low", "total_high"}, ...],                  # widest swing first
+     "groups": [{"keys", "first_order", "first_low", "first_high", "total_order",
+                 "total_low", "total_high"}, ...]}     # with method "sobol" only; largest first
+
+Sobol indices belong to groups of inputs that are independent of one another: each block of
+drivers tied by correlations is one group (its indices are those of the block's drivers taken
+together), every other input a group of its own. A record's own Sobol fields are filled when its
+input is a group of its own, and ``null`` for a member of a correlated block, whose share is not
+defined apart from the drivers it moves with.
 """
 
 from __future__ import annotations
@@ -19,7 +27,7 @@ from belwar.results import jsonio
 from belwar.results.display import Display
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Influence:
     """How one input moves the target. Sobol fields are ``None`` unless asked for."""
 
@@ -40,9 +48,25 @@ class Influence:
     total_high: float | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class SobolGroup:
+    """First-order and total Sobol indices (with 95% bootstrap intervals) of inputs taken
+    together: a block of correlated drivers, or one input on its own. Groups are independent of
+    one another, so these are the indices of the inputs named, whatever their correlations."""
+
+    keys: tuple[str, ...]
+    first_order: float
+    first_low: float
+    first_high: float
+    total_order: float
+    total_low: float
+    total_high: float
+
+
 @dataclass(frozen=True)
 class Sensitivity(Display):
-    """The inputs ranked by the size of their swing (largest first)."""
+    """The inputs ranked by the size of their swing (largest first) and, with Sobol indices,
+    the groups of inputs ranked by their first-order index (largest first)."""
 
     scenario_id: str
     target: str
@@ -53,6 +77,7 @@ class Sensitivity(Display):
     method: str
     influences: tuple[Influence, ...]
     sobol_samples: int = 0
+    groups: tuple[SobolGroup, ...] = ()
 
     def records(self) -> list[dict[str, Any]]:
         """One record per input, widest swing first."""
@@ -60,5 +85,6 @@ class Sensitivity(Display):
 
     def to_dict(self) -> dict[str, Any]:
         """The analysis' settings, then one record per input (see the module docs)."""
-        meta = {k: v for k, v in asdict(self).items() if k != "influences"}
-        return jsonio.envelope("sensitivity", {**meta, "records": self.records()})
+        meta = {k: v for k, v in asdict(self).items() if k not in ("influences", "groups")}
+        groups = {"groups": [asdict(g) for g in self.groups]} if self.groups else {}
+        return jsonio.envelope("sensitivity", {**meta, "records": self.records(), **groups})

@@ -12,7 +12,7 @@ Printed as JSON (``"format": "belwar-sweep", "version": 1``)::
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from belwar.results import jsonio
@@ -21,11 +21,14 @@ from belwar.results.display import Display
 
 @dataclass(frozen=True)
 class Axis:
-    """One varied input: the override path, the driver it pins (if any) and the grid values."""
+    """One varied input: the override path, the driver it pins (if any) and the grid values.
+    A driver's axis also knows the 5th and 95th percentiles of the driver in the scenario swept
+    (``spread``), to say where a value sits in the assumption's own distribution."""
 
     path: str
     values: tuple[float, ...]
     driver: str | None = None
+    spread: tuple[float, float] | None = None
 
     @property
     def override(self) -> str:
@@ -33,7 +36,7 @@ class Axis:
         return f"drivers.{self.driver}.dist" if self.driver else self.path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Point:
     """The target probability at one grid point (``at`` has one value per axis)."""
 
@@ -45,13 +48,20 @@ class Point:
 @dataclass(frozen=True)
 class Crossing:
     """Where the curve along the first axis crosses the threshold, for one value of the second
-    axis (``along`` is ``None`` on a curve). ``value`` is ``None`` when it does not cross."""
+    axis (``along`` is ``None`` on a curve). ``value`` is ``None`` when it does not cross.
+    ``low`` and ``high`` bound it by the Monte Carlo error alone (95%); ``bracket`` holds the
+    two runs the value is interpolated between (a chart draws the curve through them, so the
+    crossing sits where the drawn curve meets the threshold); ``percentile`` is the share of
+    the scenario's own distribution of the first axis' driver below the value (``None`` for an
+    axis that is no driver)."""
 
     along: float | None
     value: float | None
     low: float | None = None
     high: float | None = None
     direction: str = ""  # "up" or "down" as the first axis grows
+    bracket: tuple[Point, Point] | None = None
+    percentile: float | None = None
 
     @property
     def found(self) -> bool:
@@ -99,7 +109,16 @@ class Sweep(Display):
                     for a in self.axes
                 ],
                 "threshold": self.threshold,
-                "crossings": [asdict(c) for c in self.crossings],
+                "crossings": [
+                    {
+                        "along": c.along,
+                        "value": c.value,
+                        "low": c.low,
+                        "high": c.high,
+                        "direction": c.direction,
+                    }
+                    for c in self.crossings
+                ],
                 "records": self.records(),
             },
         )

@@ -10,3 +10,4 @@ DEFAULT_TOLERANCE = 0.01  # the smallest change of a probability a diff calls ma
 DEFAULT_METHOD = "tornado"
 DEFAULT_SOBOL_SAMPLES = 4096  # base samples of a Sobol design
 DEFAULT_RESAMPLES = 999  # bootstrap resamples of the Sobol intervals
+DEFAULT_TOP = 10  # inputs a sensitivity analysis shows unless more are asked for

@@ -130,15 +130,22 @@ def map_ordered(
     *,
     workers: int | None = None,
     dask: str | None = None,
+    done: Callable[[R], None] | None = None,
 ) -> list[R]:
     """``[fn(item) for item in items]``, on ``workers`` local processes (default: every core;
     1 runs here) or on the Dask cluster ``dask``. ``fn`` must be picklable; it travels once per
-    worker, not once per item. The list is in the order of ``items`` whatever finishes first."""
+    worker, not once per item. The list is in the order of ``items`` whatever finishes first;
+    ``done(result)`` is called as each item finishes (for a progress bar)."""
     workers, dask = options.check_workers(workers), options.check_dask(dask)
     count = min(workers or default_workers(), len(items))
     if dask is None and count <= 1:
-        return [fn(item) for item in items]
-    return _in_order(fn, lambda _: items, count, dask)
+        found = []
+        for item in items:
+            found.append(fn(item))
+            if done is not None:
+                done(found[-1])
+        return found
+    return _in_order(fn, lambda _: items, count, dask, done)
 
 
 def _in_order(

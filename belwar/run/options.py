@@ -41,8 +41,9 @@ class RunOptions:
     ``compare``, ``sweep``, ``sensitivity``, ``run_many``); vary it with
     :func:`dataclasses.replace`. ``None`` means the scenario's own ``simulation`` section
     (samples, seed, months) or every core (workers); ``dask`` is a scheduler address or
-    "local". ``keep_samples`` and ``progress(done, total)`` apply to ``simulate`` alone. The
-    values are checked by the entry point that uses them, against its scenario."""
+    "local". ``keep_samples`` applies to ``simulate`` alone, ``progress(done, total)`` to
+    ``simulate``, ``sweep`` (points) and ``sensitivity`` (samples). The values are checked by
+    the entry point that uses them, against its scenario."""
 
     samples: int | None = None
     seed: int | None = None

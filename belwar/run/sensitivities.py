@@ -5,38 +5,40 @@ event probabilities, momentum), the mean target probability of the samples whose
 its bottom tenth and of those in its top tenth (the swing between them, with its Monte Carlo
 error), and the rank correlation between the input and the per-sample target.
 
-``method="sobol"`` adds first-order and total Sobol indices. The design (Saltelli's A, B and AB
-matrices from a scrambled Sobol' sequence) is evaluated by the engine itself, event paths paired
-row by row, and the indices are scipy's (``scipy.stats.sobol_indices``: Saltelli 2010 for the
-first order, Jansen for the total), with percentile bootstrap intervals from
-``scipy.stats.bootstrap`` under a seeded generator, so the same call gives the same intervals.
-scipy is already a dependency and its estimators are the ones SALib uses by default, so SALib
-would add a dependency and nothing else.
-With correlated drivers the indices belong to the independent factors behind them (in Cholesky
-order); the tornado describes the drivers as they are.
+``method="sobol"`` adds first-order and total Sobol indices (:mod:`belwar.run.sobol`): of each
+input that is independent of the others, and of each block of correlated drivers taken together
+as one group (the indices of the drivers named, not of the copula's independent factors). The
+tornado describes every input as it is, correlated or not.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
-from numpy.typing import NDArray
 
-from belwar.core import engine, streams
 from belwar.core.model import Model
 from belwar.errors import input_error
 from belwar.results.run import Result
-from belwar.results.sensitivity import Influence, Sensitivity
+from belwar.results.sensitivity import Influence, Sensitivity, SobolGroup
 from belwar.run import execution
 from belwar.run import options as check
 from belwar.run.defaults import DEFAULT_METHOD, DEFAULT_RESAMPLES, DEFAULT_SOBOL_SAMPLES
 from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import resolve_target, summarise, with_options
+from belwar.run.sobol import (
+    SobolRun,
+    design_groups,
+    sobol_matrices,
+    sobol_with_intervals,
+    with_sobol,
+)
 from belwar.spec.compile import compile_model
 from belwar.spec.scenario import Scenario, suggest
 
-Array = NDArray[np.float64]
+__all__ = ["check_kept", "sensitivity", "sobol_matrices", "sobol_with_intervals", "tornado_of"]
+
 TENTH = 0.1
 MAX_RESAMPLES = 100_000  # bootstrap resamples of the Sobol intervals
 MIN_SAMPLES = 100  # a tenth at each end holds ten samples, enough for a mean and its error
@@ -73,16 +75,27 @@ def sensitivity(
     target, month = resolve_target(scenario, target, month)
     model = with_options(compile_model(scenario), replace(chosen, months=(month,)))
     check_kept(model, sobol_samples if method == "sobol" else 0)
-    totals = execution.run(model, keep_samples=True, workers=workers, dask=dask)
+    tick = _Ticker(chosen.progress, model.samples)
+    totals = execution.run(model, keep_samples=True, workers=workers, dask=dask, progress=tick)
     result = summarise(model, totals, seconds=0.0)
     influences = _influences(model, result, target, month)
+    groups: tuple[SobolGroup, ...] = ()
     if method == "sobol":
-        seed = result.metadata.seed
-        influences = _with_sobol(
-            model, influences, target, month, seed, sobol_samples, resamples, workers, dask
+        _, groups_run = design_groups(model, [i.key for i in influences])
+        tick.more(sobol_samples * (len(groups_run) + 2))
+        how = SobolRun(
+            target=target,
+            month=month,
+            seed=result.metadata.seed,
+            n=sobol_samples,
+            resamples=resamples,
+            workers=workers,
+            dask=dask,
+            tick=tick,
         )
+        influences, groups = with_sobol(model, influences, how)
     used = sobol_samples if method == "sobol" else 0
-    return _ranked(scenario, result, target, month, method, influences, used)
+    return _ranked(scenario, result, target, month, method, influences, used, groups)
 
 
 def tornado_of(
@@ -115,15 +128,15 @@ def _influences(model: Model, result: Result, target: str, month: int) -> list[I
         rho = float(stats.spearmanr(x, y).statistic) if np.ptp(y) > 0 else 0.0
         influences.append(
             Influence(
-                item.key,
-                item.kind,
-                item.name,
-                item.label,
-                float(low.mean()),
-                float(high.mean()),
-                float(high.mean() - low.mean()),
-                error,
-                rho,
+                key=item.key,
+                kind=item.kind,
+                name=item.name,
+                label=item.label,
+                low=float(low.mean()),
+                high=float(high.mean()),
+                swing=float(high.mean() - low.mean()),
+                swing_mcse=error,
+                rank_correlation=rho,
             )
         )
     return influences
@@ -137,6 +150,7 @@ def _ranked(  # noqa: PLR0917 - private record constructor
     method: str,
     influences: list[Influence],
     sobol_samples: int,
+    groups: tuple[SobolGroup, ...] = (),
 ) -> Sensitivity:
     meta = result.metadata
     return Sensitivity(
@@ -149,7 +163,24 @@ def _ranked(  # noqa: PLR0917 - private record constructor
         method,
         tuple(sorted(influences, key=lambda i: -abs(i.swing))),
         sobol_samples,
+        groups,
     )
+
+
+class _Ticker:
+    """Counts the samples evaluated for ``progress(done, total)``; ``more`` raises the total
+    when the Sobol design is known to follow the run."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress, self.done, self.total = progress, 0, total
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def more(self, n: int) -> None:
+        self.total += n
 
 
 def check_kept(model: Model, sobol_samples: int = 0) -> None:
@@ -183,124 +214,3 @@ def _check_memory(model: Model, sobol_samples: int) -> None:
             f"this scenario, got {sobol_samples:,}",
             key="sobol_samples",
         )
-
-
-# --- Sobol indices -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Design:
-    """Evaluates the target on columns of uniforms for the uncertain inputs (picklable)."""
-
-    model: Model
-    keys: tuple[str, ...]
-    target: int
-    month: int
-    paths: dict[str, Array]  # each event's path uniforms (months, n), shared by every matrix
-
-    def __call__(self, columns: Array) -> Array:
-        index = {key: i for i, key in enumerate(self.keys)}
-        n = columns.shape[1]
-
-        def draw(key: str, shape: int | tuple[int, ...] = n) -> Array:
-            if key in index:
-                column: Array = columns[index[key]]
-                return column
-            if key in self.paths:
-                return self.paths[key]
-            return np.full(shape, 0.5)  # an input fixed at a point: any uniform gives its value
-
-        exceed, _, _ = engine.evaluate(self.model, draw, n)
-        values: Array = exceed[self.target, self.model.months.index(self.month)]
-        return values
-
-
-def sobol_matrices(d: int, n: int, seed: int) -> tuple[Array, Array, Array]:
-    """Saltelli's design: A and B ``(d, n)`` from one scrambled Sobol' sequence of 2d
-    dimensions, and AB ``(d, d, n)`` (A with row i taken from B on page i)."""
-    from scipy.stats import qmc  # noqa: PLC0415 - heavy (scipy.stats)
-
-    check.check_sobol_samples(n)
-    both = qmc.Sobol(d=2 * d, scramble=True, seed=seed, bits=64).random(n).T
-    a, b = both[:d], both[d:]
-    ab = np.tile(a, (d, 1, 1))
-    ab[np.arange(d), np.arange(d)] = b
-    return a, b, ab
-
-
-def sobol_with_intervals(
-    f_a: Array,
-    f_b: Array,
-    f_ab: Array,
-    *,
-    seed: int,
-    resamples: int = DEFAULT_RESAMPLES,
-    level: float = 0.95,
-) -> tuple[Array, Array, Array, Array]:
-    """First-order and total indices from evaluations ``f_a``, ``f_b`` ``(n,)`` and ``f_ab``
-    ``(d, n)`` (scipy's estimators), and their percentile bootstrap intervals under ``seed``.
-    Returns ``(first, total, first_interval, total_interval)``; intervals are ``(2, d)``."""
-    from scipy import stats  # noqa: PLC0415 - heavy (scipy.stats)
-
-    n = f_a.size
-    d = f_ab.shape[0]
-
-    def indices(idx: NDArray[np.intp]) -> Array:
-        res = stats.sobol_indices(
-            func={"f_A": f_a[None, idx], "f_B": f_b[None, idx], "f_AB": f_ab[:, None, idx]},
-            n=idx.size,
-        )
-        return np.concatenate([np.ravel(res.first_order), np.ravel(res.total_order)])
-
-    point = indices(np.arange(n))
-    boot = stats.bootstrap(
-        (np.arange(n),),
-        indices,
-        vectorized=False,
-        n_resamples=resamples,
-        confidence_level=level,
-        method="percentile",  # BCa would jackknife n - 1 rows: not a power of 2
-        rng=np.random.default_rng(seed),
-    )
-    low, high = boot.confidence_interval.low, boot.confidence_interval.high
-    return point[:d], point[d:], np.stack([low[:d], high[:d]]), np.stack([low[d:], high[d:]])
-
-
-def _with_sobol(  # noqa: PLR0917 - private; one caller
-    model: Model,
-    influences: list[Influence],
-    target: str,
-    month: int,
-    seed: int,
-    n: int,
-    resamples: int,
-    workers: int | None,
-    dask: str | None,
-) -> list[Influence]:
-    keys = tuple(i.key for i in influences)
-    model = replace(model, months=(month,), seed=seed)
-    paths = {
-        streams.path_key(e.key): streams.uniforms(
-            seed, streams.path_key(e.key), 0, (model.horizon, n)
-        )
-        for e in model.events
-    }
-    design = _Design(model, keys, model.rungs[1:].index(target), month, paths)
-    a, b, ab = sobol_matrices(len(keys), n, seed)
-    tasks = [a, b, *ab]
-    values = execution.map_ordered(design, tasks, workers=workers, dask=dask)
-    first, total, first_ci, total_ci = sobol_with_intervals(
-        values[0], values[1], np.stack(values[2:]), seed=seed, resamples=resamples
-    )
-    return [
-        replace(
-            item,
-            first_order=float(first[i]),
-            first_low=float(first_ci[0, i]),
-            first_high=float(first_ci[1, i]),
-            total_order=float(total[i]),
-            total_low=float(total_ci[0, i]),
-            total_high=float(total_ci[1, i]),
-        )
-        for i, item in enumerate(influences)
-    ]

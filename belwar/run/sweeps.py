@@ -13,11 +13,14 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
+import numpy as np
+
+from belwar.core.distributions import Distribution
 from belwar.core.zscores import Z95
 from belwar.errors import input_error
 from belwar.results.sweep import Axis, Crossing, Point, Sweep
@@ -25,6 +28,7 @@ from belwar.run import options as check
 from belwar.run.execution import map_ordered
 from belwar.run.options import MAX_AXIS_POINTS, MAX_GRID_POINTS, RunOptions, merged
 from belwar.run.simulation import resolve_target, simulate
+from belwar.spec.compile import compile_model
 from belwar.spec.scenario import Scenario, suggest
 
 REFINE_STEPS = 12
@@ -119,13 +123,54 @@ def sweep(
     job = _Job(scenario, tuple(axes), target, month, samples, seed)
     for corner in _corners(axes):  # a bad path or value fails once, clearly, before any work
         job.check(corner)
-    points = map_ordered(job, grid, workers=workers, dask=dask)
+    lines = len(axes[1].values) if len(axes) == 2 else 1
+    tick = _Ticker(
+        chosen.progress, len(grid) + (REFINE_STEPS * lines if threshold is not None else 0)
+    )
+    points = map_ordered(job, grid, workers=workers, dask=dask, done=tick)
     crossings: tuple[Crossing, ...] = ()
     if threshold is not None:
-        crossings = _crossings(job, points, threshold)
+        crossings = _crossings(job, points, threshold, tick)
+    axes = [_with_spread(axis, scenario) for axis in axes]
+    if axes[0].driver is not None:
+        crossings = tuple(_placed(c, scenario, axes[0].driver) for c in crossings)
     return Sweep(
         scenario.id, target, month, tuple(axes), tuple(points), samples, seed, threshold, crossings
     )
+
+
+class _Ticker:
+    """Counts the runs made for ``progress(done, total)``: the grid's points, then up to
+    ``REFINE_STEPS`` a crossing (a line that ends its bisection early skips the rest)."""
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress, self.done, self.total = progress, 0, total
+
+    def __call__(self, _: object = None, runs: int = 1) -> None:
+        self.done += runs
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _driver_dist(scenario: Scenario, driver: str) -> Distribution:
+    model = compile_model(scenario)
+    return next(d.dist for d in model.drivers if d.name == driver)
+
+
+def _with_spread(axis: Axis, scenario: Scenario) -> Axis:
+    """A driver's axis with the driver's 5th and 95th percentiles in ``scenario``."""
+    if axis.driver is None:
+        return axis
+    low, high = _driver_dist(scenario, axis.driver).ppf(np.array([0.05, 0.95]))
+    return replace(axis, spread=(float(low), float(high)))
+
+
+def _placed(crossing: Crossing, scenario: Scenario, driver: str) -> Crossing:
+    """The crossing with the share of the driver's distribution in ``scenario`` below it."""
+    if crossing.value is None:
+        return crossing
+    share = _driver_dist(scenario, driver).cdf(np.array([crossing.value]))
+    return replace(crossing, percentile=float(share[0]))
 
 
 def _corners(axes: Sequence[Axis]) -> list[tuple[float, ...]]:
@@ -165,45 +210,52 @@ class _Job:
         runs = RunOptions(samples=self.samples, seed=self.seed, months=(self.month,), workers=1)
         result = simulate(self.scenario_at(at), options=runs)
         cell = result.cell(self.target, self.month)
-        return Point(at, cell.p, cell.mcse)
+        return Point(at=at, p=cell.p, mcse=cell.mcse)
 
 
-def _crossings(job: _Job, points: list[Point], threshold: float) -> tuple[Crossing, ...]:
+def _crossings(
+    job: _Job, points: list[Point], threshold: float, tick: _Ticker
+) -> tuple[Crossing, ...]:
     first = job.axes[0].values
     if len(job.axes) == 1:
-        return (_crossing(job, points, threshold, None),)
+        return (_crossing(job, points, threshold, None, tick),)
     out = []
     for j, along in enumerate(job.axes[1].values):
         line = [points[i * len(job.axes[1].values) + j] for i in range(len(first))]
-        out.append(_crossing(job, line, threshold, along))
+        out.append(_crossing(job, line, threshold, along, tick))
     return tuple(out)
 
 
-def _crossing(job: _Job, line: list[Point], threshold: float, along: float | None) -> Crossing:
+def _crossing(
+    job: _Job, line: list[Point], threshold: float, along: float | None, tick: _Ticker
+) -> Crossing:
     """Bracket the first sign change on the grid, bisect it with extra runs (same seed), then
     interpolate; the interval adds the Monte Carlo error through the local slope."""
     for left, right in itertools.pairwise(line):
         if (left.p - threshold) * (right.p - threshold) <= 0 and left.p != right.p:
             break
     else:
+        tick(runs=REFINE_STEPS)
         return Crossing(along, None)
     direction = "up" if right.p > left.p else "down"
 
     def at(x: float) -> tuple[float, ...]:
         return (x,) if along is None else (x, along)
 
-    for _ in range(REFINE_STEPS):
+    for step in range(REFINE_STEPS):
         x_mid = (left.at[0] + right.at[0]) / 2
         middle = job(at(x_mid))
+        tick()
         if (left.p - threshold) * (middle.p - threshold) <= 0:
             right = middle
         else:
             left = middle
         if left.p == right.p:
+            tick(runs=REFINE_STEPS - step - 1)
             break
     slope = (right.p - left.p) / (right.at[0] - left.at[0])
     value = left.at[0] + (threshold - left.p) / slope if slope else (left.at[0] + right.at[0]) / 2
     mcse = max(left.mcse, right.mcse)
     half = Z95 * mcse / abs(slope) if slope else math.inf
     half = max(half, abs(right.at[0] - left.at[0]) / 2)
-    return Crossing(along, value, value - half, value + half, direction)
+    return Crossing(along, value, value - half, value + half, direction, (left, right))
