@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from belwar.core.estimative import words_for
 from belwar.results import jsonio
-from belwar.results.display import Display
+from belwar.results.display import Display, points, share, short_repr
 
 RECORD_FIELDS = ("rung", "month", "p", "mcse", "p05", "p50", "p95", "words")
 
@@ -134,6 +134,22 @@ class Result(Display):
         raise KeyError(
             f"no cell for rung {rung!r} at month {month} "
             f"(rungs: {', '.join(self.rungs)}; months: {', '.join(map(str, self.months))})"
+        )
+
+    def __repr__(self) -> str:
+        meta = self.metadata
+        lines = [
+            f"{len(self.rungs)} rungs above {self.start}; months {', '.join(map(str, self.months))}"
+        ]
+        if self.rungs and self.months:
+            top, last = self.rungs[-1], self.months[-1]
+            cell = self.cell(top, last)
+            lines.append(
+                f"{top} by month {last}: {share(cell.p)} (MC error {points(cell.mcse)}; "
+                f"90% spread {share(cell.p05)} to {share(cell.p95)})"
+            )
+        return short_repr(
+            "Result", f"{meta.scenario_id}: {meta.samples:,} samples, seed {meta.seed}", *lines
         )
 
     def probability(self, rung: str, month: int) -> float:

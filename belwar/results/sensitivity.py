@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from belwar.results import jsonio
-from belwar.results.display import Display
+from belwar.results.display import Display, share, short_repr
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,22 @@ class Sensitivity(Display):
     method: str
     influences: tuple[Influence, ...]
     sobol_samples: int = 0
+
+    def __repr__(self) -> str:
+        head = (
+            f"{self.scenario_id}: what moves P({self.target} by month {self.month}) = "
+            f"{share(self.p)}"
+        )
+        lines = [
+            f"{self.method}, {len(self.influences)} inputs, {self.samples:,} samples, "
+            f"seed {self.seed}"
+        ]
+        lines += [
+            f"{i.label} ({i.key}): {share(i.low)} -> {share(i.high)} "
+            "from its bottom to its top tenth"
+            for i in self.influences[:3]
+        ]
+        return short_repr("Sensitivity", head, *lines)
 
     def records(self) -> list[dict[str, Any]]:
         """One record per input, widest swing first."""

@@ -124,7 +124,15 @@ def sweep(
     if threshold is not None:
         crossings = _crossings(job, points, threshold)
     return Sweep(
-        scenario.id, target, month, tuple(axes), tuple(points), samples, seed, threshold, crossings
+        scenario.name,
+        target,
+        month,
+        tuple(axes),
+        tuple(points),
+        samples,
+        seed,
+        threshold,
+        crossings,
     )
 
 

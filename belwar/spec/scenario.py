@@ -15,7 +15,7 @@ import json
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from belwar.spec.dists import (
     DIST_TYPES,
@@ -212,6 +212,16 @@ class Scenario(_Model):
     events: dict[Name, Event] = Field(default_factory=dict)
     hazards: dict[Name, Hazard] = Field(default_factory=dict)
     momentum: Momentum | None = None
+    # the overrides this scenario was derived with (``with_overrides``): its name, not its data,
+    # so fingerprints, stream keys and diffs of assumptions never see them
+    _derived: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def name(self) -> str:
+        """The id, then the overrides it was derived with, if any (``baseline +
+        drivers.kremlin_pressure.dist.mode=0.8``): what a result and a diff call the scenario.
+        The id itself stays an identifier (it names result files)."""
+        return " + ".join((self.id, *self._derived))
 
     def fingerprint(self) -> str:
         """SHA-256 of the fully resolved scenario in canonical JSON (first 16 hex digits)."""
@@ -241,4 +251,16 @@ class Scenario(_Model):
         )
 
         root = apply_overrides(from_python(self.to_data(), Loc(f"<scenario {self.id}>")), overrides)
-        return validate_scenario(root, register=register, check_citations=check_citations)
+        derived = validate_scenario(root, register=register, check_citations=check_citations)
+        derived._derived = (*self._derived, *_override_names(overrides))
+        return derived
+
+
+def _override_names(overrides: Any) -> tuple[str, ...]:
+    """Each override as ``PATH=VALUE`` text, as a person would type it on the command line."""
+    if isinstance(overrides, dict):
+        return tuple(
+            f"{key}={json.dumps(value, ensure_ascii=False, default=str)}"
+            for key, value in overrides.items()
+        )
+    return tuple(str(text).strip() for text in overrides)
