@@ -7,6 +7,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from rich.console import Console
 
 from belwar import cli
@@ -85,7 +86,9 @@ def test_tornado_chart_bars_span_bottom_to_top_tenth(scenario: Scenario) -> None
     widest = max(bars, key=lambda b: b.get_width())
     assert widest.get_width() == pytest.approx(abs(top.swing))
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[-1] == top.key  # widest at the top
+    assert labels[-1].replace("\n", " ") == top.label  # widest at the top, by its name
+    colours = {matplotlib.colors.to_hex(b.get_facecolor()[:3]).upper() for b in bars}
+    assert colours <= {"#D55E00", "#0072B2"}  # Okabe-Ito vermillion raises, blue lowers
 
 
 def test_sweep_chart_marks_threshold_and_tipping_point(scenario: Scenario) -> None:
@@ -115,7 +118,10 @@ def test_diff_chart_has_a_bar_per_change(scenario: Scenario) -> None:
     (ax,) = comparison.plot().axes
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(labels) == len(comparison.deltas)
-    assert labels[-1] == f"{comparison.deltas[0].rung}, month {comparison.deltas[0].month}"
+    first = comparison.deltas[0]
+    label = dict(zip(comparison.result_a.rungs, comparison.result_a.rung_labels, strict=True))
+    assert labels[-1].replace("\n", " ") == f"{label[first.rung]}, by month {first.month}"
+    assert ax.get_xlabel().startswith(f"{comparison.b} minus {comparison.a}")
     assert comparison.to_pandas().shape == (len(comparison.deltas), 7)
 
 
@@ -135,3 +141,24 @@ def test_plot_option_writes_a_real_image(
     assert "<svg" in svg.read_text()
     assert cli.run([*argv, "-n", "2000", "--plot", str(tmp_path / "fan.gif")]) == 2
     capsys.readouterr()
+
+
+def test_chart_titles_stay_inside_their_figures(scenario: Scenario) -> None:
+    """A long title is wrapped over the whole figure, never cut at either edge (an axes title
+    centred over a plot with wide tick labels ran off both sides)."""
+    long = scenario.with_overrides(
+        {"title": "A deliberately long scenario title that would never fit on one line " * 2},
+        register=REGISTER,
+    )
+    analysis = sensitivity(long, samples=2000, workers=1)
+    for figure in (simulate(long, samples=2000).plot(), analysis.plot()):
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()  # type: ignore[no-untyped-call]
+        renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+        title = figure.texts[0].get_window_extent(renderer)
+        frame = figure.bbox
+        assert frame.x0 <= title.x0
+        assert title.x1 <= frame.x1
+        assert title.y1 <= frame.y1
+        for label in figure.axes[0].get_yticklabels():
+            assert label.get_window_extent(renderer).x0 >= frame.x0

@@ -98,14 +98,17 @@ def report_command(  # noqa: PLR0917 - typer maps each parameter to an option
     from belwar.render.html_report import build
     from belwar.run.report_inputs import report_inputs
     from belwar.spec.evidence import find_register
-    from belwar.spec.loader import load_register, load_scenario
+    from belwar.spec.loader import load_parent, load_register, load_scenario
 
     folder = register or find_register(scenario.resolve().parent)
     reg = load_register(folder) if folder is not None else None
     main = load_scenario(scenario, register=reg)
     others = [load_scenario(path, register=reg) for path in compare_with or []]
     found = report_inputs(
-        main, others, options=run_options(samples=samples, workers=workers, dask=dask)
+        main,
+        others,
+        options=run_options(samples=samples, workers=workers, dask=dask),
+        parent=load_parent(scenario, register=reg),
     )
     page = build(
         main,
@@ -113,6 +116,8 @@ def report_command(  # noqa: PLR0917 - typer maps each parameter to an option
         tornado=found.tornado,
         comparisons=found.comparisons,
         register=reg,
+        extends=found.extends,
+        from_parent=found.from_parent,
     )
     write_text(output, page)
     typer.echo(f"wrote {report.clean(str(output))}", err=True)

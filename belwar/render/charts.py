@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import io
 import os
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from belwar.core.zscores import Z95
 from belwar.errors import input_error
 from belwar.optional import require
+from belwar.render import palette
 from belwar.render.atomic import write_bytes
 from belwar.render.report import clean
 
@@ -40,7 +42,22 @@ def _figure(width: float = 8.0, height: float = 4.5) -> tuple[Figure, Any]:
     figure = require("matplotlib.figure", extra="notebook").Figure(
         figsize=(width, height), layout="constrained"
     )
-    return figure, figure.add_subplot()
+    ax = figure.add_subplot()
+    ax.set_prop_cycle(color=list(palette.SERIES))
+    return figure, ax
+
+
+def _title(figure: Figure, text: str) -> None:
+    """The chart's title over the whole figure, wrapped to its width: an axes title is centred
+    over the plot area alone and runs off both sides when the tick labels are wide."""
+    chars = int(figure.get_figwidth() * 72 / (12 * 0.62))  # 12 pt text, ~0.62 em a character
+    figure.suptitle(textwrap.fill(_text(text), chars), fontsize=12)
+
+
+def _wrapped(label: str, width: int = 34) -> str:
+    """A tick label on at most two lines."""
+    lines = textwrap.wrap(_text(label), width)
+    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
 
 
 def _percent_axis(axis: Any) -> None:
@@ -67,7 +84,7 @@ def fan_chart(result: Result) -> Figure:
         )
     ax.set_xlabel("month")
     ax.set_ylabel("probability of having reached the rung")
-    ax.set_title(_text(f"{result.metadata.title}: escalation likelihood (bands: 90% spread)"))
+    _title(figure, f"{result.metadata.title}: escalation likelihood (bands: 90% spread)")
     ax.set_xticks(months)
     ax.set_ylim(0, 1)
     _percent_axis(ax.yaxis)
@@ -82,21 +99,30 @@ def tornado_chart(result: Sensitivity, *, top: int = 15) -> Figure:
     figure, ax = _figure(8.0, 1.0 + 0.4 * max(len(influences), 1))
     for row, item in enumerate(reversed(influences)):
         left, width = min(item.low, item.high), abs(item.high - item.low)
-        colour = "tab:red" if item.swing > 0 else "tab:green"
-        ax.barh(row, width, left=left, color=colour, alpha=0.8)
+        colour = palette.RAISES if item.swing > 0 else palette.LOWERS
+        ax.barh(row, width, left=left, color=colour, alpha=0.85)
     ax.set_yticks(
-        range(len(influences)), [_text(i.key) for i in reversed(influences)], fontsize="small"
+        range(len(influences)), [_wrapped(i.label) for i in reversed(influences)], fontsize="small"
     )
-    ax.axvline(result.p, color="black", linewidth=1)
+    ax.use_sticky_edges = False  # bars would otherwise start flush against the frame
+    ax.margins(x=0.05, y=0.5 / max(len(influences), 1))
+    ax.axvline(result.p, color=palette.BLACK, linewidth=1)
+    Patch = require("matplotlib.patches", extra="notebook").Patch
+    ax.legend(
+        handles=[
+            Patch(color=palette.RAISES, label="a higher value raises it"),
+            Patch(color=palette.LOWERS, label="a higher value lowers it"),
+        ],
+        fontsize="small",
+        loc="lower right",
+    )
     ax.set_xlabel(
         _text(
             f"P(reaching {result.target} by month {result.month}): bottom to top tenth of each "
             "input"
         )
     )
-    ax.set_title(
-        _text(f"{result.scenario_id}: what moves the target (red raises it, green lowers it)")
-    )
+    _title(figure, f"{result.scenario_id}: what moves P({result.target} by month {result.month})")
     _percent_axis(ax.xaxis)
     ax.grid(axis="x", alpha=0.3)
     return figure
@@ -152,27 +178,34 @@ def sweep_chart(result: Sweep) -> Figure:
 def diff_chart(comparison: Comparison) -> Figure:
     """Each change of probability (B - A) with its 95% error bar; material changes filled."""
     deltas = list(comparison.deltas)
-    figure, ax = _figure(8.0, 1.0 + 0.35 * max(len(deltas), 1))
+    figure, ax = _figure(8.0, 1.2 + 0.3 * max(len(deltas), 1))
+    names = dict(zip(comparison.result_a.rungs, comparison.result_a.rung_labels, strict=True))
     for row, d in enumerate(reversed(deltas)):
+        colour = palette.MATERIAL if d.material else palette.NOISE
         ax.errorbar(
             d.delta,
             row,
             xerr=Z95 * d.mcse,
             fmt="o",
-            color="tab:red" if d.material else "grey",
-            markerfacecolor="tab:red" if d.material else "white",
+            color=colour,
+            markerfacecolor=colour if d.material else "white",
             capsize=3,
         )
-    labels = [_text(f"{d.rung}, month {d.month}") for d in reversed(deltas)]
+    labels = [
+        _wrapped(f"{names.get(d.rung, d.rung)}, by month {d.month}", 44) for d in reversed(deltas)
+    ]
     ax.set_yticks(range(len(deltas)), labels, fontsize="small")
-    ax.axvline(0, color="black", linewidth=1)
+    ax.axvline(0, color=palette.BLACK, linewidth=1)
     for edge in (-comparison.tolerance, comparison.tolerance):
-        ax.axvline(edge, color="grey", linestyle=":", linewidth=1)
+        ax.axvline(edge, color=palette.GREY, linestyle=":", linewidth=1)
     kind = "paired" if comparison.paired else "unpaired"
     ax.set_xlabel(
-        _text(f"change in probability, {comparison.b} minus {comparison.a} ({kind} 95% bars)")
+        _text(
+            f"{comparison.b} minus {comparison.a}: change in probability ({kind} 95% bars; "
+            "dotted: the tolerance)"
+        )
     )
-    ax.set_title("What the change of assumptions did (filled: material)")
+    _title(figure, f"What {comparison.b} changes against {comparison.a} (filled: material)")
     _percent_axis(ax.xaxis)
     ax.grid(axis="x", alpha=0.3)
     return figure

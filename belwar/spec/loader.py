@@ -75,6 +75,19 @@ def scenario_from_data(
     return validate_scenario(root, register=register)
 
 
+def load_parent(
+    path: str | os.PathLike[str], *, register: Register | None = None
+) -> tuple[str, Scenario] | None:
+    """What the scenario file at ``path`` extends: the reference as the file writes it and the
+    parent scenario, loaded and resolved; ``None`` when it extends nothing. Load the file itself
+    first (:func:`load_scenario` checks the reference)."""
+    display = os.fspath(path)
+    node = yamlio.read(Path(display), display).child("extends")
+    if node is None or not isinstance(node.value, str):
+        return None
+    return node.value, load_scenario(Path(display).parent / node.value, register=register)
+
+
 def validate_scenario(
     root: Located,
     *,
