@@ -199,3 +199,26 @@ def test_report_shows_user_text_as_text(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; [bold]x[/] \\x1b[2J costs $\\frac$" in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
+
+
+def test_report_says_what_the_scenario_extends_and_changes(tmp_path: Path) -> None:
+    """A child scenario's report names its parent, lists the one assumption it changes (by
+    label, with the old and new values) and shows the correlations it inherits."""
+    shutil.copy(TESTS / "data" / "valid.yaml", tmp_path / "parent.yaml")
+    (tmp_path / "child.yaml").write_text(
+        "extends: parent.yaml\nid: child\ntitle: Harder pressure\n"
+        "drivers:\n  kremlin_pressure:\n    dist: {type: pert, min: 0.2, mode: 0.8, max: 0.9}\n"
+    )
+    out = tmp_path / "child.html"
+    argv = ["report", str(tmp_path / "child.yaml"), "--register", str(TESTS / "data" / "register")]
+    assert cli.run([*argv, "-n", "2000", "-o", str(out)]) == 0
+    html = out.read_text()
+    assert "extends <code>parent.yaml</code>" in html
+    assert "changes 1 assumption: Kremlin pressure on Minsk to commit troops" in html
+    assert "<code>dist.mode</code> 0.5 → 0.8" in html
+    changed = html[html.index("parent → this scenario") :].split("</table>")[0]
+    assert changed.count("<tr>") == 1  # the id and title differ too, but assume nothing
+    correlations = html[html.index("Correlations between drivers") :].split("</table>")[0]
+    assert "Share of Belarusians against sending troops" in correlations
+    assert "+0.20" in correlations
+    assert html.count("not named in the document") <= 1

@@ -184,12 +184,7 @@ def assumptions_table(scenario: Scenario, result: Result, register: Register | N
     for entry in entries(scenario):
         summary = sampled.get(entry.stream)
         extra = _detail(entry.spec)
-        facts = ", ".join(
-            f'<a href="#{_anchor("fact", ref)}">{escape(ref)}</a>'
-            if ref in known
-            else f"<code>{escape(ref)}</code>"
-            for ref in entry.evidence
-        )
+        facts = _fact_links(entry.evidence, known)
         note = f'<br><span class="muted small">{escape(entry.note)}</span>' if entry.note else ""
         rows.append(
             [
@@ -203,9 +198,26 @@ def assumptions_table(scenario: Scenario, result: Result, register: Register | N
             ]
         )
     return table(
-        ["assumption (key on hover)", "distribution", "as sampled: 5th, 50th, 95th", "facts"],
+        ["assumption", "distribution", "as sampled: 5th, 50th, 95th", "facts"],
         rows,
         css="stack",
+    )
+
+
+def _fact_links(refs: Sequence[str], known: dict[str, tuple[Source, Fact]]) -> str:
+    """``source: fact, fact; source: fact``, each fact linked to its place under its source."""
+    by_source: dict[str, list[str]] = {}
+    for ref in refs:
+        source, _, fact = ref.partition("/")
+        link = (
+            f'<a href="#{_anchor("fact", ref)}">{escape(fact)}</a>'
+            if ref in known
+            else f"<code>{escape(fact)}</code>"
+        )
+        by_source.setdefault(source, []).append(link)
+    return "; ".join(
+        f'<span class="muted">{escape(source)}:</span> {", ".join(links)}'
+        for source, links in by_source.items()
     )
 
 
@@ -255,10 +267,11 @@ def _source(
         fact = known[ref][1]
         figures = ", ".join(f"{k} = {v:g}" for k, v in fact.figures.items())
         items.append(
-            f'<li id="{_anchor("fact", ref)}"><code>{escape(ref.split("/", 1)[1])}</code>: '
+            f'<li id="{_anchor("fact", ref)}"><code>{escape(ref)}</code>: '
             f"{escape(fact.claim)}"
             + (f' <span class="muted">({escape(figures)})</span>' if figures else "")
-            + f' <span class="muted small">Cited for: {escape("; ".join(cited[ref]))}.</span></li>'
+            + f' <span class="muted small cited">Cited for: {escape("; ".join(cited[ref]))}.</span>'
+            "</li>"
         )
     return (
         f'<div><h3 id="{_anchor("source", source.id)}">{escape(source.title)}</h3>'

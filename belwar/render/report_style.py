@@ -17,7 +17,7 @@ h2 {{ margin: 2rem 0 0.6rem; font-size: 1.25rem; border-bottom: 2px solid var(--
      padding-bottom: 0.2rem; }}
 h3 {{ font-size: 1.02rem; margin: 1.2rem 0 0.3rem; }}
 p {{ margin: 0.4rem 0; }}
-.muted {{ color: var(--muted); }} .small {{ font-size: 0.85rem; }}
+.muted {{ color: var(--muted); }} .small {{ font-size: 0.88em; }}
 code {{ font-size: 0.85em; overflow-wrap: anywhere; }}
 a {{ color: var(--accent); }}
 .raises {{ color: var(--raises); font-weight: 600; }}
@@ -27,7 +27,7 @@ a {{ color: var(--accent); }}
 .summary ul {{ margin: 0.3rem 0; padding-left: 1.2rem; }}
 nav.toc ol {{ columns: 2 14rem; margin: 0.3rem 0; padding-left: 1.4rem; }}
 .scroll {{ overflow-x: auto; max-width: 100%; }}
-table.belwar {{ border-collapse: collapse; margin: 0.6rem 0; width: 100%; font-size: 0.88rem; }}
+table.belwar {{ border-collapse: collapse; margin: 0.6rem 0; width: 100%; font-size: 0.9em; }}
 table.belwar caption {{ text-align: left; font-weight: 600; padding: 0.3rem 0; }}
 table.belwar th, table.belwar td {{ border-bottom: 1px solid var(--rule); padding: 0.25rem 0.45rem;
     text-align: left; vertical-align: top; overflow-wrap: break-word; }}
@@ -36,8 +36,8 @@ table.belwar th {{ background: #efefef; }}
 table.belwar td.num, table.belwar th.num {{ text-align: right; white-space: nowrap; }}
 figure {{ margin: 0.8rem 0; }}
 figure svg {{ width: 100%; height: auto; display: block; }}
-figcaption {{ font-size: 0.85rem; }}
-ul.facts {{ margin: 0.2rem 0 0.6rem; padding-left: 1.2rem; font-size: 0.9rem; }}
+figcaption {{ font-size: 0.88em; }}
+ul.facts {{ margin: 0.2rem 0 0.6rem; padding-left: 1.2rem; font-size: 0.92em; }}
 ul.facts li {{ margin: 0.15rem 0; }}
 @media (max-width: 40rem) {{
   body {{ padding: 0 0.6rem; }}
@@ -48,19 +48,21 @@ ul.facts li {{ margin: 0.15rem 0; }}
   table.stack tr {{ border-bottom: 1px solid var(--rule); padding: 0.3rem 0; }}
   table.stack td {{ border: none; padding: 0.1rem 0.2rem; }}
   table.stack td[data-head]::before {{ content: attr(data-head) ": "; color: var(--muted); }}
+  table.stack td:first-child::before {{ content: none; }}
 }}
-@page {{ size: A4; margin: 14mm 12mm; }}
+@page {{ size: A4; margin: 10mm 11mm; }}
 @media print {{
-  body {{ margin: 0; max-width: none; font-size: 9pt; line-height: 1.3; padding: 0; }}
+  body {{ margin: 0; max-width: none; font-size: 8.5pt; line-height: 1.28; padding: 0; }}
   nav.toc {{ display: none; }}
   h1 {{ font-size: 15pt; }} h2 {{ font-size: 12pt; margin: 0.9rem 0 0.3rem; break-after: avoid; }}
   h3 {{ font-size: 10pt; margin: 0.5rem 0 0.2rem; break-after: avoid; }}
   table.belwar {{ font-size: 8pt; margin: 0.3rem 0; }}
   table.belwar th, table.belwar td {{ padding: 0.1rem 0.3rem; }}
   figure {{ break-inside: avoid; margin: 0.3rem auto; }}
-  figure svg {{ max-height: 9cm; width: auto; max-width: 100%; margin: 0 auto; }}
+  figure svg {{ max-height: 7.5cm; width: auto; max-width: 100%; margin: 0 auto; }}
   tr, .summary {{ break-inside: avoid; }}
   ul.facts {{ font-size: 8pt; }}
+  .cited {{ display: none; }}
   .sources {{ columns: 2; column-gap: 1.2rem; }}
   .sources > div {{ break-inside: avoid; }}
   a {{ color: inherit; text-decoration: none; }}
