@@ -54,10 +54,11 @@ def _title(figure: Figure, text: str) -> None:
     figure.suptitle(textwrap.fill(_text(text), chars), fontsize=12)
 
 
-def _wrapped(label: str, width: int = 34) -> str:
-    """A tick label on at most two lines."""
+def _wrapped(label: str, width: int = 34, most: int = 2) -> str:
+    """A tick label on at most ``most`` lines (textwrap breaks at ASCII spaces only, so a
+    no-break space holds ``month 12`` together)."""
     lines = textwrap.wrap(_text(label), width)
-    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+    return "\n".join(lines[:most]) + ("…" if len(lines) > most else "")
 
 
 def _percent_axis(axis: Any) -> None:
@@ -96,13 +97,15 @@ def fan_chart(result: Result) -> Figure:
 def tornado_chart(result: Sensitivity, *, top: int = 15) -> Figure:
     """Bars from each input's bottom-tenth to top-tenth target probability, widest first."""
     influences = list(result.influences[:top])
-    figure, ax = _figure(8.0, 1.0 + 0.4 * max(len(influences), 1))
+    figure, ax = _figure(8.0, 1.2 + 0.45 * max(len(influences), 1))
     for row, item in enumerate(reversed(influences)):
         left, width = min(item.low, item.high), abs(item.high - item.low)
         colour = palette.RAISES if item.swing > 0 else palette.LOWERS
         ax.barh(row, width, left=left, color=colour, alpha=0.85)
     ax.set_yticks(
-        range(len(influences)), [_wrapped(i.label) for i in reversed(influences)], fontsize="small"
+        range(len(influences)),
+        [_wrapped(i.label, 40, 3) for i in reversed(influences)],
+        fontsize="small",
     )
     ax.use_sticky_edges = False  # bars would otherwise start flush against the frame
     ax.margins(x=0.05, y=0.5 / max(len(influences), 1))
@@ -192,19 +195,19 @@ def diff_chart(comparison: Comparison) -> Figure:
             capsize=3,
         )
     labels = [
-        _wrapped(f"{names.get(d.rung, d.rung)}, by month {d.month}", 44) for d in reversed(deltas)
+        _wrapped(f"{names.get(d.rung, d.rung)}, by\u00a0month\u00a0{d.month}", 44)
+        for d in reversed(deltas)
     ]
     ax.set_yticks(range(len(deltas)), labels, fontsize="small")
     ax.axvline(0, color=palette.BLACK, linewidth=1)
     for edge in (-comparison.tolerance, comparison.tolerance):
         ax.axvline(edge, color=palette.GREY, linestyle=":", linewidth=1)
     kind = "paired" if comparison.paired else "unpaired"
-    ax.set_xlabel(
-        _text(
-            f"{comparison.b} minus {comparison.a}: change in probability ({kind} 95% bars; "
-            "dotted: the tolerance)"
-        )
+    xlabel = (
+        f"{comparison.b} minus {comparison.a}: change in probability ({kind} 95% bars; "
+        "dotted: the tolerance)"
     )
+    ax.set_xlabel(textwrap.fill(_text(xlabel), 80))
     _title(figure, f"What {comparison.b} changes against {comparison.a} (filled: material)")
     _percent_axis(ax.xaxis)
     ax.grid(axis="x", alpha=0.3)
