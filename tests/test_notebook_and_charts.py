@@ -120,7 +120,8 @@ def test_diff_chart_has_a_bar_per_change(scenario: Scenario) -> None:
     assert len(labels) == len(comparison.deltas)
     first = comparison.deltas[0]
     label = dict(zip(comparison.result_a.rungs, comparison.result_a.rung_labels, strict=True))
-    assert labels[-1].replace("\n", " ") == f"{label[first.rung]}, by month {first.month}"
+    shown = labels[-1].replace("\n", " ").replace("\u00a0", " ")
+    assert shown == f"{label[first.rung]}, by month {first.month}"
     assert ax.get_xlabel().startswith(f"{comparison.b} minus {comparison.a}")
     assert comparison.to_pandas().shape == (len(comparison.deltas), 7)
 
