@@ -11,7 +11,8 @@ STYLE = f"""
         --muted: #595959; --rule: #d9d9d9; --tint: #f3f6f9; }}
 * {{ box-sizing: border-box; }}
 body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5rem auto;
-       max-width: 62rem; color: #1b1b1b; line-height: 1.45; padding: 0 1rem; }}
+       max-width: 72rem; color: #1b1b1b; line-height: 1.45; padding: 0 1rem; }}
+section > p, .summary > p, h1 + p + p {{ max-width: 52rem; }}
 h1 {{ font-size: 1.6rem; margin: 0 0 0.2rem; }}
 h2 {{ margin: 2rem 0 0.6rem; font-size: 1.25rem; border-bottom: 2px solid var(--accent);
      padding-bottom: 0.2rem; }}
@@ -35,7 +36,7 @@ table.belwar th, table.belwar td {{ border-bottom: 1px solid var(--rule); paddin
 table.belwar th {{ background: #efefef; }}
 table.belwar td.num, table.belwar th.num {{ text-align: right; white-space: nowrap; }}
 figure {{ margin: 0.8rem 0; }}
-figure svg {{ width: 100%; height: auto; display: block; }}
+figure svg {{ width: 100%; max-width: 56rem; height: auto; display: block; margin: 0 auto; }}
 figcaption {{ font-size: 0.88em; }}
 ul.facts {{ margin: 0.2rem 0 0.6rem; padding-left: 1.2rem; font-size: 0.92em; }}
 ul.facts li {{ margin: 0.15rem 0; }}
