@@ -120,3 +120,11 @@ def test_sensitivity_repr_names_the_widest_inputs_by_label(scenario: Scenario) -
     assert len(lines) == 2 + min(3, len(analysis.influences))
     top = analysis.influences[0]
     assert lines[2].strip().startswith(f"{top.label} ({top.key}):")
+
+
+def test_scenario_prints_as_a_few_lines(scenario: Scenario) -> None:
+    harder = scenario.with_overrides(HARDER, register=REGISTER)
+    for text in (repr(harder), str(harder)):
+        assert text.startswith(f"<belwar.Scenario {harder.name}: {scenario.title!r}")
+        assert len(text.splitlines()) == 2
+        assert f"{len(scenario.drivers)} drivers" in text

@@ -239,6 +239,23 @@ class Scenario(_Model):
         data.pop("extends", None)
         return data
 
+    def __repr__(self) -> str:
+        """A few lines (pydantic's own repr of a whole scenario runs to kilobytes)."""
+        sim = self.simulation
+        parts = [
+            f"{len(self.drivers)} drivers",
+            f"{len(self.events)} events",
+            f"{len(self.hazards)} hazards",
+            f"{len(self.correlations)} correlations",
+        ]
+        return (
+            f"<belwar.Scenario {self.name}: {self.title!r}\n  {', '.join(parts)}; "
+            f"{sim.samples:,} samples, seed {sim.seed}, horizon {sim.horizon_months} months>"
+        )
+
+    def __str__(self) -> str:
+        return repr(self)
+
     def with_overrides(
         self, overrides: Any, *, register: Any = None, check_citations: bool = True
     ) -> Scenario:
