@@ -207,7 +207,7 @@ def diff_chart(comparison: Comparison) -> Figure:
         f"{comparison.b} minus {comparison.a}: change in probability ({kind} 95% bars; "
         "dotted: the tolerance)"
     )
-    ax.set_xlabel(textwrap.fill(_text(xlabel), 80))
+    ax.set_xlabel(textwrap.fill(_text(xlabel), 60))  # it is centred under the plot alone
     _title(figure, f"What {comparison.b} changes against {comparison.a} (filled: material)")
     _percent_axis(ax.xaxis)
     ax.grid(axis="x", alpha=0.3)
