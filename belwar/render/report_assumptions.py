@@ -134,8 +134,8 @@ def _changed(field: str, change: Change) -> str:
     if field == "evidence" and isinstance(change.old, list) and isinstance(change.new, list):
         added = ", ".join(ref for ref in change.new if ref not in change.old)
         removed = ", ".join(ref for ref in change.old if ref not in change.new)
-        said = [f"facts added: {added}" if added else "", f"removed: {removed}" if removed else ""]
-        return escape("; ".join(s for s in said if s) or "facts reordered")
+        said = [f"added: {added}" if added else "", f"removed: {removed}" if removed else ""]
+        return escape("facts " + ("; ".join(s for s in said if s) or "reordered"))
     if field == "note":
         return "note rewritten"
     old, new = escape(shown_value(change.old)), escape(shown_value(change.new))
