@@ -82,20 +82,14 @@ def build(
         ("evidence", "Evidence cited", sources_section(scenario, register)),
         ("reproduce", "Reproducing this run", _metadata(result)),
     ]
-    meta = result.metadata
     head = [
-        f"<h1>{escape(scenario.title)}</h1>",
-        f'<p class="muted">Scenario <code>{escape(meta.scenario_id)}</code>'
-        + (f", as of {scenario.as_of.isoformat()}" if scenario.as_of else "")
-        + (f", extends <code>{escape(extends)}</code>" if extends else "")
-        + f". {meta.samples:,} samples, seed {meta.seed}.</p>",
-        f"<p>{escape(scenario.description)}</p>" if scenario.description else "",
+        _heading(scenario, result, extends),
         _summary(scenario, result, shown, comparisons, extends, from_parent),
         _contents(sections),
     ]
     body = "\n".join(
         [
-            *(h for h in head if h),
+            *head,
             *(
                 f'<section id="{key}"><h2>{escape(title)}</h2>\n{html}</section>'
                 for key, title, html in sections
@@ -107,6 +101,19 @@ def build(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(scenario.title)}: belwar report</title>"
         f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
+    )
+
+
+def _heading(scenario: Scenario, result: Result, extends: str | None) -> str:
+    """The title, what was run, and the scenario's own description."""
+    meta = result.metadata
+    return (
+        f"<h1>{escape(scenario.title)}</h1>"
+        f'<p class="muted">Scenario <code>{escape(meta.scenario_id)}</code>'
+        + (f", as of {scenario.as_of.isoformat()}" if scenario.as_of else "")
+        + (f", extends <code>{escape(extends)}</code>" if extends else "")
+        + f". {meta.samples:,} samples, seed {meta.seed}.</p>"
+        + (f"<p>{escape(scenario.description)}</p>" if scenario.description else "")
     )
 
 
