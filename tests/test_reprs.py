@@ -31,11 +31,12 @@ def test_result_repr_is_a_few_lines_with_the_headline_cell(scenario: Scenario) -
     text = repr(result)
     top, last = result.rungs[-1], result.months[-1]
     cell = result.cell(top, last)
-    assert len(text.splitlines()) == 3
+    lines = text.splitlines()
+    assert len(lines) == 4
+    assert max(len(line) for line in lines) <= 80  # reads in an 80-column terminal
     assert len(text) < 400  # the dataclass repr of the same record runs to kilobytes
-    assert text.startswith(
-        f"<belwar.Result {scenario.id}: 3,000 samples, seed {scenario.simulation.seed}"
-    )
+    assert lines[0] == f"<belwar.Result {scenario.id}"
+    assert lines[1].startswith(f"  3,000 samples, seed {scenario.simulation.seed};")
     assert f"{top} by month {last}: {100 * cell.p:.1f}%" in text
 
 
@@ -47,7 +48,7 @@ def test_derived_scenario_is_named_by_its_overrides(scenario: Scenario) -> None:
     assert again.name == f"{harder.name} + simulation.samples = 4000"
     comparison = compare(scenario, harder, samples=3000)
     assert (comparison.a, comparison.b) == (scenario.id, harder.name)
-    assert repr(comparison).startswith(f"<belwar.Comparison {scenario.id} -> {harder.name}:")
+    assert repr(comparison).startswith(f"<belwar.Comparison {scenario.id} -> {harder.name}\n")
     assert [c.key for c in comparison.changes] == ["drivers.kremlin_pressure.dist.mode"]
     assert simulate(harder, samples=2000).metadata.scenario_id == harder.name
 
@@ -117,14 +118,15 @@ def test_grid_crossings_frame_names_the_second_axis(scenario: Scenario) -> None:
 def test_sensitivity_repr_names_the_widest_inputs_by_label(scenario: Scenario) -> None:
     analysis = sensitivity(scenario, samples=3000, workers=1)
     lines = repr(analysis).splitlines()
-    assert len(lines) == 2 + min(3, len(analysis.influences))
+    assert len(lines) == 3 + min(3, len(analysis.influences))
+    assert max(len(line) for line in lines) <= 80
     top = analysis.influences[0]
-    assert lines[2].strip().startswith(f"{top.label} ({top.key}):")
+    assert lines[3].strip().startswith(f"{top.label}: {100 * top.low:.1f}% -> ")
 
 
 def test_scenario_prints_as_a_few_lines(scenario: Scenario) -> None:
     harder = scenario.with_overrides(HARDER, register=REGISTER)
     for text in (repr(harder), str(harder)):
         assert text.startswith(f"<belwar.Scenario {harder.name}: {scenario.title!r}")
-        assert len(text.splitlines()) == 2
+        assert len(text.splitlines()) == 3
         assert f"{len(scenario.drivers)} drivers" in text

@@ -67,18 +67,22 @@ class Comparison(Display):
         meta = self.result_a.metadata
         keys = [c.key for c in self.changes]
         shown = ", ".join(keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
-        lines = [f"{len(keys)} assumption(s) changed" + (f": {shown}" if keys else "")]
+        kind = "paired" if self.paired else "unpaired"
+        lines = [
+            f"{kind}, {meta.samples:,} samples, seed {meta.seed}",
+            f"{len(keys)} setting(s) changed" + (f": {shown}" if keys else ""),
+        ]
         if self.deltas:
             big = max(self.deltas, key=lambda d: abs(d.delta))
             material = sum(d.material for d in self.deltas)
             lines.append(
-                f"largest change: {big.rung} by month {big.month}, {share(big.p_a)} -> "
-                f"{share(big.p_b)} ({100 * big.delta:+.2f} points, MC error {points(big.mcse)})"
+                f"largest: {big.rung} by month {big.month}, {share(big.p_a)} -> "
+                f"{share(big.p_b)} ({100 * big.delta:+.2f} points)"
             )
-            lines.append(f"{material} of {len(self.deltas)} changes are material")
-        kind = "paired" if self.paired else "unpaired"
-        head = f"{self.a} -> {self.b}: {kind}, {meta.samples:,} samples, seed {meta.seed}"
-        return short_repr("Comparison", head, *lines)
+            lines.append(
+                f"  MC error {points(big.mcse)}; {material} of {len(self.deltas)} changes material"
+            )
+        return short_repr("Comparison", f"{self.a} -> {self.b}", *lines)
 
     def to_dict(self) -> dict[str, Any]:
         """Tidy records plus the assumption changes and how the error was computed."""

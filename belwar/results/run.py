@@ -139,18 +139,17 @@ class Result(Display):
     def __repr__(self) -> str:
         meta = self.metadata
         lines = [
-            f"{len(self.rungs)} rungs above {self.start}; months {', '.join(map(str, self.months))}"
+            f"{meta.samples:,} samples, seed {meta.seed}; {len(self.rungs)} rungs above "
+            f"{self.start}; months {', '.join(map(str, self.months))}"
         ]
         if self.rungs and self.months:
             top, last = self.rungs[-1], self.months[-1]
             cell = self.cell(top, last)
+            lines.append(f"{top} by month {last}: {share(cell.p)} (MC error {points(cell.mcse)})")
             lines.append(
-                f"{top} by month {last}: {share(cell.p)} (MC error {points(cell.mcse)}; "
-                f"90% spread {share(cell.p05)} to {share(cell.p95)})"
+                f"  90% spread across the assumptions {share(cell.p05)} to {share(cell.p95)}"
             )
-        return short_repr(
-            "Result", f"{meta.scenario_id}: {meta.samples:,} samples, seed {meta.seed}", *lines
-        )
+        return short_repr("Result", meta.scenario_id, *lines)
 
     def probability(self, rung: str, month: int) -> float:
         """P(the highest rung reached by ``month`` is ``rung`` or above)."""

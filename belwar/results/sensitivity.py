@@ -61,13 +61,10 @@ class Sensitivity(Display):
         )
         lines = [
             f"{self.method}, {len(self.influences)} inputs, {self.samples:,} samples, "
-            f"seed {self.seed}"
+            f"seed {self.seed}",
+            "the target at each input's bottom -> top tenth, widest first:",
         ]
-        lines += [
-            f"{i.label} ({i.key}): {share(i.low)} -> {share(i.high)} "
-            "from its bottom to its top tenth"
-            for i in self.influences[:3]
-        ]
+        lines += [f"{i.label}: {share(i.low)} -> {share(i.high)}" for i in self.influences[:3]]
         return short_repr("Sensitivity", head, *lines)
 
     def records(self) -> list[dict[str, Any]]:

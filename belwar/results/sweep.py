@@ -120,8 +120,11 @@ class Sweep(Display):
 
     def __repr__(self) -> str:
         over = " x ".join(f"{a.path} ({len(a.values)} values)" for a in self.axes)
-        head = f"{self.scenario_id}: P({self.target} by month {self.month}) over {over}"
-        lines = [f"{len(self.points)} points, {self.samples:,} samples, seed {self.seed}"]
+        head = f"{self.scenario_id}: P({self.target} by month {self.month})"
+        lines = [
+            f"over {over}",
+            f"{len(self.points)} points, {self.samples:,} samples, seed {self.seed}",
+        ]
         if self.threshold is not None:
             found = [c for c in self.crossings if c.found]
             lines.append(

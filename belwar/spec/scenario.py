@@ -249,7 +249,7 @@ class Scenario(_Model):
             f"{len(self.correlations)} correlations",
         ]
         return (
-            f"<belwar.Scenario {self.name}: {self.title!r}\n  {', '.join(parts)}; "
+            f"<belwar.Scenario {self.name}: {self.title!r}\n  {', '.join(parts)}\n  "
             f"{sim.samples:,} samples, seed {sim.seed}, horizon {sim.horizon_months} months>"
         )
 
