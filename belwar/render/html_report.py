@@ -123,9 +123,16 @@ def _rung_label(result: Result, rung: str) -> str:
 
 
 def _scroll(html: str) -> str:
-    """Each of the table model's tables in a container that scrolls on a narrow screen."""
+    """Each of the table model's tables in a container that scrolls on a narrow screen, its
+    caption lifted out above it (a caption is as wide as its table, so it would scroll away)."""
     return re.sub(
-        r'(<table class="belwar">.*?</table>)', r'<div class="scroll">\1</div>', html, flags=re.S
+        r'<table class="belwar">(?:<caption>(.*?)</caption>)?(.*?</table>)',
+        lambda m: (
+            (f'<p class="caption">{m[1]}</p>' if m[1] else "")
+            + f'<div class="scroll"><table class="belwar">{m[2]}</div>'
+        ),
+        html,
+        flags=re.S,
     )
 
 

@@ -29,7 +29,8 @@ a {{ color: var(--accent); }}
 nav.toc ol {{ columns: 2 14rem; margin: 0.3rem 0; padding-left: 1.4rem; }}
 .scroll {{ overflow-x: auto; max-width: 100%; }}
 table.belwar {{ border-collapse: collapse; margin: 0.6rem 0; width: 100%; font-size: 0.9em; }}
-table.belwar caption {{ text-align: left; font-weight: 600; padding: 0.3rem 0; }}
+table.belwar caption, p.caption {{ text-align: left; font-weight: 600; padding: 0.3rem 0; }}
+p.caption {{ margin: 0.8rem 0 0; break-after: avoid; }}
 table.belwar th, table.belwar td {{ border-bottom: 1px solid var(--rule); padding: 0.25rem 0.45rem;
     text-align: left; vertical-align: top; overflow-wrap: break-word; }}
 .pct {{ white-space: nowrap; }}
