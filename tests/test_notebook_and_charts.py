@@ -8,6 +8,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from rich.console import Console
 
 from belwar import cli
@@ -26,6 +27,7 @@ from .conftest import TESTS
 matplotlib.use("Agg")
 
 REGISTER = load_register(TESTS / "data" / "register")
+HARDER = {"drivers.kremlin_pressure.dist.mode": 0.8}
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +93,8 @@ def test_tornado_chart_bars_span_bottom_to_top_tenth(scenario: Scenario) -> None
     by_key = {i.key: i for i in analysis.influences}
     assert labels[-1] == textwrap.fill(input_label(top, by_key), LABEL_WIDTH)  # widest on top
     assert top.label in labels[-1].replace("\n", " ")
+    colours = {matplotlib.colors.to_hex(b.get_facecolor()[:3]).upper() for b in bars}
+    assert colours <= {"#D55E00", "#0072B2"}  # Okabe-Ito vermillion raises, blue lowers
 
 
 def test_sweep_chart_marks_threshold_and_tipping_point(scenario: Scenario) -> None:
@@ -124,7 +128,11 @@ def test_diff_chart_has_a_bar_per_change(scenario: Scenario) -> None:
     (ax,) = comparison.plot().axes
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert len(labels) == len(comparison.deltas)
-    assert labels[-1] == f"{comparison.deltas[0].rung}, month {comparison.deltas[0].month}"
+    first = comparison.deltas[0]
+    label = dict(zip(comparison.result_a.rungs, comparison.result_a.rung_labels, strict=True))
+    shown = labels[-1].replace("\n", " ").replace("\u00a0", " ")
+    assert shown == f"{label[first.rung]}, by month {first.month}"
+    assert ax.get_xlabel().replace("\n", " ").startswith(f"{comparison.b} minus {comparison.a}")
     assert comparison.to_pandas().shape == (len(comparison.deltas), 7)
 
 
@@ -144,3 +152,25 @@ def test_plot_option_writes_a_real_image(
     assert "<svg" in svg.read_text()
     assert cli.run([*argv, "-n", "2000", "--plot", str(tmp_path / "fan.gif")]) == 2
     capsys.readouterr()
+
+
+def test_chart_titles_stay_inside_their_figures(scenario: Scenario) -> None:
+    """A long title is wrapped over the whole figure, never cut at either edge (an axes title
+    centred over a plot with wide tick labels ran off both sides): the fan and diff charts."""
+    long = scenario.with_overrides(
+        {"title": "A deliberately long scenario title that would never fit on one line " * 2},
+        register=REGISTER,
+    )
+    comparison = compare(scenario, long.with_overrides(HARDER, register=REGISTER), samples=2000)
+    for figure in (simulate(long, samples=2000).plot(), comparison.plot()):
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()  # type: ignore[no-untyped-call]
+        renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+        frame = figure.bbox
+        for text in (figure.texts[0], figure.axes[0].xaxis.label):
+            box = text.get_window_extent(renderer)
+            assert frame.x0 <= box.x0
+            assert box.x1 <= frame.x1
+            assert box.y1 <= frame.y1
+        for label in figure.axes[0].get_yticklabels():
+            assert label.get_window_extent(renderer).x0 >= frame.x0

@@ -43,9 +43,10 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize(
     "block", PYTHON_BLOCKS, ids=[f"python-{i}" for i in range(len(PYTHON_BLOCKS))]
 )
-@pytest.mark.usefixtures("workdir")
-def test_python_block_runs(block: str) -> None:
+def test_python_block_runs(block: str, workdir: Path) -> None:
     exec(compile(block, "README.md", "exec"), {})  # the README's own code
+    # what it saves goes into a folder it names, not where the reader runs it (the repo root)
+    assert [p.name for p in workdir.iterdir() if p.is_file()] == []
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=COMMANDS)

@@ -1,4 +1,4 @@
-"""The HTML report opened in a real headless browser, and the example notebook executed."""
+"""The HTML report: its content, and the page opened in a real headless browser."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ import shutil
 import zlib
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from belwar import cli
 
-from .conftest import ROOT, TESTS
+from .conftest import TESTS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -96,6 +94,7 @@ def test_report_renders_in_a_real_browser(report_file: Path, tmp_path: Path) -> 
         svg_count = page.locator("figure svg").count()
         tables = page.locator("table.belwar").count()
         first_cell = page.locator("table.belwar td").first.inner_text()
+        likelihood = page.locator("#likelihood table.belwar td").first.inner_text()
         chart_box = page.locator("figure svg").first.bounding_box()
         page.screenshot(path=str(shot), full_page=True)
         browser.close()
@@ -103,32 +102,55 @@ def test_report_renders_in_a_real_browser(report_file: Path, tmp_path: Path) -> 
     assert failed == []
     assert svg_count == 3
     assert tables >= 5
-    assert first_cell.startswith("deeper_integration")
+    assert first_cell == "Joint grouping and Russian strategic systems"  # the summary opens
+    assert likelihood.startswith("deeper_integration")
     assert chart_box is not None
     assert chart_box["width"] > 400
     assert chart_box["height"] > 200
     assert _png_pixels_vary(shot.read_bytes())
 
 
-NOTEBOOK = ROOT / "notebooks" / "walkthrough.ipynb"
+@pytest.mark.skipif(CHROMIUM is None, reason=".ci/run installs Debian's chromium; not found")
+def test_report_fits_a_phone_and_prints_in_a_few_pages(report_file: Path, tmp_path: Path) -> None:
+    """At 420 px nothing pushes the page wider than the screen (wide tables scroll inside
+    their own container) and no chart title runs out of its chart; printed to A4 it takes a
+    few pages."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - heavy, needs a browser
+
+    assert CHROMIUM is not None
+    pdf = tmp_path / "report.pdf"
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS[1:])
+        page = browser.new_page(viewport={"width": 420, "height": 900})
+        page.goto(report_file.as_uri())
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        loose = page.evaluate(
+            """Array.from(document.querySelectorAll('body > *, section > *'))
+                 .filter(e => e.getBoundingClientRect().right > 421).length"""
+        )
+        page.pdf(path=str(pdf), format="A4")
+        browser.close()
+    assert page_width <= 420
+    assert loose == 0
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert 1 <= pages <= 6
 
 
-def test_example_notebook_runs() -> None:
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(
-        notebook,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(ROOT / "notebooks")}},
-    ).execute()
-    outputs = [
-        o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
-    ]
-    assert not [o for o in outputs if o.get("output_type") == "error"]
-    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
-    assert any('class="belwar"' in h for h in html)  # results displayed as tables
-    images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) >= 4  # fan, diff, sweep and tornado charts
+def test_report_opens_with_a_summary_and_contents(report_file: Path) -> None:
+    html = report_file.read_text()
+    summary = html.index('id="summary"')
+    assert summary < html.index('class="toc"') < html.index('id="likelihood"')
+    for section in ("likelihood", "tornado", "assumptions", "compared-1", "evidence"):
+        assert f'href="#{section}"' in html  # the table of contents links every section
+    head = html[summary : html.index('class="toc"')]
+    assert "What moves it most" in head
+    assert "Against the compared scenarios" in head
+    assert "<code>example</code></a> differs in 1 assumption" in head
+    # the other scenario raises Kremlin pressure: its change is drawn as other minus this, +
+    assert re.search(r"\(\+\d+\.\d+ points\)", head)
+    assert "#D55E00" in html  # Okabe-Ito vermillion, for what raises the risk
+    for colour in ("#d62728", "#2ca02c"):  # matplotlib's default red and green
+        assert colour not in html.lower()
 
 
 def test_report_shows_user_text_as_text(tmp_path: Path) -> None:
@@ -154,3 +176,26 @@ def test_report_shows_user_text_as_text(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; [bold]x[/] \\x1b[2J costs $\\frac$" in html
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
+
+
+def test_report_says_what_the_scenario_extends_and_changes(tmp_path: Path) -> None:
+    """A child scenario's report names its parent, lists the one assumption it changes (by
+    label, with the old and new values) and shows the correlations it inherits."""
+    shutil.copy(TESTS / "data" / "valid.yaml", tmp_path / "parent.yaml")
+    (tmp_path / "child.yaml").write_text(
+        "extends: parent.yaml\nid: child\ntitle: Harder pressure\n"
+        "drivers:\n  kremlin_pressure:\n    dist: {type: pert, min: 0.2, mode: 0.8, max: 0.9}\n"
+    )
+    out = tmp_path / "child.html"
+    argv = ["report", str(tmp_path / "child.yaml"), "--register", str(TESTS / "data" / "register")]
+    assert cli.run([*argv, "-n", "2000", "-o", str(out)]) == 0
+    html = out.read_text()
+    assert "extends <code>parent.yaml</code>" in html
+    assert "changes 1 assumption: Kremlin pressure on Minsk to commit troops" in html
+    assert "<code>dist.mode</code> 0.5 → 0.8" in html
+    changed = html[html.index("parent → this scenario") :].split("</table>")[0]
+    assert changed.count("<tr>") == 1  # the id and title differ too, but assume nothing
+    correlations = html[html.index("Correlations between drivers") :].split("</table>")[0]
+    assert "Share of Belarusians against sending troops" in correlations
+    assert "+0.20" in correlations
+    assert html.count("not named in the document") <= 1

@@ -101,19 +101,28 @@ def report_command(
     from belwar.render.html_report import build
     from belwar.render.report import clean
     from belwar.run.report_inputs import report_inputs
-    from belwar.spec.loader import load_scenario, register_for
+    from belwar.spec.loader import load_parent, load_scenario, register_for
 
     reg = register_for(scenario, register)  # a shipped parent's register joins it
     main = load_scenario(scenario, overrides=flags.set_ or (), register=reg)
     others = [load_scenario(path, register=reg) for path in compare_with or []]
     chosen = flags.run_options()
-    found = report_inputs(main, others, options=chosen, target=flags.target, month=flags.month)
+    found = report_inputs(
+        main,
+        others,
+        options=chosen,
+        target=flags.target,
+        month=flags.month,
+        parent=load_parent(scenario, register=reg),
+    )
     page = build(
         main,
         result=found.result,
         tornado=found.tornado,
         comparisons=found.comparisons,
         register=reg,
+        extends=found.extends,
+        from_parent=found.from_parent,
     )
     write_text(output, page)
     if not flags.quiet:

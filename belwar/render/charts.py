@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 from belwar.core.zscores import Z95
 from belwar.errors import input_error
 from belwar.optional import require
+from belwar.render import palette
 from belwar.render.atomic import write_bytes
 from belwar.render.report import clean
-from belwar.render.sensitivity_layouts import LOWERS, RAISES, input_label
+from belwar.render.sensitivity_layouts import input_label
 from belwar.render.sweep_layouts import decimals
 
 if TYPE_CHECKING:
@@ -31,9 +32,9 @@ if TYPE_CHECKING:
     from belwar.results.sensitivity import Sensitivity
     from belwar.results.sweep import Crossing, Point, Sweep
 
-#: Okabe and Ito's palette, distinct for every common colour-blindness (black last)
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000")
-VERMILLION = "#D55E00"
+#: the sweep lines: Okabe and Ito's palette (see render/palette) without yellow, weak on white
+PALETTE = palette.SERIES[:-1]
+VERMILLION = palette.VERMILLION
 LABEL_WIDTH = 40  # characters of a tornado label's line
 TITLE_WIDTH = 60  # characters of a title's line: an 8-inch figure holds them
 
@@ -49,7 +50,23 @@ def _figure(width: float = 8.0, height: float = 4.5) -> tuple[Figure, Any]:
     figure = require("matplotlib.figure", extra="notebook").Figure(
         figsize=(width, height), layout="constrained"
     )
-    return figure, figure.add_subplot()
+    ax = figure.add_subplot()
+    ax.set_prop_cycle(color=list(palette.SERIES))
+    return figure, ax
+
+
+def _title(figure: Figure, text: str) -> None:
+    """The chart's title over the whole figure, wrapped to its width: an axes title is centred
+    over the plot area alone and runs off both sides when the tick labels are wide."""
+    chars = int(figure.get_figwidth() * 72 / (12 * 0.62))  # 12 pt text, ~0.62 em a character
+    figure.suptitle(textwrap.fill(_text(text), chars), fontsize=12)
+
+
+def _wrapped(label: str, width: int = 34, most: int = 2) -> str:
+    """A tick label on at most ``most`` lines (textwrap breaks at ASCII spaces only, so a
+    no-break space holds ``month 12`` together)."""
+    lines = textwrap.wrap(_text(label), width)
+    return "\n".join(lines[:most]) + ("…" if len(lines) > most else "")
 
 
 def _percent_axis(axis: Any) -> None:
@@ -76,7 +93,7 @@ def fan_chart(result: Result) -> Figure:
         )
     ax.set_xlabel("month")
     ax.set_ylabel("probability of having reached the rung")
-    ax.set_title(_text(f"{result.metadata.title}: escalation likelihood (bands: 90% spread)"))
+    _title(figure, f"{result.metadata.title}: escalation likelihood (bands: 90% spread)")
     ax.set_xticks(months)
     ax.set_ylim(0, 1)
     _percent_axis(ax.yaxis)
@@ -93,7 +110,7 @@ def tornado_chart(result: Sensitivity, *, top: int = 15) -> Figure:
     figure, ax = _figure(8.0, 1.2 + 0.45 * max(len(influences), 1))
     for row, item in enumerate(reversed(influences)):
         left, width = min(item.low, item.high), abs(item.high - item.low)
-        colour = RAISES if item.swing > 0 else LOWERS
+        colour = palette.RAISES if item.swing > 0 else palette.LOWERS
         ax.barh(row, width, left=left, color=colour, alpha=0.85, height=0.6)
     labels = [
         _text(textwrap.fill(input_label(i, by_key), LABEL_WIDTH)) for i in reversed(influences)
@@ -101,7 +118,7 @@ def tornado_chart(result: Sensitivity, *, top: int = 15) -> Figure:
     ax.set_yticks(range(len(influences)), labels, fontsize="small")
     ax.use_sticky_edges = False  # a bar's end would hold the axis to it: leave a margin
     ax.margins(x=0.06, y=0.6 / max(len(influences), 1))
-    ax.axvline(result.p, color="black", linewidth=1)
+    ax.axvline(result.p, color=palette.BLACK, linewidth=1)
     ax.set_xlabel(
         _text(
             f"P(reaching {result.target} by month {result.month}): bottom to top tenth of each "
@@ -208,27 +225,34 @@ def _tipping(ax: Any, crossing: Crossing, colour: str, named: bool) -> None:
 def diff_chart(comparison: Comparison) -> Figure:
     """Each change of probability (B - A) with its 95% error bar; material changes filled."""
     deltas = list(comparison.deltas)
-    figure, ax = _figure(8.0, 1.0 + 0.35 * max(len(deltas), 1))
+    figure, ax = _figure(8.0, 1.2 + 0.3 * max(len(deltas), 1))
+    names = dict(zip(comparison.result_a.rungs, comparison.result_a.rung_labels, strict=True))
     for row, d in enumerate(reversed(deltas)):
+        colour = palette.MATERIAL if d.material else palette.NOISE
         ax.errorbar(
             d.delta,
             row,
             xerr=Z95 * d.mcse,
             fmt="o",
-            color="tab:red" if d.material else "grey",
-            markerfacecolor="tab:red" if d.material else "white",
+            color=colour,
+            markerfacecolor=colour if d.material else "white",
             capsize=3,
         )
-    labels = [_text(f"{d.rung}, month {d.month}") for d in reversed(deltas)]
+    labels = [
+        _wrapped(f"{names.get(d.rung, d.rung)}, by\u00a0month\u00a0{d.month}", 44)
+        for d in reversed(deltas)
+    ]
     ax.set_yticks(range(len(deltas)), labels, fontsize="small")
-    ax.axvline(0, color="black", linewidth=1)
+    ax.axvline(0, color=palette.BLACK, linewidth=1)
     for edge in (-comparison.tolerance, comparison.tolerance):
-        ax.axvline(edge, color="grey", linestyle=":", linewidth=1)
+        ax.axvline(edge, color=palette.GREY, linestyle=":", linewidth=1)
     kind = "paired" if comparison.paired else "unpaired"
-    ax.set_xlabel(
-        _text(f"change in probability, {comparison.b} minus {comparison.a} ({kind} 95% bars)")
+    xlabel = (
+        f"{comparison.b} minus {comparison.a}: change in probability ({kind} 95% bars; "
+        "dotted: the tolerance)"
     )
-    ax.set_title("What the change of assumptions did (filled: material)")
+    ax.set_xlabel(textwrap.fill(_text(xlabel), 60))  # it is centred under the plot alone
+    _title(figure, f"What {comparison.b} changes against {comparison.a} (filled: material)")
     _percent_axis(ax.xaxis)
     ax.grid(axis="x", alpha=0.3)
     return figure

@@ -1,50 +1,46 @@
 """``belwar report``: one self-contained HTML file an analyst can send, open offline and print.
 
-Charts are inline SVG and styles inline CSS, so the page makes no network request. It holds the
-likelihood table and fan chart, the highest rung, what moves the top rung (a tornado), every
-assumption with the facts it cites from the evidence register, the diff against each compared
-scenario, and the metadata needed to reproduce the run.
+Charts are inline SVG and styles inline CSS (:mod:`belwar.render.report_style`), so the page makes
+no network request. It opens with a summary (the headline probabilities, what moves the top rung
+most, what changes against each compared scenario) and a table of contents, then holds the
+likelihood table and fan chart, the tornado of the top rung, the assumptions
+(:mod:`belwar.render.report_assumptions`: the parent and what differs from it, the correlations,
+every input and the facts it cites), the diff against each compared scenario, the documents
+cited and the metadata needed to reproduce the run.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from html import escape as _escape
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from belwar.render import report
+from belwar.render.report_assumptions import (
+    assumptions_table,
+    changed_assumptions,
+    correlations_section,
+    escape,
+    input_labels,
+    parent_section,
+    sources_section,
+    table,
+)
+from belwar.render.report_style import STYLE
+from belwar.render.text import percent, signed
+from belwar.results.comparison import Change
 from belwar.results.run import Result
-from belwar.spec.entries import Entry, Spec, entries
 from belwar.spec.evidence import Register
-from belwar.spec.scenario import DistModel, Driver, Event, OddsRatio, Scenario
+from belwar.spec.scenario import Scenario
 
 if TYPE_CHECKING:
     from belwar.results.comparison import Comparison
     from belwar.results.sensitivity import Sensitivity
 
+TOP = 10  # inputs the report's tornado shows; `belwar sensitivity --all` lists every one
 
-def escape(value: str) -> str:
-    """User text for HTML: markup escaped, control characters written as their escapes."""
-    return _escape(report.clean(value))
-
-
-STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto;
-       max-width: 60rem; color: #1b1b1b; line-height: 1.45; padding: 0 1rem; }
-h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; font-size: 1.25rem;
-     border-bottom: 1px solid #ccc; padding-bottom: 0.2rem; }
-.muted { color: #666; } table.belwar { border-collapse: collapse; margin: 0.8rem 0; width: 100%;
-     font-size: 0.9rem; } table.belwar caption { text-align: left; font-weight: 600;
-     padding: 0.3rem 0; } table.belwar th, table.belwar td { border-bottom: 1px solid #e3e3e3;
-     padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-table.belwar th { background: #f4f4f4; } figure { margin: 1rem 0; } figure svg { width: 100%;
-     height: auto; } .assumption { margin: 0.8rem 0; padding: 0.5rem 0.8rem;
-     border-left: 3px solid #3b6ea8; background: #f8fafc; } .fact { font-size: 0.88rem;
-     margin: 0.3rem 0 0.3rem 1rem; } code { font-size: 0.85rem; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; }
-               figure, table { break-inside: avoid; } }
-"""
+__all__ = ["STYLE", "TOP", "build", "escape"]
 
 
 def build(
@@ -54,41 +50,228 @@ def build(
     tornado: Sensitivity,
     comparisons: Sequence[Comparison] = (),
     register: Register | None = None,
+    extends: str | None = None,
+    from_parent: Sequence[Change] = (),
 ) -> str:
     """The report of ``scenario`` as one HTML page, from its computed ``result``, the
-    ``tornado`` of its top rung and its ``comparisons`` with other scenarios (see
+    ``tornado`` of its top rung, its ``comparisons`` with other scenarios and, if it
+    ``extends`` a parent, the assumption changes ``from_parent`` (see
     :func:`belwar.run.report_inputs.report_inputs`); it runs nothing."""
-    meta = result.metadata
-    parts = [
-        f"<h1>{escape(scenario.title)}</h1>",
-        f'<p class="muted">Scenario <code>{escape(scenario.id)}</code>'
-        + (f", as of {scenario.as_of.isoformat()}" if scenario.as_of else "")
-        + f". {meta.samples:,} samples, seed {meta.seed}.</p>",
-        f"<p>{escape(scenario.description)}</p>" if scenario.description else "",
-        "<h2>Escalation likelihood</h2>",
-        "<p>Each cell: the probability that the highest rung reached by that month is at least "
-        "that rung, ± its Monte Carlo error in percentage points, its ICD-203 words, and its 90% "
-        "spread across the assumptions.</p>",
-        report.run_html(result),
-        _figure(result.plot(), "Fan chart of each rung's probability over the months"),
-        "<h2>What moves the top rung</h2>",
-        report.sensitivity_html(tornado),
-        _figure(tornado.plot(), "Tornado chart of the inputs' swings"),
-        "<h2>Assumptions and the evidence behind them</h2>",
-        _assumptions(scenario, result, register),
+    labels = input_labels(scenario)
+    shown = replace(
+        tornado,
+        influences=tuple(
+            replace(i, label=labels.get(i.key, i.label)) for i in tornado.influences[:TOP]
+        ),
+    )
+    sections = [
+        ("likelihood", "Escalation likelihood", _likelihood(result)),
+        ("tornado", f"What moves {_rung_label(result, tornado.target)}", _tornado(tornado, shown)),
+        (
+            "assumptions",
+            "Assumptions",
+            parent_section(scenario, extends, from_parent)
+            + correlations_section(scenario)
+            + assumptions_table(scenario, result, register),
+        ),
+        *(
+            (f"compared-{n}", f"Compared with {c.b}", _comparison(c))
+            for n, c in enumerate(comparisons, 1)
+        ),
+        ("evidence", "Evidence cited", sources_section(scenario, register)),
+        ("reproduce", "Reproducing this run", _metadata(result)),
     ]
-    for comparison in comparisons:
-        parts += [
-            f"<h2>Compared with <code>{escape(comparison.b)}</code></h2>",
-            report.diff_html(comparison),
-            _figure(comparison.plot(), f"Changes from {comparison.a} to {comparison.b}"),
+    head = [
+        _heading(scenario, result, extends),
+        _summary(scenario, result, shown, comparisons, extends, from_parent),
+        _contents(sections),
+    ]
+    body = "\n".join(
+        [
+            *head,
+            *(
+                f'<section id="{key}"><h2>{escape(title)}</h2>\n{html}</section>'
+                for key, title, html in sections
+            ),
         ]
-    parts += ["<h2>Reproducing this run</h2>", _metadata(result)]
-    body = "\n".join(p for p in parts if p)
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(scenario.title)}: belwar report</title>"
         f"<style>{STYLE}</style></head><body>\n{body}\n</body></html>\n"
+    )
+
+
+def _heading(scenario: Scenario, result: Result, extends: str | None) -> str:
+    """The title, what was run, and the scenario's own description."""
+    meta = result.metadata
+    return (
+        f"<h1>{escape(scenario.title)}</h1>"
+        f'<p class="muted">Scenario <code>{escape(meta.scenario_id)}</code>'
+        + (f", as of {scenario.as_of.isoformat()}" if scenario.as_of else "")
+        + (f", extends <code>{escape(extends)}</code>" if extends else "")
+        + f". {meta.samples:,} samples, seed {meta.seed}.</p>"
+        + (f"<p>{escape(scenario.description)}</p>" if scenario.description else "")
+    )
+
+
+def _rung_label(result: Result, rung: str) -> str:
+    names = dict(zip(result.rungs, result.rung_labels, strict=True))
+    return names.get(rung, rung)
+
+
+def _scroll(html: str) -> str:
+    """Each of the table model's tables in a container that scrolls on a narrow screen, its
+    caption lifted out above it (a caption is as wide as its table, so it would scroll away)."""
+    return re.sub(
+        r'<table class="belwar">(?:<caption>(.*?)</caption>)?(.*?</table>)',
+        lambda m: (
+            (f'<p class="caption">{m[1]}</p>' if m[1] else "")
+            + f'<div class="scroll"><table class="belwar">{m[2]}</div>'
+        ),
+        html,
+        flags=re.S,
+    )
+
+
+def _contents(sections: Sequence[tuple[str, str, str]]) -> str:
+    items = "".join(f'<li><a href="#{key}">{escape(title)}</a></li>' for key, title, _ in sections)
+    return f'<nav class="toc" aria-label="Contents"><strong>Contents</strong><ol>{items}</ol></nav>'
+
+
+def _summary(  # noqa: PLR0917 - private; one caller
+    scenario: Scenario,
+    result: Result,
+    tornado: Sensitivity,
+    comparisons: Sequence[Comparison],
+    extends: str | None,
+    from_parent: Sequence[Change],
+) -> str:
+    """The page's first screen: the headline table, what moves the top rung most, what each
+    compared scenario changes, and what the scenario changes from its parent."""
+    rows = [
+        [escape(label)]
+        + [
+            f'<strong class="pct">{percent(c.p)}</strong> '
+            f'<span class="muted small">{escape(c.words)}</span>'
+            for c in (result.cell(rung, m) for m in result.months)
+        ]
+        for rung, label in zip(result.rungs, result.rung_labels, strict=True)
+    ]
+    parts = [
+        '<section class="summary" id="summary" aria-label="Summary">',
+        "<p><strong>Headline.</strong> The chance that the highest rung reached is at least "
+        "each rung, by each month (the tables below give the Monte Carlo error and the spread "
+        "across the assumptions):</p>",
+        table(["at least", *(f"by month {m}" for m in result.months)], rows),
+        _moves_most(result, tornado),
+        _compared(scenario, comparisons),
+    ]
+    if extends is not None:
+        parts.append(
+            f"<p><strong>Parent.</strong> Extends <code>{escape(extends)}</code> and changes "
+            + _assumptions_named(changed_assumptions(scenario, from_parent))
+            + ' (see <a href="#assumptions">Assumptions</a>).</p>'
+        )
+    parts.append("</section>")
+    return "\n".join(p for p in parts if p)
+
+
+def _assumptions_named(labels: Sequence[str]) -> str:
+    """``2 assumptions: A; B`` (at most three named)."""
+    if not labels:
+        return "no assumption"
+    named = "; ".join(escape(label) for label in labels[:3])
+    more = f" and {len(labels) - 3} more" if len(labels) > 3 else ""
+    return f"{len(labels)} assumption{'s' if len(labels) > 1 else ''}: {named}{more}"
+
+
+def _moves_most(result: Result, tornado: Sensitivity) -> str:
+    if not tornado.influences:
+        return ""
+    target = _rung_label(result, tornado.target)
+    items = []
+    for item in tornado.influences[:3]:
+        way = (
+            '<span class="raises">raises it</span>'
+            if item.swing > 0
+            else '<span class="lowers">lowers it</span>'
+        )
+        items.append(
+            f"<li>{escape(item.label)} {way}: {percent(item.low)} at its bottom tenth, "
+            f"{percent(item.high)} at its top tenth</li>"
+        )
+    return (
+        f"<p><strong>What moves it most.</strong> P({escape(target)} by month {tornado.month}) "
+        f'= {percent(tornado.p)}; the inputs that move it most (<a href="#tornado">all '
+        f"{min(TOP, len(tornado.influences))} shown below</a>):</p><ul>{''.join(items)}</ul>"
+    )
+
+
+def _compared(scenario: Scenario, comparisons: Sequence[Comparison]) -> str:
+    if not comparisons:
+        return ""
+    items = []
+    for n, c in enumerate(comparisons, 1):
+        line = f'<a href="#compared-{n}"><code>{escape(c.b)}</code></a> differs in '
+        line += _assumptions_named(changed_assumptions(scenario, c.changes))
+        if c.deltas:
+            big = max(c.deltas, key=lambda d: abs(d.delta))
+            material = sum(d.material for d in c.deltas)
+            rung = _rung_label(c.result_a, big.rung)
+            line += (
+                f". The largest change is {escape(rung)} by month {big.month}: "
+                f"{percent(big.p_a)} here, {percent(big.p_b)} there "
+                f"({signed(big.delta)} points); {material} of {len(c.deltas)} probabilities "
+                "differ by more than the tolerance and the noise"
+            )
+        items.append(f"<li>{line}.</li>")
+    return (
+        "<p><strong>Against the compared scenarios</strong> (each is the compared scenario minus "
+        f"this one: positive where it is riskier):</p><ul>{''.join(items)}</ul>"
+    )
+
+
+def _likelihood(result: Result) -> str:
+    return (
+        "<p>Each cell: the probability that the highest rung reached by that month is at least "
+        "that rung, ± its Monte Carlo error in percentage points, its ICD-203 words, and its 90% "
+        "spread across the assumptions.</p>"
+        + _scroll(report.run_html(result))
+        + _figure(result.plot(), "Each rung's probability by month; bands: the 90% spread")
+    )
+
+
+def _tornado(tornado: Sensitivity, shown: Sensitivity) -> str:
+    more = len(tornado.influences) - len(shown.influences)
+    return (
+        "<p>Each input's bottom and top tenth, and the chance of the target rung when the input "
+        "is there (the other inputs as drawn)."
+        + (
+            f" The {len(shown.influences)} inputs that move it most of {len(tornado.influences)}; "
+            "<code>belwar sensitivity</code> lists every one."
+            if more > 0
+            else ""
+        )
+        + "</p>"
+        + _scroll(report.sensitivity_html(shown))
+        + _figure(shown.plot(), "What moves the top rung: bars from bottom to top tenth")
+    )
+
+
+def _comparison(comparison: Comparison) -> str:
+    kind = (
+        "Paired: both runs use the same random numbers, so the error is that of the difference."
+        if comparison.paired
+        else "Unpaired: the error combines the two runs' own errors."
+    )
+    return (
+        f"<p>Each change is <code>{escape(comparison.b)}</code> minus "
+        f"<code>{escape(comparison.a)}</code>: positive where <code>{escape(comparison.b)}"
+        f"</code> is riskier. {kind}</p>"
+        + _scroll(report.diff_html(comparison))
+        + _figure(comparison.plot(), f"Changes of probability, {comparison.b} minus {comparison.a}")
     )
 
 
@@ -105,67 +288,6 @@ def _figure(figure: Any, caption: str) -> str:
     )
 
 
-def _spec(dist: DistModel) -> str:
-    fields = dist.model_dump(exclude_none=True)
-    kind = fields.pop("type")
-    return f"{kind} " + ", ".join(f"{k} {v}" for k, v in fields.items())
-
-
-def _heading(entry: Entry) -> str:
-    """The assumption's heading: the entry's label, in the report's own words for the hazards
-    (named by rung, not by the rung's label) and the momentum."""
-    if entry.kind == "hazard":
-        return f"monthly hazard of {entry.name}"
-    return "momentum above the start" if entry.kind == "momentum" else entry.label
-
-
-def _detail(spec: Spec) -> str:
-    """What the heading of an assumption adds to its distribution."""
-    if isinstance(spec, Driver) and spec.reference is not None:
-        return f"reference {spec.reference:g}"
-    if isinstance(spec, Event):
-        return f"lasts {spec.lasts_months} month(s)"
-    if isinstance(spec, OddsRatio):
-        return f"per {spec.per:g}" if spec.per is not None else "while active"
-    return ""
-
-
-def _assumptions(scenario: Scenario, result: Result, register: Register | None) -> str:
-    known = register.citations() if register is not None else {}
-    sampled = {i.key: i for i in result.inputs}
-    blocks = []
-    for entry in entries(scenario):
-        key, label, extra = entry.stream, _heading(entry), _detail(entry.spec)
-        summary = sampled.get(key)
-        quantiles = (
-            f" Sampled 5th/50th/95th: {summary.p05:.3g} / {summary.p50:.3g} / {summary.p95:.3g}."
-            if summary is not None
-            else ""
-        )
-        facts = []
-        for ref in entry.evidence:
-            if ref in known:
-                source, fact = known[ref]
-                figures = ", ".join(f"{k} = {v:g}" for k, v in fact.figures.items())
-                facts.append(
-                    f'<div class="fact"><code>{escape(ref)}</code>: {escape(fact.claim)}'
-                    + (f' <span class="muted">({escape(figures)})</span>' if figures else "")
-                    + f' <span class="muted">— {escape(source.title)}, {escape(source.outlet)}, '
-                    f"{source.published:%B %Y}</span></div>"
-                )
-            else:
-                facts.append(f'<div class="fact"><code>{escape(ref)}</code></div>')
-        note = f"<div>{escape(entry.note)}</div>" if entry.note else ""
-        cites = "".join(facts) or '<div class="fact muted">No facts cited.</div>'
-        blocks.append(
-            f'<div class="assumption"><strong>{escape(label)}</strong> <code>{escape(key)}</code>'
-            f"<div>{escape(_spec(entry.dist))}{('; ' + escape(extra)) if extra else ''}."
-            f"{escape(quantiles)}</div>"
-            f"{note}{cites}</div>"
-        )
-    return "\n".join(blocks)
-
-
 def _metadata(result: Result) -> str:
     meta = result.metadata
     rows = [
@@ -174,4 +296,4 @@ def _metadata(result: Result) -> str:
         ["belwar, numpy, Python", f"{meta.belwar}, {meta.numpy}, {meta.python}"],
         ["created", meta.created],
     ]
-    return report.html_table(["what", "value"], rows)
+    return _scroll(report.html_table(["what", "value"], rows))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from belwar.render.palette import LOWERS, RAISES
 from belwar.render.run_layouts import View
 from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, user
 from belwar.render.text import percent, points, signed
@@ -18,7 +19,6 @@ if TYPE_CHECKING:
 
 TOP = DEFAULT_TOP  # rows shown unless more are asked for
 BAR = 8  # characters of the widest bar
-RAISES, LOWERS = "#D55E00", "#0072B2"  # Okabe-Ito vermillion and blue: safe for colour-blindness
 
 
 def input_label(item: Influence, by_key: dict[str, Influence], *, keys: bool = False) -> str:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from belwar.results import jsonio
-from belwar.results.display import Display
+from belwar.results.display import Display, points, share, short_repr
 from belwar.results.run import Result
 
 
@@ -62,6 +62,27 @@ class Comparison(Display):
     def material(self) -> bool:
         """Whether any probability moved by more than the tolerance and 3 MCSE."""
         return any(d.material for d in self.deltas)
+
+    def __repr__(self) -> str:
+        meta = self.result_a.metadata
+        keys = [c.key for c in self.changes]
+        shown = ", ".join(keys[:3]) + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
+        kind = "paired" if self.paired else "unpaired"
+        lines = [
+            f"{kind}, {meta.samples:,} samples, seed {meta.seed}",
+            f"{len(keys)} setting(s) changed" + (f": {shown}" if keys else ""),
+        ]
+        if self.deltas:
+            big = max(self.deltas, key=lambda d: abs(d.delta))
+            material = sum(d.material for d in self.deltas)
+            lines.append(
+                f"largest: {big.rung} by month {big.month}, {share(big.p_a)} -> "
+                f"{share(big.p_b)} ({100 * big.delta:+.2f} points)"
+            )
+            lines.append(
+                f"  MC error {points(big.mcse)}; {material} of {len(self.deltas)} changes material"
+            )
+        return short_repr("Comparison", f"{self.a} -> {self.b}", *lines)
 
     def to_dict(self) -> dict[str, Any]:
         """Tidy records plus the assumption changes and how the error was computed."""

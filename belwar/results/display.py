@@ -15,6 +15,23 @@ from typing import Any
 from belwar.results import jsonio
 
 
+def short_repr(kind: str, head: str, *lines: str) -> str:
+    """A record's ``repr``: its kind and ``head`` on the first line, then a few indented lines
+    (a notebook's ``print`` and a debugger show this, not the record's full contents)."""
+    body = "".join(f"\n  {line}" for line in lines)
+    return f"<belwar.{kind} {head}{body}>"
+
+
+def share(p: float) -> str:
+    """A probability as a percentage for a ``repr`` (``12.3%``)."""
+    return f"{100 * p:.1f}%"
+
+
+def points(value: float) -> str:
+    """A Monte Carlo error or a change in percentage points for a ``repr`` (``0.12 points``)."""
+    return f"{100 * value:.2g} points"
+
+
 class Display:
     """Display and saving for a frozen result record that defines :meth:`to_dict`."""
 

@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 
 from belwar.core.estimative import words_for
 from belwar.results import jsonio
-from belwar.results.display import Display
+from belwar.results.display import Display, points, share, short_repr
 
 RECORD_FIELDS = ("rung", "month", "p", "mcse", "p05", "p50", "p95", "words")
 
@@ -135,6 +135,21 @@ class Result(Display):
             f"no cell for rung {rung!r} at month {month} "
             f"(rungs: {', '.join(self.rungs)}; months: {', '.join(map(str, self.months))})"
         )
+
+    def __repr__(self) -> str:
+        meta = self.metadata
+        lines = [
+            f"{meta.samples:,} samples, seed {meta.seed}; {len(self.rungs)} rungs above "
+            f"{self.start}; months {', '.join(map(str, self.months))}"
+        ]
+        if self.rungs and self.months:
+            top, last = self.rungs[-1], self.months[-1]
+            cell = self.cell(top, last)
+            lines.append(f"{top} by month {last}: {share(cell.p)} (MC error {points(cell.mcse)})")
+            lines.append(
+                f"  90% spread across the assumptions {share(cell.p05)} to {share(cell.p95)}"
+            )
+        return short_repr("Result", meta.scenario_id, *lines)
 
     def probability(self, rung: str, month: int) -> float:
         """P(the highest rung reached by ``month`` is ``rung`` or above)."""

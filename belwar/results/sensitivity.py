@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from belwar.results import jsonio
-from belwar.results.display import Display
+from belwar.results.display import Display, share, short_repr
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,6 +78,19 @@ class Sensitivity(Display):
     influences: tuple[Influence, ...]
     sobol_samples: int = 0
     groups: tuple[SobolGroup, ...] = ()
+
+    def __repr__(self) -> str:
+        head = (
+            f"{self.scenario_id}: what moves P({self.target} by month {self.month}) = "
+            f"{share(self.p)}"
+        )
+        lines = [
+            f"{self.method}, {len(self.influences)} inputs, {self.samples:,} samples, "
+            f"seed {self.seed}",
+            "the target at each input's bottom -> top tenth, widest first:",
+        ]
+        lines += [f"{i.label}: {share(i.low)} -> {share(i.high)}" for i in self.influences[:3]]
+        return short_repr("Sensitivity", head, *lines)
 
     def records(self) -> list[dict[str, Any]]:
         """One record per input, widest swing first."""

@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from belwar.optional import require
 from belwar.results import jsonio
-from belwar.results.display import Display
+from belwar.results.display import Display, share, short_repr
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,18 @@ class Crossing:
         """Whether the threshold is crossed within the range."""
         return self.value is not None
 
+    def __repr__(self) -> str:
+        where = "" if self.along is None else f" where the second axis is {self.along:.4g}"
+        if self.value is None:
+            return f"<belwar.Crossing: not crossed within the range{where}>"
+        interval = (
+            f" (95% Monte Carlo: {self.low:.4g} to {self.high:.4g})"
+            if self.low is not None and self.high is not None
+            else ""
+        )
+        going = f", going {self.direction}" if self.direction else ""
+        return f"<belwar.Crossing at {self.value:.4g}{interval}{going}{where}>"
+
 
 @dataclass(frozen=True)
 class Sweep(Display):
@@ -93,6 +106,45 @@ class Sweep(Display):
             }
             for point in self.points
         ]
+
+    def crossing_records(self) -> list[dict[str, Any]]:
+        """One record per crossing: the second axis' value by its path (on a grid), then
+        ``value``, ``low``, ``high`` (the 95% Monte Carlo interval) and ``direction``."""
+        along = self.axes[1].path if len(self.axes) == 2 else None
+        return [
+            {
+                **({along: c.along} if along is not None else {}),
+                "value": c.value,
+                "low": c.low,
+                "high": c.high,
+                "direction": c.direction,
+            }
+            for c in self.crossings
+        ]
+
+    def crossings_frame(self) -> Any:
+        """:meth:`crossing_records` as a pandas DataFrame (pandas is an optional extra)."""
+        columns = [*(a.path for a in self.axes[1:]), "value", "low", "high", "direction"]
+        pd = require("pandas", extra="notebook")
+        return pd.DataFrame.from_records(self.crossing_records(), columns=columns)
+
+    def __repr__(self) -> str:
+        over = " x ".join(f"{a.path} ({len(a.values)} values)" for a in self.axes)
+        head = f"{self.scenario_id}: P({self.target} by month {self.month})"
+        lines = [
+            f"over {over}",
+            f"{len(self.points)} points, {self.samples:,} samples, seed {self.seed}",
+        ]
+        if self.threshold is not None:
+            found = [c for c in self.crossings if c.found]
+            lines.append(
+                f"threshold {share(self.threshold)}: crossed on {len(found)} of "
+                f"{len(self.crossings)} curve(s)"
+            )
+            lines += [repr(c) for c in self.crossings[:3]]
+            if len(self.crossings) > 3:
+                lines.append(f"... and {len(self.crossings) - 3} more (crossings_frame())")
+        return short_repr("Sweep", head, *lines)
 
     def to_dict(self) -> dict[str, Any]:
         """The sweep's settings, axes, crossings and points (see the module docs)."""

@@ -77,7 +77,7 @@ def compare(
 
 def _side(side: Side, register: Register | None) -> tuple[str, Scenario | Result]:
     if isinstance(side, Scenario):
-        return side.id, side
+        return side.name, side
     if isinstance(side, Result):
         return side.metadata.scenario_id, side
     path = os.fspath(side)
@@ -139,7 +139,7 @@ def paired_from_runs(
         differences.append(engine.Moments.of(gap))
         start += n
     result_b = replace(run_b, samples=None, metadata=replace(run_b.metadata, seconds=0.0))
-    return _paired_comparison((a.id, b.id), result_a, result_b, pairs, differences, tolerance)
+    return _paired_comparison((a.name, b.name), result_a, result_b, pairs, differences, tolerance)
 
 
 def _within(result: Result, months: tuple[int, ...]) -> Result:

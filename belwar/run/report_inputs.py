@@ -14,11 +14,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from belwar.results.comparison import Comparison
+from belwar.results.comparison import Change, Comparison
 from belwar.results.run import Result
 from belwar.results.sensitivity import Sensitivity
 from belwar.run import execution
-from belwar.run.diff import paired_from_runs
+from belwar.run.diff import assumption_changes, paired_from_runs
 from belwar.run.options import RunOptions
 from belwar.run.sensitivities import check_kept, tornado_of
 from belwar.run.simulation import resolve_target, summarise, with_options
@@ -34,6 +34,8 @@ class ReportInputs:
     result: Result  # the run, as ``simulate`` gives it (without its samples)
     tornado: Sensitivity  # of the target rung (default: the top) by its month (the horizon)
     comparisons: tuple[Comparison, ...]  # with each other scenario, paired
+    extends: str | None = None  # the parent, as the scenario names it
+    from_parent: tuple[Change, ...] = ()  # every setting that differs from the parent's
 
 
 def report_inputs(
@@ -43,10 +45,13 @@ def report_inputs(
     options: RunOptions | None = None,
     target: str | None = None,
     month: int | None = None,
+    parent: tuple[str, Scenario] | None = None,
 ) -> ReportInputs:
     """Run ``scenario`` once (and each of ``others`` once) with ``options`` (samples, seed,
     months, workers, dask, progress) and derive everything the report shows from those runs;
-    the tornado reads ``target`` (default: the top rung) by ``month`` (default: the horizon)."""
+    the tornado reads ``target`` (default: the top rung) by ``month`` (default: the horizon);
+    ``parent`` is what the scenario extends (as it names it, and loaded), compared without a
+    run."""
     chosen = options or RunOptions()
     target, month = resolve_target(scenario, target, month)
     model = with_options(compile_model(scenario), chosen)
@@ -77,5 +82,12 @@ def report_inputs(
     cells = tuple(c for c in run.cells if c.month in shown)
     result = replace(run, months=shown, cells=cells, samples=None)
     return ReportInputs(
-        scenario=scenario, result=result, tornado=tornado, comparisons=tuple(comparisons)
+        scenario=scenario,
+        result=result,
+        tornado=tornado,
+        comparisons=tuple(comparisons),
+        extends=None if parent is None else parent[0],
+        from_parent=()
+        if parent is None
+        else assumption_changes(parent[1].resolved(), scenario.resolved()),
     )

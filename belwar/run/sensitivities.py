@@ -154,7 +154,7 @@ def _ranked(  # noqa: PLR0917 - private record constructor
 ) -> Sensitivity:
     meta = result.metadata
     return Sensitivity(
-        scenario.id,
+        scenario.name,
         target,
         month,
         meta.samples,

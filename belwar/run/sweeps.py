@@ -135,7 +135,15 @@ def sweep(
     if axes[0].driver is not None:
         crossings = tuple(_placed(c, scenario, axes[0].driver) for c in crossings)
     return Sweep(
-        scenario.id, target, month, tuple(axes), tuple(points), samples, seed, threshold, crossings
+        scenario.name,
+        target,
+        month,
+        tuple(axes),
+        tuple(points),
+        samples,
+        seed,
+        threshold,
+        crossings,
     )
 
 

@@ -174,7 +174,7 @@ def compile_model(scenario: Scenario) -> Model:
 
     sim = scenario.simulation
     model = Model(
-        scenario_id=scenario.id,
+        scenario_id=scenario.name,
         title=scenario.title,
         fingerprint=scenario.fingerprint(),
         rungs=rungs,

@@ -20,7 +20,7 @@ from belwar.errors import InputError
 from belwar.spec import yamlio
 from belwar.spec.entries import citations
 from belwar.spec.evidence import Register
-from belwar.spec.extends import read_chain, resolve_path
+from belwar.spec.extends import parent_path, read_chain, resolve_path
 from belwar.spec.located import Loc, Located
 from belwar.spec.numeric import numeric_problems
 from belwar.spec.overrides import Overrides, apply_overrides, parse_key
@@ -102,6 +102,19 @@ def scenario_from_data(
     a file gets; problems are reported against ``origin``."""
     root = yamlio.from_python(dict(data), Loc(origin))
     return validate_scenario(root, register=register)
+
+
+def load_parent(
+    path: str | os.PathLike[str], *, register: Register | None = None
+) -> tuple[str, Scenario] | None:
+    """What the scenario file at ``path`` extends: the reference as the file writes it and the
+    parent scenario, loaded and resolved; ``None`` when it extends nothing. Load the file itself
+    first (:func:`load_scenario` checks the reference)."""
+    display = os.fspath(path)
+    node = yamlio.read(Path(display), display).child("extends")
+    if node is None or not isinstance(node.value, str):
+        return None
+    return node.value, load_scenario(parent_path(Path(display), node.value), register=register)
 
 
 def validate_scenario(

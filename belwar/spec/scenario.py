@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from belwar.spec.dists import (
     DIST_TYPES,
@@ -227,6 +227,16 @@ class Scenario(_Model):
     events: dict[Name, Event] = Field(default_factory=dict)
     hazards: dict[Name, Hazard] = Field(default_factory=dict)
     momentum: Momentum | None = None
+    # the overrides this scenario was derived with (``with_overrides``): its name, not its data,
+    # so fingerprints, stream keys and diffs of assumptions never see them
+    _derived: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def name(self) -> str:
+        """The id, then the overrides it was derived with, if any (``baseline +
+        drivers.kremlin_pressure.dist.mode=0.8``): what a result and a diff call the scenario.
+        The id itself stays an identifier (it names result files)."""
+        return " + ".join((self.id, *self._derived))
 
     def fingerprint(self) -> str:
         """SHA-256 of the fully resolved scenario in canonical JSON (first 16 hex digits)."""
@@ -244,6 +254,23 @@ class Scenario(_Model):
         data.pop("extends", None)
         return data
 
+    def __repr__(self) -> str:
+        """A few lines (pydantic's own repr of a whole scenario runs to kilobytes)."""
+        sim = self.simulation
+        parts = [
+            f"{len(self.drivers)} drivers",
+            f"{len(self.events)} events",
+            f"{len(self.hazards)} hazards",
+            f"{len(self.correlations)} correlations",
+        ]
+        return (
+            f"<belwar.Scenario {self.name}: {self.title!r}\n  {', '.join(parts)}\n  "
+            f"{sim.samples:,} samples, seed {sim.seed}, horizon {sim.horizon_months} months>"
+        )
+
+    def __str__(self) -> str:
+        return repr(self)
+
     def with_overrides(
         self, overrides: Any, *, register: Any = None, check_citations: bool = True
     ) -> Scenario:
@@ -252,4 +279,16 @@ class Scenario(_Model):
         are checked against ``register`` (default: the nearest one) unless told not to."""
         validate_scenario = _validators["scenario"]
         root = apply_overrides(from_python(self.to_data(), Loc(f"<scenario {self.id}>")), overrides)
-        return validate_scenario(root, register=register, check_citations=check_citations)
+        derived = validate_scenario(root, register=register, check_citations=check_citations)
+        derived._derived = (*self._derived, *_override_names(overrides))
+        return derived
+
+
+def _override_names(overrides: Any) -> tuple[str, ...]:
+    """Each override as ``PATH=VALUE`` text, as a person would type it on the command line."""
+    if isinstance(overrides, dict):
+        return tuple(
+            f"{key}={json.dumps(value, ensure_ascii=False, default=str)}"
+            for key, value in overrides.items()
+        )
+    return tuple(str(text).strip() for text in overrides)
