@@ -228,7 +228,12 @@ def test_sources_filters(capsys: pytest.CaptureFixture[str]) -> None:
 # --- shell completion ----------------------------------------------------------------------------
 
 
-def test_show_completion_prints_a_script(capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_completion_prints_a_script(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # typer detects the shell from the parent processes unless told not to, and then reads the
+    # shell named after the flag: without this the test would pass only under an interactive bash
+    monkeypatch.setenv("_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION", "1")
     code, out, _ = run(capsys, "--show-completion", "bash")
     assert code == 0
     assert "_BELWAR_COMPLETE=complete_bash" in out

@@ -19,6 +19,7 @@ from belwar.cli.options import (
     complete_scenario,
     opt,
     parse_count,
+    parse_positive,
     parse_probability,
     scenario_argument,
     shared,
@@ -206,7 +207,13 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     ] = DEFAULT_SOBOL_SAMPLES,
     top: Annotated[
         int,
-        opt("--top", metavar="N", min=1, panel=READING, help="Show the N inputs that matter most."),
+        opt(
+            "--top",
+            metavar="N",
+            parser=parse_positive,
+            panel=READING,
+            help="Show the N inputs that matter most.",
+        ),
     ] = DEFAULT_TOP,
     show_all: Annotated[bool, opt("--all", panel=READING, help="Show every input.")] = False,
     keys: Annotated[

@@ -79,6 +79,14 @@ def parse_count(text: str | int) -> int:
     return int(value)
 
 
+def parse_positive(text: str | int) -> int:
+    """A whole number of at least 1, written as :func:`parse_count` reads it."""
+    value = parse_count(text)
+    if value < 1:
+        raise typer.BadParameter(f"expected at least 1; got {value}")
+    return value
+
+
 def parse_probability(text: str | float) -> float:
     """A probability as people write it: ``0.1`` or ``10%`` (typer passes a default through
     as it is). The range is the library's to check, as it is for callers in Python."""
