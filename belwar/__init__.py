@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from belwar.run.sweeps import sweep
     from belwar.spec.editor_schema import scenario_schema
     from belwar.spec.evidence import Fact, Register, Source
+    from belwar.spec.history import History
+    from belwar.spec.history_loader import load_history
     from belwar.spec.loader import load_register, load_scenario, scenario_from_data
     from belwar.spec.scenario import Scenario
 
@@ -45,6 +47,8 @@ _EXPORTS = {
     "simulate": "belwar.run.simulation",
     "sweep": "belwar.run.sweeps",
     "Fact": "belwar.spec.evidence",
+    "History": "belwar.spec.history",
+    "load_history": "belwar.spec.history_loader",
     "InputError": "belwar.errors",
     "Problem": "belwar.errors",
     "Register": "belwar.spec.evidence",
@@ -60,6 +64,7 @@ __all__ = [
     "BelwarError",
     "Comparison",
     "Fact",
+    "History",
     "InputError",
     "Problem",
     "Register",
@@ -71,6 +76,7 @@ __all__ = [
     "Sweep",
     "__version__",
     "compare",
+    "load_history",
     "load_register",
     "load_result",
     "load_scenario",

@@ -13,7 +13,8 @@ from belwar.cli.options import OutputOption, RegisterOption, SetOption, check_fo
 
 def validate(
     paths: Annotated[
-        list[Path], typer.Argument(metavar="SCENARIO...", help="Scenario files to check.")
+        list[Path],
+        typer.Argument(metavar="FILE...", help="Scenario and history files to check."),
     ],
     set_: SetOption = None,
     register: RegisterOption = None,
@@ -21,14 +22,20 @@ def validate(
     """Check scenario files and list every problem (exit 1 if any has one).
 
     Checks the format, the rules between fields, the numbers (fits, ranges, correlations) and
-    that every citation resolves in the evidence register.
+    that every citation resolves in the evidence register. A history file is checked on its
+    own and against every scenario given beside it.
     """
+    from belwar.cli.history import is_history_file, validate_history_file
     from belwar.errors import InputError
     from belwar.spec.loader import load_scenario
 
     reg = register_at(register)
     failed = 0
+    histories = [p for p in paths if is_history_file(p)]
+    scenarios = []
     for path in paths:
+        if path in histories:
+            continue
         try:
             scenario = load_scenario(path, overrides=set_ or (), register=reg)
         except InputError as exc:
@@ -37,7 +44,9 @@ def validate(
             typer.echo(exc.render())
             typer.echo(f"{path}: {count} problem{'s' if count != 1 else ''}\n")
         else:
+            scenarios.append(scenario)
             typer.echo(f"{path}: ok ({scenario.id}, fingerprint {scenario.fingerprint()})")
+    failed += sum(not validate_history_file(p, reg, scenarios) for p in histories)
     if len(paths) > 1:
         typer.echo(f"{len(paths)} files checked: {len(paths) - failed} ok, {failed} with problems")
     return 1 if failed else 0

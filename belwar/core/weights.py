@@ -50,9 +50,10 @@ class WeightedSums:
             shift=shift,
             w=math.fsum(w),
             w2=math.fsum(w2),
-            wp=values @ w,
-            w2p=values @ w2,
-            w2p2=(values * values) @ w2,
+            # einsum's own loops: a BLAS matmul's bits may depend on the library and threads
+            wp=np.einsum("...n,n->...", values, w),
+            w2p=np.einsum("...n,n->...", values, w2),
+            w2p2=np.einsum("...n,n->...", values * values, w2),
         )
 
 
