@@ -104,10 +104,12 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Posterior:
-    """An input given the history: its weighted mean and 5th/50th/95th percentiles."""
+    """An input given the history: its weighted mean (with its MCSE) and 5th/50th/95th
+    percentiles."""
 
     key: str
     mean: float
+    mcse: float
     p05: float
     p50: float
     p95: float

@@ -106,7 +106,7 @@ def summarise_conditioned(model: Model, totals: Totals, result: Result) -> Resul
         for s, rung in enumerate(model.rungs)
     )
     start = cells_n + model.states
-    posterior = _posteriors(model, mean[start:], merged.quantiles)
+    posterior = _posteriors(model, mean[start:], mcse[start:], merged.quantiles)
     shape = merged.pareto_k
     conditioning = Conditioning(
         history_id=model.observed.history_id,
@@ -126,7 +126,9 @@ def _p(value: float) -> float:
     return float(min(max(value, 0.0), 1.0)) if math.isfinite(value) else math.nan
 
 
-def _posteriors(model: Model, means: np.ndarray, quantiles: np.ndarray) -> tuple[Posterior, ...]:
+def _posteriors(
+    model: Model, means: np.ndarray, mcse: np.ndarray, quantiles: np.ndarray
+) -> tuple[Posterior, ...]:
     """Each input's weighted mean and its 5th, 50th and 95th percentiles, read back through
     the input's own inverse CDF from the weighted quantiles of its uniforms."""
     qs = np.stack([quantile_of(quantiles, q) for q in SPREAD])  # (3, inputs)
@@ -134,7 +136,9 @@ def _posteriors(model: Model, means: np.ndarray, quantiles: np.ndarray) -> tuple
     for i, item in enumerate(model.inputs()):
         u = np.clip(qs[:, i], 0.0, np.nextafter(1.0, 0.0))
         values = np.full(3, math.nan) if np.isnan(u).any() else item.inverse(u)
-        found.append(Posterior(item.key, float(means[i]), *(float(v) for v in values)))
+        found.append(
+            Posterior(item.key, float(means[i]), float(mcse[i]), *(float(v) for v in values))
+        )
     return tuple(found)
 
 

@@ -167,7 +167,9 @@ def check_kept(model: Model, sobol_samples: int = 0) -> None:
 def _check_memory(model: Model, sobol_samples: int) -> None:
     """Refuse a run whose kept draws (every sample's inputs and probabilities) or Sobol
     design would not fit in ``MAX_KEPT_VALUES`` numbers, naming the largest count that fits."""
-    per_sample = len(model.inputs()) + 2 * len(model.rungs)
+    # its inputs, its P(S_m >= k) for every rung above the start in every report month, and
+    # its state distribution at the horizon
+    per_sample = len(model.inputs()) + (model.states - 1) * len(model.months) + model.states
     if model.samples * per_sample > MAX_KEPT_VALUES:
         most = MAX_KEPT_VALUES // per_sample
         raise input_error(
