@@ -215,7 +215,8 @@ def _small_scenario() -> Scenario:
 
 
 def _hazard(b: np.ndarray, odds: np.ndarray) -> np.ndarray:
-    return b * odds / (1 - b + b * odds)
+    hazard: np.ndarray = b * odds / (1 - b + b * odds)
+    return hazard
 
 
 def _rejection(n: int, rng: np.random.Generator) -> tuple[float, float, float]:
