@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # The flag each library parameter is given by, for messages about options (not about files).
 FLAGS = {
     "dask": "--dask",
+    "history": "--history",
     "method": "--method",
     "month": "--month",
     "months": "--months",

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from belwar.cli.history import HistoryOption, run_given_history
 from belwar.cli.options import (
     DaskOption,
     FormatOption,
@@ -47,6 +48,7 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
     dask: DaskOption = None,
     plot: PlotOption = None,
     register: RegisterOption = None,
+    history: HistoryOption = None,
 ) -> int:
     """Run a scenario and print its escalation-likelihood tables.
 
@@ -63,9 +65,11 @@ def run_command(  # noqa: PLR0917 - typer maps each parameter to an option
     check_format(fmt, report.RUN_FORMATS)
     chosen = run_options(samples=samples, seed=seed, months=months, workers=workers, dask=dask)
     loaded = load(scenario, set_, register)
+    how = Delivery(fmt=fmt, output=output, quiet=quiet, plot=plot)
+    if history is not None:
+        return run_given_history(loaded, history, register, chosen, how)
     with progress(quiet) as tick:
         result = simulate(loaded, options=replace(chosen, progress=tick))
-    how = Delivery(fmt=fmt, output=output, quiet=quiet, plot=plot)
     deliver(result, how, text=report.run_text, tables=report.run_tables)
     return 0
 

@@ -90,16 +90,22 @@ def summarise_conditioned(model: Model, totals: Totals, result: Result) -> Resul
     assert model.observed is not None
     merged = merge_blocks(totals.weighted)
     est = merged.estimates
+    if not est.ess > 0:
+        raise input_error(
+            f"history '{model.observed.history_id}' is impossible under scenario "
+            f"'{model.scenario_id}': every sample gives it probability 0 (a rung reached whose "
+            "hazard is 0, or an event or reading the scenario rules out)",
+            key="history",
+        )
     rungs, months = model.states - 1, len(model.months)
     cells_n = rungs * months
     mean, mcse = est.mean, est.mcse
-    spread: np.ndarray | None
-    spread = percentiles(merged.histogram, SPREAD) if est.ess > 0 else None
+    spread = percentiles(merged.histogram, SPREAD)
     cells = []
     for k, rung in enumerate(model.rungs[1:]):
         for m, month in enumerate(model.months):
             i = k * months + m
-            q = spread[k, m] if spread is not None else (math.nan,) * 3
+            q = spread[k, m]
             cells.append(Cell(rung, month, _p(mean[i]), float(mcse[i]), *(float(v) for v in q)))
     highest = tuple(
         Highest(rung, _p(mean[cells_n + s]), float(mcse[cells_n + s]))
@@ -114,12 +120,21 @@ def summarise_conditioned(model: Model, totals: Totals, result: Result) -> Resul
         through=model.observed.through,
         observed_months=model.observed.months,
         ess=float(est.ess),
-        pareto_k=0.0 if math.isnan(shape) and est.ess > 0 else float(shape),
+        pareto_k=0.0 if math.isnan(shape) else float(shape),  # NaN: equal weights, no tail
         log_evidence=float(est.log_evidence),
         log_evidence_mcse=float(est.log_evidence_mcse),
         posterior=posterior,
     )
-    return replace(result, cells=tuple(cells), highest=highest, conditioning=conditioning)
+    title = (
+        f"{result.metadata.title}, as of {conditioning.through}, given {conditioning.history_id}"
+    )
+    return replace(
+        result,
+        cells=tuple(cells),
+        highest=highest,
+        conditioning=conditioning,
+        metadata=replace(result.metadata, title=title),
+    )
 
 
 def _p(value: float) -> float:

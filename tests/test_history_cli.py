@@ -1,0 +1,72 @@
+"""``run --history``, ``evidence`` and a conditioned result's JSON, at the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from belwar import cli
+
+from .conftest import TESTS
+
+BASE = ["--register", "data/register", "-n", "4000"]
+
+
+@pytest.fixture(autouse=True)
+def _here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(TESTS)
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def test_run_given_a_history_titles_and_diagnoses_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.run(["run", "data/valid.yaml", "--history", "data/history.yaml", *BASE]) == 0
+    out = capsys.readouterr().out
+    assert "A small worked example, as of 2023-04-15, given small_record (example)" in out
+    assert "Weights given history small_record" in out
+    for row in ("observed            12 months, to 2023-04-15", "effective samples", "Pareto k"):
+        assert row in out
+    assert "log evidence" in out
+    assert "What the history taught" in out
+    assert "driver:public_opposition" in out
+
+
+def test_a_conditioned_result_remembers_its_history(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["run", "data/valid.yaml", "--history", "data/history.yaml", "-f", "json", *BASE]
+    assert cli.run(args) == 0
+    data = json.loads(capsys.readouterr().out)
+    history = data["history"]
+    assert history["history_id"] == "small_record"
+    assert len(history["fingerprint"]) == 16
+    assert history["observed_months"] == 12
+    assert 0 < history["ess"] <= 4000
+    assert len(history["posterior"]) == len(data["inputs"])
+    assert cli.run(["run", "data/valid.yaml", "-f", "json", *BASE]) == 0
+    assert "history" not in json.loads(capsys.readouterr().out)
+
+
+def test_evidence_ranks_stories_with_paired_bayes_factors(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["evidence", "data/valid.yaml", "data/valid.yaml", "--history", "data/history.yaml"]
+    assert cli.run([*args, "-f", "json", *BASE]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["format"] == "belwar-evidence"
+    first, second = data["stories"]
+    assert first["log_bayes_factor"] == 0.0
+    assert second["log_bayes_factor"] == 0.0  # the same story, paired: exactly no evidence
+    assert second["log_bayes_factor_mcse"] == 0.0
+    assert cli.run([*args, *BASE]) == 0
+    out = capsys.readouterr().out
+    assert "Evidence of each story on history small_record, to 2023-04-15" in out
+    assert "Bayes factor vs example" in out
+
+
+def test_a_history_that_disagrees_with_the_scenario_is_placed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["run", "data/valid.yaml", "--history", "history_errors/since-not-as-of.yaml", *BASE]
+    assert cli.run(args) == 2
+    err = capsys.readouterr().err
+    assert "history_errors/since-not-as-of.yaml:3:8: since: 2022-05-01 is not the as_of" in err
