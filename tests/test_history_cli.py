@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 
 import pytest
 
@@ -24,7 +26,8 @@ def test_run_given_a_history_titles_and_diagnoses_it(capsys: pytest.CaptureFixtu
     assert cli.run(["run", "data/valid.yaml", "--history", "data/history.yaml", *BASE]) == 0
     out = capsys.readouterr().out
     assert "A small worked example, as of 2023-04-15, given small_record (example)" in out
-    assert "Weights given history small_record" in out
+    assert "The samples' weights given the history" in out
+    assert "small_record (" in out
     for row in ("observed            12 months, to 2023-04-15", "effective samples", "Pareto k"):
         assert row in out
     assert "log evidence" in out
@@ -70,3 +73,32 @@ def test_a_history_that_disagrees_with_the_scenario_is_placed(
     assert cli.run(args) == 2
     err = capsys.readouterr().err
     assert "history_errors/since-not-as-of.yaml:3:8: since: 2022-05-01 is not the as_of" in err
+
+
+README = (TESTS.parent / "README.md").read_text()
+SECTION = README[README.index("## What happened since") :]
+SHOWN = re.findall(r"```sh\n(.*?)\n```\n\n```text\n(.*?)```", SECTION, flags=re.DOTALL)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.splitlines() if line.strip() and line != "..."]
+
+
+@pytest.mark.parametrize("shown", SHOWN, ids=[c.split()[1] for c, _ in SHOWN])
+def test_the_readme_shows_what_the_commands_print(
+    shown: tuple[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(TESTS.parent)
+    command, printed = shown
+    assert cli.run([*shlex.split(command)[1:], "--quiet"]) == 0
+    out = _lines(capsys.readouterr().out)
+    expected = _lines(printed)
+    # every line the README shows, in order (it leaves some out, marked "...")
+    at = 0
+    for line in expected:
+        assert line in out[at:], line
+        at = out.index(line, at) + 1
+
+
+def test_the_readme_section_has_its_two_commands() -> None:
+    assert [c.split()[1] for c, _ in SHOWN] == ["run", "evidence"]

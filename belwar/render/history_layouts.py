@@ -45,6 +45,7 @@ def diagnostics(result: Result) -> Table:
     assert c is not None
     n = result.metadata.samples
     rows = [
+        ("history", f"{c.history_id} ({c.fingerprint})"),
         ("observed", f"{c.observed_months} months, to {c.through}"),
         ("effective samples", f"{c.ess:,.0f} of {n:,} ({c.ess / n:.1%})"),
         ("Pareto k", _k(c.pareto_k)),
@@ -54,7 +55,7 @@ def diagnostics(result: Result) -> Table:
     return table(
         [Column("given the history", wrap=False), Column("", wrap=False)],
         [[own(a), own(b)] for a, b in rows],
-        title=own(f"Weights given history {c.history_id} ({c.fingerprint})"),
+        title=own("The samples' weights given the history"),
         notes=notes,
     )
 
