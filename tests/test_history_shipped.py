@@ -28,9 +28,10 @@ def test_the_record_observes_44_months_and_explains_each_entry() -> None:
     assert history.months == 44
     assert history.ladder["deeper_integration"].reached is not None
     assert history.month(history.ladder["deeper_integration"].reached) == 6
-    entries = [*history.ladder.values(), *history.events.values()]
-    entries += [r for readings in history.measurements.values() for r in readings]
-    assert all(e.note and e.evidence for e in entries)
+    explained = [(e.note, e.evidence) for e in history.ladder.values()]
+    explained += [(e.note, e.evidence) for e in history.events.values()]
+    explained += [(r.note, r.evidence) for rs in history.measurements.values() for r in rs]
+    assert all(note and evidence for note, evidence in explained)
 
 
 def test_the_record_matches_the_history_schema() -> None:
