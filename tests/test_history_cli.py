@@ -102,3 +102,16 @@ def test_the_readme_shows_what_the_commands_print(
 
 def test_the_readme_section_has_its_two_commands() -> None:
     assert [c.split()[1] for c, _ in SHOWN] == ["run", "evidence"]
+
+
+def test_diff_given_a_history_compares_the_forecasts_after_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["diff", "data/valid.yaml", "data/valid-higher.yaml", "--history", "data/history.yaml"]
+    assert cli.run([*args, "-f", "json", *BASE]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["paired"] is True
+    assert data["history"]["id"] == "small_record"
+    assert {r["month"] for r in data["records"]} == {3, 6, 12}
+    full = [r for r in data["records"] if r["rung"] == "full_entry"]
+    assert all(r["delta"] > 0 for r in full)

@@ -18,6 +18,7 @@ from belwar.core.calendar import add_months, month_of, whole_months
 from belwar.core.weighted import paired_log_ratio
 from belwar.errors import InputError
 from belwar.results.run import Result
+from belwar.run.diff import compare
 from belwar.run.sensitivities import MAX_KEPT_VALUES, check_kept
 from belwar.run.simulation import simulate
 from belwar.spec.compile import compile_model
@@ -302,3 +303,31 @@ def test_a_sensitivity_counts_every_report_month_it_keeps() -> None:
         check_kept(replace(wide, samples=most))
         with pytest.raises(InputError, match=rf"keeps {per} numbers a sample: at most {most:,}"):
             check_kept(replace(wide, samples=most + 1))
+
+
+def test_a_diff_given_a_history_is_paired_and_matches_the_runs() -> None:
+    history = _history(_T, ladder={"r1": {"reached": None}})
+    a = _small_scenario()
+    b = a.with_overrides({"hazards.r2.base.alpha": 2.0}, check_citations=False)
+    comparison = compare(a, b, history=history, samples=70_000)
+    run_a = simulate(a, history=history, samples=70_000, keep_samples=True, workers=1)
+    run_b = simulate(b, history=history, samples=70_000, keep_samples=True, workers=1)
+    assert comparison.result_a.cells == run_a.cells
+    assert comparison.result_b.cells == run_b.cells
+    delta = next(d for d in comparison.deltas if d.rung == "r2")
+    assert delta.delta == run_b.cell("r2", _H).p - run_a.cell("r2", _H).p
+    # the paired error from the per-sample influences of both self-normalised means
+    assert run_a.samples is not None
+    assert run_b.samples is not None
+    assert run_a.samples.log_weights is not None
+    assert run_b.samples.log_weights is not None
+    row = list(run_a.rungs).index("r2")
+    influence = np.zeros(70_000)
+    for run, sign in ((run_a, -1.0), (run_b, 1.0)):
+        assert run.samples is not None
+        assert run.samples.log_weights is not None
+        w = np.exp(run.samples.log_weights - run.samples.log_weights.max())
+        p = run.samples.exceed[row, 0]
+        influence += sign * w * (p - np.sum(w * p) / np.sum(w)) / np.sum(w)
+    assert delta.mcse == pytest.approx(math.sqrt(np.sum(influence**2)), rel=1e-6)
+    assert delta.mcse < 0.5 * delta.unpaired_mcse

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from belwar.cli.history import HistoryOption, history_at
 from belwar.cli.options import (
     DaskOption,
     FormatOption,
@@ -57,12 +58,14 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
     dask: DaskOption = None,
     plot: PlotOption = None,
     register: RegisterOption = None,
+    history: HistoryOption = None,
 ) -> int:
     """Compare two assumption sets: what changed, and what it did to every probability.
 
     Two scenarios run with the same seed and samples, so their draws are paired (common random
     numbers) and a change is judged against the paired Monte Carlo error. Saved results are
-    compared unpaired. A change is material when it exceeds --tolerance and 3 errors.
+    compared unpaired. A change is material when it exceeds --tolerance and 3 errors. With
+    --history both scenarios are conditioned on it and their forecasts after it compared.
     """
     from functools import partial
 
@@ -71,7 +74,10 @@ def diff_command(  # noqa: PLR0917 - typer maps each parameter to an option
 
     check_format(fmt, report.RUN_FORMATS)
     chosen = run_options(samples=samples, seed=seed, months=months, workers=workers, dask=dask)
-    comparison = compare(a, b, options=chosen, tolerance=tolerance, register=register_at(register))
+    given = history_at(history, register)
+    comparison = compare(
+        a, b, options=chosen, tolerance=tolerance, register=register_at(register), history=given
+    )
     how = Delivery(fmt=fmt, output=output, quiet=quiet, plot=plot)
     text = partial(report.diff_text, show_all=show_all)
     deliver(comparison, how, text=text, tables=partial(report.diff_tables, show_all=show_all))

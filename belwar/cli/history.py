@@ -28,6 +28,7 @@ from belwar.cli.output import Delivery, deliver, progress
 if TYPE_CHECKING:
     from belwar.run.options import RunOptions
     from belwar.spec.evidence import Register
+    from belwar.spec.history_loader import LoadedHistory
     from belwar.spec.scenario import Scenario
 
 HistoryOption = Annotated[
@@ -39,6 +40,13 @@ HistoryOption = Annotated[
     ),
 ]
 EVIDENCE_FORMATS = ("table", "json", "markdown")
+
+
+def history_at(path: Path | None, register: Path | None) -> LoadedHistory | None:
+    """The history file at ``--history`` read and checked on its own, or None."""
+    from belwar.spec.history_loader import read_history
+
+    return None if path is None else read_history(path, register=register_at(register))
 
 
 def run_given_history(

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from belwar.core import pareto
-from belwar.core.reductions import HIST_SLOTS, weighted_histogram
+from belwar.core.reductions import HIST_SLOTS, fsum_arrays, weighted_histogram
 from belwar.core.weights import Estimates, WeightedSums, merge
 
 Array = NDArray[np.float64]
@@ -130,3 +130,61 @@ def paired_log_ratio(log_a: Array, log_b: Array) -> tuple[float, float]:
     value = float(np.max(log_a) - np.max(log_b)) + math.log(ma) - math.log(mb)
     d = a / ma - b / mb
     return value, float(np.std(d, ddof=1) / math.sqrt(len(d))) if len(d) > 1 else math.nan
+
+
+@dataclass(frozen=True, eq=False)
+class CrossSums:
+    """One block's sums over samples of ``w_a w_b``, ``w_a w_b p_a``, ``w_a w_b p_b`` and
+    ``w_a w_b p_a p_b`` for two weighted runs on the same draws, the weights scaled by
+    ``exp(-shift_a - shift_b)`` (each side's block shift): the covariance of their
+    self-normalised means, for the paired error of a change."""
+
+    shift_a: float
+    shift_b: float
+    ww: float
+    wwp_a: Array
+    wwp_b: Array
+    wwpp: Array
+
+    @classmethod
+    def of(
+        cls, log_a: Array, log_b: Array, p_a: Array, p_b: Array, shifts: tuple[float, float]
+    ) -> CrossSums:
+        """The sums of one block: log weights ``(n,)``, values ``(rows, n)`` of each side."""
+        ww = np.exp(log_a - shifts[0]) * np.exp(log_b - shifts[1])
+        return cls(
+            shift_a=shifts[0],
+            shift_b=shifts[1],
+            ww=math.fsum(ww),
+            wwp_a=np.einsum("rn,n->r", p_a, ww),
+            wwp_b=np.einsum("rn,n->r", p_b, ww),
+            wwpp=np.einsum("rn,n->r", p_a * p_b, ww),
+        )
+
+
+def paired_mcse(
+    blocks_a: Mapping[int, WeightedBlock],
+    blocks_b: Mapping[int, WeightedBlock],
+    cross: Mapping[int, CrossSums],
+    rows_a: Array,
+    rows_b: Array,
+) -> Array:
+    """The delta-method standard error of ``mean_b - mean_a`` for the stacked rows
+    ``rows_a`` of A and ``rows_b`` of B (``(rows,)`` index arrays), paired sample by sample:
+    ``sqrt(var_a + var_b - 2 cov)``, every sum merged exactly in block order."""
+    order = sorted(cross)
+    merged_a, merged_b = merge_blocks(blocks_a), merge_blocks(blocks_b)
+    shift_a = max(blocks_a[b].sums.shift for b in order)
+    shift_b = max(blocks_b[b].sums.shift for b in order)
+    w_a = math.fsum(blocks_a[b].sums.w * math.exp(blocks_a[b].sums.shift - shift_a) for b in order)
+    w_b = math.fsum(blocks_b[b].sums.w * math.exp(blocks_b[b].sums.shift - shift_b) for b in order)
+    scale = [math.exp(cross[b].shift_a - shift_a + cross[b].shift_b - shift_b) for b in order]
+    ww = math.fsum(cross[b].ww * s for b, s in zip(order, scale, strict=True))
+    wwp_a = fsum_arrays([cross[b].wwp_a * s for b, s in zip(order, scale, strict=True)])
+    wwp_b = fsum_arrays([cross[b].wwp_b * s for b, s in zip(order, scale, strict=True)])
+    wwpp = fsum_arrays([cross[b].wwpp * s for b, s in zip(order, scale, strict=True)])
+    mean_a, mean_b = merged_a.estimates.mean[rows_a], merged_b.estimates.mean[rows_b]
+    cov = (wwpp - mean_a * wwp_b - mean_b * wwp_a + mean_a * mean_b * ww) / (w_a * w_b)
+    var = merged_a.estimates.mcse[rows_a] ** 2 + merged_b.estimates.mcse[rows_b] ** 2 - 2 * cov
+    error: Array = np.sqrt(np.maximum(var, 0.0))
+    return error
