@@ -9,6 +9,10 @@ import shlex
 import pytest
 
 from belwar import cli
+from belwar.run.simulation import simulate
+from belwar.run.sweeps import parse_vary
+from belwar.spec.history_loader import read_history
+from belwar.spec.loader import load_register, load_scenario
 
 from .conftest import TESTS
 
@@ -115,3 +119,22 @@ def test_diff_given_a_history_compares_the_forecasts_after_it(
     assert {r["month"] for r in data["records"]} == {3, 6, 12}
     full = [r for r in data["records"] if r["rung"] == "full_entry"]
     assert all(r["delta"] > 0 for r in full)
+
+
+def test_sweep_given_a_history_conditions_every_point(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["sweep", "data/valid.yaml", "--vary", "kremlin_pressure=0.2:0.8:3", "-f", "json"]
+    assert cli.run([*args, "--history", "data/history.yaml", *BASE]) == 0
+    given = json.loads(capsys.readouterr().out)
+    assert given["history"]["id"] == "small_record"
+    assert cli.run([*args, *BASE]) == 0
+    prior = json.loads(capsys.readouterr().out)
+    assert "history" not in prior
+    # each point is the conditioned run of the scenario with the input pinned there
+    register = load_register("data/register")
+    scenario = load_scenario("data/valid.yaml", register=register)
+    history = read_history("data/history.yaml", register=register)
+    axis = parse_vary("kremlin_pressure=0.2:0.8:3", scenario)
+    for record, value in zip(given["records"], axis.values, strict=True):
+        pinned = scenario.with_overrides({axis.override: value}, check_citations=False)
+        run = simulate(pinned, history=history, samples=4000, months=(12,), workers=1)
+        assert record["p"] == run.probability("full_entry", 12)

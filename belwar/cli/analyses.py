@@ -111,12 +111,14 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
     quiet: QuietOption = False,
     plot: PlotOption = None,
     register: RegisterOption = None,
+    history: HistoryOption = None,
 ) -> int:
     """Run a scenario across a range of one input (or a grid of two) and find tipping points.
 
     Every point uses the same seed (common random numbers), so the curve is smooth and the
     differences between points are the inputs' doing. With --threshold, the crossing is refined
-    beyond the grid and given with a 95% interval.
+    beyond the grid and given with a 95% interval. With --history every point is conditioned on
+    it and --month counts from its end.
     """
     from belwar.render import report
     from belwar.run.sweeps import parse_vary, sweep
@@ -125,7 +127,10 @@ def sweep_command(  # noqa: PLR0917 - typer maps each parameter to an option
     loaded = load(scenario, set_, register)
     axes = [parse_vary(text, loaded) for text in vary]
     chosen = run_options(samples=samples, seed=seed, workers=workers, dask=dask)
-    result = sweep(loaded, axes, options=chosen, target=target, month=month, threshold=threshold)
+    given = history_at(history, register)
+    result = sweep(
+        loaded, axes, options=chosen, target=target, month=month, threshold=threshold, history=given
+    )
     how = Delivery(fmt=fmt, output=output, quiet=quiet, plot=plot)
     deliver(result, how, text=report.sweep_text, tables=report.sweep_tables)
     return 0
