@@ -138,3 +138,13 @@ def test_sweep_given_a_history_conditions_every_point(capsys: pytest.CaptureFixt
         pinned = scenario.with_overrides({axis.override: value}, check_citations=False)
         run = simulate(pinned, history=history, samples=4000, months=(12,), workers=1)
         assert record["p"] == run.probability("full_entry", 12)
+
+
+def test_sensitivity_given_a_history_names_it(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["sensitivity", "data/valid.yaml", "-f", "json", *BASE]
+    assert cli.run([*args, "--history", "data/history.yaml"]) == 0
+    given = json.loads(capsys.readouterr().out)
+    assert given["history"]["id"] == "small_record"
+    assert given["records"]
+    assert cli.run(args) == 0
+    assert "history" not in json.loads(capsys.readouterr().out)

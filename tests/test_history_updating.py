@@ -19,7 +19,7 @@ from belwar.core.weighted import paired_log_ratio
 from belwar.errors import InputError
 from belwar.results.run import Result
 from belwar.run.diff import compare
-from belwar.run.sensitivities import MAX_KEPT_VALUES, check_kept
+from belwar.run.sensitivities import MAX_KEPT_VALUES, check_kept, sensitivity
 from belwar.run.simulation import simulate
 from belwar.spec.compile import compile_model
 from belwar.spec.history_loader import LoadedHistory, history_from_data
@@ -331,3 +331,35 @@ def test_a_diff_given_a_history_is_paired_and_matches_the_runs() -> None:
         influence += sign * w * (p - np.sum(w * p) / np.sum(w)) / np.sum(w)
     assert delta.mcse == pytest.approx(math.sqrt(np.sum(influence**2)), rel=1e-6)
     assert delta.mcse < 0.5 * delta.unpaired_mcse
+
+
+def test_a_tornado_given_a_history_agrees_with_resampling_by_weight() -> None:
+    drivers = {
+        "x": {"label": "A driver", "reference": 0.0, "dist": {"type": "normal", "mean": 0, "sd": 1}}
+    }
+    hazards = {
+        "r1": {
+            "base": {"type": "beta", "alpha": 2, "beta": 60},
+            "odds_ratios": {"x": {"per": 1, "dist": 2.0}},
+        }
+    }
+    scenario = _scenario(hazards, drivers=drivers)
+    reading = {"date": date(2022, 6, 1), "value": 1.0, "sd": 1.0}
+    history = _history(12, ladder={"r1": {"reached": None}}, measurements={"x": [reading]})
+    found = sensitivity(scenario, history=history, samples=100_000, month=12, workers=1)
+    swing = next(i for i in found.influences if i.key == "driver:x")
+    # resample by weight and take the unweighted tornado of what is drawn
+    run = simulate(scenario, history=history, samples=100_000, keep_samples=True, workers=1)
+    assert run.samples is not None
+    assert run.samples.log_weights is not None
+    w = np.exp(run.samples.log_weights - run.samples.log_weights.max())
+    pick = np.random.default_rng(3).choice(w.size, size=400_000, p=w / w.sum())
+    x, y = run.samples.inputs[0][pick], run.samples.exceed[0, 0][pick]
+    low_cut, high_cut = np.quantile(x, [0.1, 0.9])
+    expected = y[x >= high_cut].mean() - y[x <= low_cut].mean()
+    assert swing.swing > 0
+    _within(swing.swing, float(expected), swing.swing_mcse)
+    rho = stats.spearmanr(x, y).statistic
+    assert swing.rank_correlation == pytest.approx(rho, abs=0.02)
+    with pytest.raises(InputError, match="Sobol indices are not given"):
+        sensitivity(scenario, history=history, method="sobol")

@@ -162,12 +162,14 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     quiet: QuietOption = False,
     plot: PlotOption = None,
     register: RegisterOption = None,
+    history: HistoryOption = None,
 ) -> int:
     """Rank the uncertain inputs by how much they move the target probability (a tornado).
 
     For each input: the target when the input is in its bottom tenth against its top tenth,
     and its rank correlation with the target, all from one run. --method sobol adds first-order
-    and total Sobol indices with 95% intervals.
+    and total Sobol indices with 95% intervals. With --history the tornado is the conditioned
+    run's (the posterior's tenths, weighted) and --month counts from the history's end.
     """
     from belwar.render import report
     from belwar.run.sensitivities import sensitivity
@@ -182,6 +184,7 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
         month=month,
         method=method,
         sobol_samples=sobol_samples,
+        history=history_at(history, register),
     )
     how = Delivery(fmt=fmt, output=output, quiet=quiet, plot=plot)
     deliver(result, how, text=report.sensitivity_text, tables=report.sensitivity_tables)

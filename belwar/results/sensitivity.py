@@ -53,6 +53,7 @@ class Sensitivity(Display):
     method: str
     influences: tuple[Influence, ...]
     sobol_samples: int = 0
+    history: dict[str, str] | None = None  # given a history: its id, fingerprint and through
 
     def records(self) -> list[dict[str, Any]]:
         """One record per input, widest swing first."""
@@ -61,4 +62,6 @@ class Sensitivity(Display):
     def to_dict(self) -> dict[str, Any]:
         """The analysis' settings, then one record per input (see the module docs)."""
         meta = {k: v for k, v in asdict(self).items() if k != "influences"}
+        if self.history is None:  # only a conditioned analysis names its history
+            del meta["history"]
         return jsonio.envelope("sensitivity", {**meta, "records": self.records()})
