@@ -105,7 +105,7 @@ def history_layout(result: Result) -> list[Table]:
 
 
 def evidence_layout(evidence: Evidence) -> Table:
-    """The stories ranked as given, with Bayes factors against the first."""
+    """The stories in the order given, with Bayes factors against the first."""
     first = evidence.stories[0].scenario_id
     rows = []
     for s in evidence.stories:
@@ -113,28 +113,30 @@ def evidence_layout(evidence: Evidence) -> Table:
         rows.append(
             [
                 user(s.scenario_id),
-                own(f"{s.log_evidence:.3f} ± {s.log_evidence_mcse:.3f}"),
+                own(f"{s.log_evidence:.3f} ±{s.log_evidence_mcse:.3f}"),
                 own(f"{bf:.3g}" if bf < 1e6 else f"{bf:.2e}"),
-                own(f"{s.log_bayes_factor:+.3f} ± {s.log_bayes_factor_mcse:.3f}"),
+                own(f"{s.log_bayes_factor:+.3f} ±{s.log_bayes_factor_mcse:.3f}"),
                 own(f"{s.ess:,.0f}"),
-                own(_k(s.pareto_k)),
+                own(f"{s.pareto_k:.2f}", "" if s.pareto_k <= WARN_ABOVE else "bold yellow"),
             ]
         )
     high = [s.scenario_id for s in evidence.stories if not s.pareto_k <= WARN_ABOVE]
     notes = (own(_warning(", ".join(high)), "bold yellow"),) if high else ()
     return table(
         [
-            Column("story", wrap=False),
-            Column("log evidence", "right"),
-            Column(f"Bayes factor vs {first}", "right"),
-            Column("log BF ± paired MCSE", "right"),
-            Column("ESS", "right"),
-            Column("Pareto k", "right"),
+            Column("story", fold=True),
+            *(Column(h, "right", wrap=False) for h in ("log ev", "BF", "log BF", "ESS", "k")),
         ],
         rows,
         title=own(
             f"Evidence of each story on history {evidence.history_id}, to {evidence.through} "
             f"({evidence.samples:,} samples, seed {evidence.seed})"
+        ),
+        caption=own(
+            f"log ev: log evidence (the story's log probability of the history) ± its Monte "
+            f"Carlo error; BF: Bayes factor against {first}, and its log ± the paired error; "
+            f"ESS: effective samples; k: Pareto shape of the largest weights (above "
+            f"{WARN_ABOVE}: not reliable)"
         ),
         notes=notes,
     )
