@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from belwar.core.conditioning import Conditioned, Observed, filter_month, observe
 from belwar.core.distributions import ODDS_MAX, ODDS_MIN
+from belwar.core.ladder import Ladder
 from belwar.core.model import Model
 from belwar.core.reductions import (
     BINS,
@@ -189,18 +190,12 @@ def _evaluate(
     h1 = np.empty((rungs, n)) if momentum is not None else h0
     for k in range(rungs):
         _hazard(bm[k], stay[k], momentum, h0[k], h1[k], scratch, guard=guard)
-    by_rung: dict[int, list[tuple[int, int]]] = {}
-    for event_term in model.event_terms:
-        by_rung.setdefault(event_term.rung - 1, []).append((event_term.event, event_term.odds))
-    h0_t, h1_t = h0, h1
-    if by_rung:
-        h0_t = h0.copy()
-        h1_t = h1.copy() if momentum is not None else h0_t
+    by_rung, h0_t, h1_t = _moving(model, h0, h1)
     moved = np.empty(n)
 
     report = {observed_months + m: i for i, m in enumerate(model.months)}
     exceed = np.empty((rungs, len(model.months), n))
-    ladder = _Ladder(states, n)
+    ladder = Ladder(states, n)
     p = ladder.p
     for t in range(months):
         for k, terms in by_rung.items():
@@ -222,6 +217,21 @@ def _evaluate(
             np.minimum(exceed[:, column], 1.0, out=exceed[:, column])
     np.minimum(p, 1.0, out=p)
     return exceed, p, values
+
+
+def _moving(
+    model: Model, h0: Array, h1: Array
+) -> tuple[dict[int, list[tuple[int, int]]], Array, Array]:
+    """The event terms of each rung whose odds move with events (``rung: [(event, odds)]``),
+    and the month's hazards ``h0_t``, ``h1_t``: copies of ``h0``, ``h1`` to recompute into
+    when some rung moves (``h1`` stays ``h0`` without momentum), else ``h0``, ``h1``."""
+    by_rung: dict[int, list[tuple[int, int]]] = {}
+    for event_term in model.event_terms:
+        by_rung.setdefault(event_term.rung - 1, []).append((event_term.event, event_term.odds))
+    if not by_rung:
+        return by_rung, h0, h1
+    h0_t = h0.copy()
+    return by_rung, h0_t, (h1.copy() if h1 is not h0 else h0_t)
 
 
 def _driven_bases(
@@ -361,49 +371,3 @@ def _hazard(  # noqa: PLR0917 - a private kernel, its buffers passed in
         np.divide(h1, scratch, out=h1)
         if guard:
             np.fmin(h1, 1.0, out=h1)
-
-
-class _Ladder:
-    """Each sample's distribution over ladder states ``p`` ``(states, n)``, starting at state
-    0, and the buffers a month's step needs."""
-
-    def __init__(self, states: int, n: int) -> None:
-        self.p = np.zeros((states, n))
-        self.p[0] = 1.0
-        self.new = np.empty((states, n))
-        self.clear0 = np.empty((states - 1, n))
-        self.clear1 = np.empty((states - 1, n))
-        self.below = np.empty(n)
-        self.scratch = np.empty(n)
-
-    def step(self, h0: Array, h1: Array) -> Array:
-        """One month with hazards ``(rungs, n)`` from the start (``h0``) and from above it
-        (``h1``): every rung above the current state fires independently; the new state is
-        the highest that fired. Returns the new ``p``."""
-        p, new, below, scratch = self.p, self.new, self.below, self.scratch
-        states = p.shape[0]
-        clear0 = _clear(h0, self.clear0)
-        clear1 = clear0 if h1 is h0 else _clear(h1, self.clear1)
-        np.multiply(p[0], clear0[0], out=new[0])
-        below.fill(0.0)  # probability in states 1..k-1, which climb with momentum
-        for k in range(1, states):
-            # reach k from the start (p0 h0 clear0), from below it (below h1 clear1), or stay
-            np.multiply(below, h1[k - 1], out=scratch)
-            scratch += p[k]
-            np.multiply(p[0], h0[k - 1], out=new[k])
-            if k < states - 1:
-                new[k] *= clear0[k]
-                scratch *= clear1[k]
-            new[k] += scratch
-            below += p[k]
-        self.p, self.new = new, p
-        return new
-
-
-def _clear(h: Array, out: Array) -> Array:
-    """``out[k]`` = P(no rung above state ``k`` fires) = prod of ``1 - h`` over the rungs
-    above it; shape ``(rungs, n)`` for states 0..rungs-1 (the top state has nothing above)."""
-    np.subtract(1.0, h, out=out)
-    for k in range(h.shape[0] - 2, -1, -1):
-        out[k] *= out[k + 1]
-    return out

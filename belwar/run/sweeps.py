@@ -128,10 +128,6 @@ def sweep(
     crossings: tuple[Crossing, ...] = ()
     if threshold is not None:
         crossings = _crossings(job, points, threshold)
-    record = None
-    if history is not None:
-        h = history.history if isinstance(history, LoadedHistory) else history
-        record = {"id": h.id, "fingerprint": h.fingerprint(), "through": h.through.isoformat()}
     return Sweep(
         scenario.id,
         target,
@@ -142,8 +138,16 @@ def sweep(
         seed,
         threshold,
         crossings,
-        history=record,
+        history=_named(history),
     )
+
+
+def _named(history: History | LoadedHistory | None) -> dict[str, str] | None:
+    """What a sweep records of the history it was conditioned on."""
+    if history is None:
+        return None
+    h = history.history if isinstance(history, LoadedHistory) else history
+    return {"id": h.id, "fingerprint": h.fingerprint(), "through": h.through.isoformat()}
 
 
 def _corners(axes: Sequence[Axis]) -> list[tuple[float, ...]]:
