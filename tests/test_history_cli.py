@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 
 from belwar import cli
+from belwar.results.saved import load_result
 from belwar.run.simulation import simulate
 from belwar.run.sweeps import parse_vary
 from belwar.spec.history_loader import read_history
@@ -148,3 +150,13 @@ def test_sensitivity_given_a_history_names_it(capsys: pytest.CaptureFixture[str]
     assert given["records"]
     assert cli.run(args) == 0
     assert "history" not in json.loads(capsys.readouterr().out)
+
+
+def test_a_conditioned_result_saved_reads_back_whole(tmp_path: Path) -> None:
+    path = tmp_path / "given.json"
+    args = ["run", "data/valid.yaml", "--history", "data/history.yaml", "-f", "json"]
+    assert cli.run([*args, "-o", str(path), "--quiet", *BASE]) == 0
+    result = load_result(path)
+    assert result.conditioning is not None
+    assert result.conditioning.history_id == "small_record"
+    assert result.to_dict() == json.loads(path.read_text())

@@ -180,7 +180,8 @@ class Result(Display):
         """The saved form (see the module docs); a conditioned result adds ``"history"``."""
         extra: dict[str, Any] = {}
         if self.conditioning is not None:
-            extra["history"] = asdict(self.conditioning)
+            c = self.conditioning
+            extra["history"] = {**asdict(c), "posterior": [asdict(p) for p in c.posterior]}
         return jsonio.envelope(
             "result",
             {
