@@ -160,3 +160,9 @@ def test_a_conditioned_result_saved_reads_back_whole(tmp_path: Path) -> None:
     assert result.conditioning is not None
     assert result.conditioning.history_id == "small_record"
     assert result.to_dict() == json.loads(path.read_text())
+
+
+def test_evidence_refuses_what_it_could_not_keep(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["evidence", "data/valid.yaml", "--history", "data/history.yaml"]
+    assert cli.run([*args, "--register", "data/register", "-n", "90000000"]) == 2
+    assert "--samples: weighing 'example' keeps" in capsys.readouterr().err

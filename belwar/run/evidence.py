@@ -11,7 +11,9 @@ from belwar.errors import input_error
 from belwar.results.evidence import Evidence, Story
 from belwar.run.conditioned import loaded
 from belwar.run.options import RunOptions
+from belwar.run.sensitivities import MAX_KEPT_VALUES
 from belwar.run.simulation import simulate
+from belwar.spec.compile import compile_model
 from belwar.spec.history import History
 from belwar.spec.history_loader import LoadedHistory
 from belwar.spec.scenario import Scenario
@@ -40,12 +42,15 @@ def weigh(
         seed=chosen.seed if chosen.seed is not None else first.seed,
         keep_samples=True,
     )
-    runs = [simulate(s, options=chosen, history=found) for s in scenarios]
-    logs = []
-    for run in runs:
+    for scenario in scenarios:
+        _check_kept(scenario, chosen.samples or first.samples)
+    runs, logs = [], []
+    for scenario in scenarios:  # one run's samples held at a time: only the weights are kept
+        run = simulate(scenario, options=chosen, history=found)
         assert run.samples is not None
         assert run.samples.log_weights is not None
         logs.append(run.samples.log_weights)
+        runs.append(replace(run, samples=None))
     stories = []
     for run, log in zip(runs, logs, strict=True):
         c = run.conditioning
@@ -71,3 +76,17 @@ def weigh(
         seed=runs[0].metadata.seed,
         stories=tuple(stories),
     )
+
+
+def _check_kept(scenario: Scenario, samples: int) -> None:
+    """Refuse a run whose kept samples (each sample's inputs, probabilities and weight) would
+    not fit in ``MAX_KEPT_VALUES`` numbers, naming the largest count that fits."""
+    model = compile_model(scenario)
+    per_sample = len(model.inputs()) + (model.states - 1) * len(model.months) + model.states + 1
+    if samples * per_sample > MAX_KEPT_VALUES:
+        most = MAX_KEPT_VALUES // per_sample
+        raise input_error(
+            f"weighing '{scenario.id}' keeps {per_sample} numbers a sample: at most {most:,} "
+            f"samples, got {samples:,}",
+            key="samples",
+        )
