@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from belwar.run.sweeps import sweep
     from belwar.spec.editor_schema import scenario_schema
     from belwar.spec.evidence import Fact, Register, Source
+    from belwar.spec.history import History
+    from belwar.spec.history_loader import load_history
     from belwar.spec.loader import load_register, load_scenario, scenario_from_data
     from belwar.spec.scenario import Scenario
 
@@ -46,6 +48,8 @@ _EXPORTS = {
     "sweep": "belwar.run.sweeps",
     "Fact": "belwar.spec.evidence",
     "HindsightWarning": "belwar.errors",
+    "History": "belwar.spec.history",
+    "load_history": "belwar.spec.history_loader",
     "InputError": "belwar.errors",
     "Problem": "belwar.errors",
     "Register": "belwar.spec.evidence",
@@ -62,6 +66,7 @@ __all__ = [
     "Comparison",
     "Fact",
     "HindsightWarning",
+    "History",
     "InputError",
     "Problem",
     "Register",
@@ -73,6 +78,7 @@ __all__ = [
     "Sweep",
     "__version__",
     "compare",
+    "load_history",
     "load_register",
     "load_result",
     "load_scenario",

@@ -2,7 +2,8 @@
 size on one core, peak memory, the ratio to a hand-written numpy reference
 (benchmarks/reference.py) and to the floor that the randomness contract sets (the same file),
 the speed-up from one worker to two, the overhead of an
-embedded Dask cluster, and the command line's start-up.
+embedded Dask cluster, the command line's start-up, and the scenario conditioned on the shipped
+history against the unconditioned run over the same total horizon.
 
 Every measurement runs in a fresh process (this script, called back with ``measure``), so its
 peak memory is that run's own: the parent's, since pool and Dask workers are processes of their
@@ -12,6 +13,8 @@ own. Each such process keeps freed memory for reuse as the command line's does
     .venv/bin/python benchmarks/bench.py                      # 1e5, 1e6 and 1e7 samples
     .venv/bin/python benchmarks/bench.py --sizes 100000 --repeat 1 --skip-cli --skip-scale
     .venv/bin/python benchmarks/bench.py --faults ...         # and the page faults per block
+    .venv/bin/python benchmarks/bench.py --sizes 100000 --repeat 1 --skip-cli --skip-scale \
+        --history-sizes 100000                                # and the run given the history
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ ENGINE_OPTIONS: dict[str, dict[str, Any]] = {
     "engine-2": {"workers": 2},
     "dask": {"dask": "local"},
 }
-MODES = (*ENGINE_OPTIONS, "reference", "reference-fast", "floor")
+MODES = (*ENGINE_OPTIONS, "reference", "reference-fast", "floor", "conditioned", "long")
+HISTORY = "scenarios/history/belarus-2022-2025.yaml"
 
 
 class Measured(TypedDict):
@@ -59,6 +63,8 @@ def measure(mode: str, scenario_path: str, samples: int, seed: int) -> Measured:
     from belwar.spec.compile import compile_model  # noqa: PLC0415 - timed in the child
 
     scenario = load_scenario(scenario_path)
+    if mode in {"conditioned", "long"}:
+        return _measure_history(mode, scenario, samples, seed)
     started = time.perf_counter()
     mcse: list[list[float]] | None = None
     if mode in ENGINE_OPTIONS:
@@ -81,6 +87,53 @@ def measure(mode: str, scenario_path: str, samples: int, seed: int) -> Measured:
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"seconds": seconds, "peak_mb": peak_mb, "means": means, "mcse": mcse}
+
+
+def _measure_history(mode: str, scenario: Any, samples: int, seed: int) -> Measured:
+    """One core given the shipped history ("conditioned"), or unconditioned over the same
+    total horizon, the observed months added and the report months moved past them
+    ("long"): what conditioning costs beyond the longer horizon."""
+    from belwar.run.simulation import simulate  # noqa: PLC0415 - timed in the child
+    from belwar.spec.history_loader import read_history  # noqa: PLC0415 - timed in the child
+
+    history = read_history(ROOT / HISTORY)
+    observed = history.history.months
+    started = time.perf_counter()
+    if mode == "conditioned":
+        result = simulate(scenario, samples=samples, seed=seed, workers=1, history=history)
+    else:
+        sim = scenario.simulation
+        longer = scenario.with_overrides(
+            {
+                "simulation.horizon_months": sim.horizon_months + observed,
+                "simulation.report_months": [observed + m for m in sim.months],
+            },
+            check_citations=False,
+        )
+        result = simulate(longer, samples=samples, seed=seed, workers=1)
+    seconds = time.perf_counter() - started
+    means = [[result.probability(r, m) for m in result.months] for r in result.rungs]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak_mb, "means": means, "mcse": None}
+
+
+def conditioning(scenario: str, sizes: list[int], seed: int, repeat: int) -> list[dict[str, Any]]:
+    """The scenario given the shipped history against the unconditioned run over the same
+    total horizon, on one core."""
+    rows = []
+    for samples in sizes:
+        given = best("conditioned", scenario, samples, seed, repeat)
+        longer = best("long", scenario, samples, seed, repeat)
+        rows.append(
+            {
+                "samples": samples,
+                "conditioned_per_s": samples / given["seconds"],
+                "long_per_s": samples / longer["seconds"],
+                "ratio": longer["seconds"] / given["seconds"],
+                "conditioned_peak_mb": given["peak_mb"],
+            }
+        )
+    return rows
 
 
 def best(mode: str, scenario: str, samples: int, seed: int, repeat: int) -> Measured:
@@ -248,6 +301,15 @@ def show(report: dict[str, Any]) -> None:
                 f"{r['speedup']:>7.2f}x {r['dask_local_s']:>9.2f}s "
                 f"{r['dask_overhead_s']:>+7.2f}s {'yes' if r['identical'] else 'NO':>9}"
             )
+    if report.get("history"):
+        print()
+        print(f"given the history {HISTORY} (one core; long = unconditioned, same horizon)")
+        print(f"{'samples':>11} {'given/s':>11} {'long/s':>11} {'ratio':>6} {'peak MB':>7}")
+        for r in report["history"]:
+            print(
+                f"{r['samples']:>11,} {r['conditioned_per_s']:>11,.0f} {r['long_per_s']:>11,.0f} "
+                f"{r['ratio']:>6.2f} {r['conditioned_peak_mb']:>7.0f}"
+            )
     if "faults" in report:
         print()
         print(
@@ -277,6 +339,10 @@ def main() -> int:
         "--scale-sizes", default="200000,1000000,4000000", help="for 1 vs 2 workers"
     )
     parser.add_argument("--skip-scale", action="store_true", help="skip workers and Dask")
+    parser.add_argument("--history-sizes", default="100000", help="for the run given the history")
+    parser.add_argument(
+        "--skip-history", action="store_true", help="skip the run given the history"
+    )
     parser.add_argument("--skip-cli", action="store_true", help="skip the command-line timings")
     parser.add_argument("--faults", action="store_true", help="also count page faults per block")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
@@ -295,6 +361,10 @@ def main() -> int:
         if args.skip_scale
         else scale_out(args.scenario, sizes(args.scale_sizes), args.seed, args.repeat),
     }
+    if not args.skip_history:
+        report["history"] = conditioning(
+            args.scenario, sizes(args.history_sizes), args.seed, args.repeat
+        )
     if args.faults:
         report["faults"] = page_faults(args.scenario)
     if not args.skip_cli:

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from belwar.spec.scenario import Scenario
 
 
-@shared(*RUNNING, "months")
+@shared(*RUNNING, "months", "history")
 def diff_command(
     a: Annotated[Path, scenario_argument("A scenario file, or a saved result (.json).", "A")],
     b: Annotated[
@@ -73,7 +73,8 @@ def diff_command(
     compared unpaired. A change is material when it exceeds --tolerance and 3 errors.
 
     With one scenario, --set makes the other side: A against A changed, the quickest what-if.
-    With two, --set changes B only.
+    With two, --set changes B only. With --history both scenarios are conditioned on it and
+    their forecasts after it compared.
 
     Examples:
         What a scenario changes against the baseline:
@@ -92,7 +93,14 @@ def diff_command(
     side_a, side_b, named = _sides(a, b, flags)
     chosen = flags.run_options()
     register = flags.register_at()
-    comparison = compare(side_a, side_b, options=chosen, tolerance=tolerance, register=register)
+    comparison = compare(
+        side_a,
+        side_b,
+        options=chosen,
+        tolerance=tolerance,
+        register=register,
+        history=flags.given_history(),
+    )
     if named is not None:
         comparison = replace(comparison, b=named)
     text = partial(report.diff_text, show_all=show_all)
@@ -125,7 +133,7 @@ def _sides(
     return scenario, flags.load(a), f"{scenario.id} + {sets}"
 
 
-@shared(*RUNNING, "target", "month")
+@shared(*RUNNING, "target", "month", "history")
 def sweep_command(
     scenario: Annotated[Path, scenario_argument()],
     vary: Annotated[
@@ -156,7 +164,8 @@ def sweep_command(
 
     Every point uses the same seed (common random numbers), so the curve is smooth and the
     differences between points are the inputs' doing. With --threshold, the crossing is refined
-    beyond the grid and given with a 95% interval.
+    beyond the grid and given with a 95% interval. With --history every point is conditioned on
+    it and --month counts from its end.
 
     Examples:
         The top rung's chance at eight levels of Kremlin pressure, and where it crosses 10%:
@@ -175,7 +184,13 @@ def sweep_command(
     with progress(flags.quiet, unit="points") as tick:
         runs = replace(chosen, progress=tick)
         result = sweep(
-            loaded, axes, options=runs, target=flags.target, month=flags.month, threshold=threshold
+            loaded,
+            axes,
+            options=runs,
+            target=flags.target,
+            month=flags.month,
+            threshold=threshold,
+            history=flags.given_history(),
         )
     deliver(
         result, how, text=report.sweep_text, tables=report.sweep_tables, sheets=xlsx.sweep_sheets
@@ -183,7 +198,7 @@ def sweep_command(
     return 0
 
 
-@shared(*RUNNING, "target", "month")
+@shared(*RUNNING, "target", "month", "history")
 def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an option
     scenario: Annotated[Path, scenario_argument()],
     method: Annotated[
@@ -228,7 +243,8 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     For each input: the target when the input is in its bottom tenth against its top tenth,
     and its rank correlation with the target, all from one run. --method sobol ranks by
     first-order and total Sobol indices with 95% intervals instead; correlated drivers are
-    counted together as one group.
+    counted together as one group. With --history the tornado is the conditioned run's (the
+    posterior's tenths, weighted) and --month counts from the history's end.
 
     Examples:
         What moves the top rung's chance by the horizon, then with Sobol indices:
@@ -251,6 +267,7 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
             month=flags.month,
             method=method,
             sobol_samples=sobol_samples,
+            history=flags.given_history(),
         )
     rows = None if show_all else top
     deliver(

@@ -25,8 +25,8 @@ def validate(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            metavar="SCENARIO...",
-            help="Scenario files to check.",
+            metavar="FILE...",
+            help="Scenario and history files to check.",
             autocompletion=complete_scenario,
         ),
     ],
@@ -39,11 +39,14 @@ def validate(
     that every citation resolves in the evidence register. With --set, each file is checked as
     changed, and the changes are listed first.
 
+    A history file is checked on its own and against every scenario given beside it.
+
     Examples:
         Check every shipped scenario, then one as changed:
             belwar validate scenarios/*.yaml
             belwar validate scenarios/baseline.yaml --set simulation.samples=1000
     """
+    from belwar.cli.history import is_history_file, validate_history_file
     from belwar.errors import InputError
     from belwar.render.report import clean
     from belwar.spec.loader import load_scenario
@@ -52,7 +55,11 @@ def validate(
     for change in flags.set_ or ():
         typer.echo(f"with --set {clean(change)}")
     failed = 0
+    histories = [p for p in paths if is_history_file(p)]
+    scenarios = []
     for path in paths:
+        if path in histories:
+            continue
         try:
             scenario = load_scenario(path, overrides=flags.set_ or (), register=reg)
         except InputError as exc:
@@ -61,7 +68,9 @@ def validate(
             typer.echo(exc.render())
             typer.echo(f"{path}: {count} problem{'s' if count != 1 else ''}\n")
         else:
+            scenarios.append(scenario)
             typer.echo(f"{path}: ok ({scenario.id}, fingerprint {scenario.fingerprint()})")
+    failed += sum(not validate_history_file(p, reg, scenarios) for p in histories)
     if len(paths) > 1:
         typer.echo(f"{len(paths)} files checked: {len(paths) - failed} ok, {failed} with problems")
     return 1 if failed else 0

@@ -30,11 +30,13 @@ if TYPE_CHECKING:
     from belwar.cli.output import Delivery
     from belwar.run.options import RunOptions
     from belwar.spec.evidence import Register
+    from belwar.spec.history_loader import LoadedHistory
     from belwar.spec.scenario import Scenario
 
 # The flag each library parameter is given by, for messages about options (not about files).
 FLAGS = {
     "dask": "--dask",
+    "history": "--history",
     "method": "--method",
     "month": "--month",
     "months": "--months",
@@ -202,6 +204,11 @@ Plot = Annotated[
     Optional[Path],  # noqa: UP045
     opt("--plot", metavar="FILE", panel=OUTPUT, help=_PLOT_HELP, dir_okay=False),
 ]
+_HISTORY_HELP = "Condition on an observed history (scenarios/history/): forecast from its end."
+History = Annotated[
+    Optional[Path],  # noqa: UP045
+    opt("--history", metavar="FILE", panel=INPUTS, help=_HISTORY_HELP, dir_okay=False),
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -221,6 +228,7 @@ class Flags:
     output: Path | None = None
     quiet: bool = False
     plot: Path | None = None
+    history: Path | None = None
 
     def run_options(self) -> RunOptions:
         """The one :class:`~belwar.run.options.RunOptions` the command passes down."""
@@ -244,6 +252,14 @@ class Flags:
         the register."""
         return load(path, self.set_ if overrides is None else overrides, self.register)
 
+    def given_history(self) -> LoadedHistory | None:
+        """The history file at ``--history``, read and checked on its own, or None."""
+        from belwar.spec.history_loader import read_history
+
+        if self.history is None:
+            return None
+        return read_history(self.history, register=self.register_at())
+
     def delivery(self) -> Delivery:
         """Where and how the result goes."""
         from belwar.cli.output import Delivery
@@ -266,6 +282,7 @@ _SHARED: dict[str, tuple[Any, Any]] = {
     "output": (Output, None),
     "quiet": (Quiet, False),
     "plot": (Plot, None),
+    "history": (History, None),
 }
 assert set(_SHARED) == {f.name for f in fields(Flags)}
 

@@ -8,11 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
+from belwar.cli.history import run_given_history
 from belwar.cli.options import INPUTS, OUTPUT, RUNNING, Flags, opt, scenario_argument, shared
 from belwar.cli.output import RUN_FORMATS, deliver, print_tables, progress
 
 
-@shared(*RUNNING, "months")
+@shared(*RUNNING, "months", "history")
 def run_command(
     scenario: Annotated[Path, scenario_argument("The scenario file to run (YAML).")],
     *,
@@ -40,6 +41,8 @@ def run_command(
     how = flags.delivery().checked(RUN_FORMATS)
     chosen = flags.run_options()
     loaded = flags.load(scenario)
+    if flags.history is not None:
+        return run_given_history(loaded, flags, chosen, how)
     with progress(flags.quiet) as tick:
         result = simulate(loaded, options=replace(chosen, progress=tick))
     deliver(result, how, text=report.run_text, tables=report.run_tables, sheets=xlsx.run_sheets)

@@ -12,7 +12,8 @@ of the observed ladder, exactly.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -84,3 +85,75 @@ def binomial_log_likelihood(values: Array, successes: int, trials: int) -> Array
     return np.asarray(
         log_choose + special.xlogy(successes, x) + special.xlog1py(trials - successes, -x)
     )
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One reading of driver ``driver`` (an index into the model's drivers): ``kind`` "normal"
+    (``a`` the value, ``b`` its sd) or "binomial" (``a`` successes of ``b`` trials)."""
+
+    driver: int
+    kind: str
+    a: float
+    b: float
+
+    def log_likelihood(self, values: Array) -> Array:
+        """Its log likelihood at each sample's driver value ``(n,)``."""
+        if self.kind == "normal":
+            return normal_log_likelihood(values, self.a, self.b)
+        return binomial_log_likelihood(values, int(self.a), int(self.b))
+
+
+@dataclass(frozen=True, eq=False)
+class Observed:
+    """An observed history compiled for the engine: ``months`` (``T``) observed months,
+    ``masks`` ``(T, states)`` from :func:`ladder_masks`, each observed event's onsets
+    ``(event index, (T,) bools)``, and the measurements. Forecast months count from ``T``."""
+
+    history_id: str
+    fingerprint: str
+    through: str
+    months: int
+    masks: NDArray[np.bool_]
+    events: tuple[tuple[int, NDArray[np.bool_]], ...]
+    measurements: tuple[Measurement, ...]
+
+
+def onset_path(months: Sequence[int], observed: int) -> NDArray[np.bool_]:
+    """``(observed,)``: whether an event began in each month, from its onset months (1-based)."""
+    path = np.zeros(observed, dtype=bool)
+    path[np.asarray(list(months), dtype=np.intp) - 1] = True
+    return path
+
+
+class Conditioned:
+    """What a conditioned evaluation returns: ``exceed`` ``(rungs, months, n)`` and
+    ``highest`` ``(states, n)`` as :func:`evaluate` gives them, but given the history and for
+    the months after it; ``values`` ``(inputs, n)``; ``log_weights`` ``(n,)`` each sample's
+    log likelihood of the history; ``uniforms`` ``(inputs, n)`` the prior quantile of each
+    drawn input (what its posterior percentiles are read from)."""
+
+    def __init__(self, log_weights: Array, uniforms: Array) -> None:
+        self.log_weights = log_weights
+        self.uniforms = uniforms
+        self.exceed = self.highest = self.values = np.empty(0)
+
+
+def observe(observed: Observed, monthly: Array, drivers: Array, log_weights: Array) -> None:
+    """Add the log likelihood of each observed event's onsets, and of every measurement, to
+    ``log_weights``."""
+    for e, onsets in observed.events:
+        log_weights += event_log_likelihood(monthly[e], int(onsets.sum()), observed.months)
+    for m in observed.measurements:
+        log_weights += m.log_likelihood(drivers[m.driver])
+
+
+def filter_month(p: Array, allowed: NDArray[np.bool_], log_weights: Array, scratch: Array) -> None:
+    """One month of the forward filter: zero the states the month's observations rule out,
+    add the log of the mass left to ``log_weights`` and renormalise what is left (a sample
+    with no mass left keeps zeros: its weight is 0)."""
+    p[~allowed] = 0.0
+    np.sum(p, axis=0, out=scratch)
+    with np.errstate(divide="ignore"):
+        log_weights += np.log(scratch)
+    np.divide(p, scratch, out=p, where=scratch > 0)

@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from numpy.typing import NDArray
 
+from belwar.core.conditioning import Conditioned, Observed, filter_month, observe
 from belwar.core.distributions import ODDS_MAX, ODDS_MIN
+from belwar.core.ladder import Ladder
 from belwar.core.model import Model
 from belwar.core.reductions import (
     BINS,
@@ -34,6 +36,7 @@ from belwar.core.reductions import (
     percentiles,
 )
 from belwar.core.streams import path_key, uniforms
+from belwar.core.weighted import reduce_block
 
 __all__ = [  # the engine, and the reductions it returns (belwar.core.reductions)
     "BINS",
@@ -77,6 +80,8 @@ def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -
     def draw(key: str, shape: int | tuple[int, ...] = n) -> Array:
         return uniforms(model.seed, key, block, shape)
 
+    if model.observed is not None:
+        return _conditioned_block(model, draw, block, n, keep_samples=keep_samples)
     exceed, p, inputs = evaluate(model, draw, n)
     stats = BlockStats(
         block=block,
@@ -94,6 +99,40 @@ def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -
 Draw = Callable[..., Array]
 
 
+def _conditioned_block(
+    model: Model, draw: Draw, block: int, n: int, *, keep_samples: bool
+) -> BlockStats:
+    """A block given the model's history: the weighted statistics, and the unweighted input
+    sums (the prior means). The unweighted tables are left empty: nothing reads them."""
+    found = evaluate_conditioned(model, draw, n)
+    weighted = reduce_block(
+        found.exceed,
+        found.highest,
+        found.values,
+        found.uniforms,
+        found.log_weights,
+        model.samples,
+    )
+    empty = Moments(n, np.zeros(0), np.zeros(0))
+    stats = BlockStats(
+        block=block,
+        n=n,
+        exceed=empty,
+        histogram=np.zeros(0, dtype=np.int64),
+        highest=empty,
+        inputs=found.values.sum(axis=-1),
+        weighted=weighted,
+    )
+    if keep_samples:
+        stats.samples = {
+            "exceed": found.exceed,
+            "highest": found.highest,
+            "inputs": found.values,
+            "log_weights": found.log_weights,
+        }
+    return stats
+
+
 def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
     """The model for ``n`` samples whose uniforms come from ``draw(key, shape)``: returns each
     sample's P(S_m >= k) ``(rungs, months, n)``, its state distribution at the horizon
@@ -108,20 +147,41 @@ def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
         return _evaluate(model, draw, n)
 
 
-def _evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
+def evaluate_conditioned(model: Model, draw: Draw, n: int) -> Conditioned:
+    """:func:`evaluate` for a model with an observed history (``model.observed``): the forward
+    filter over the observed months, the forecast after them, each sample's log weight and the
+    uniforms its inputs were drawn from (see :class:`Conditioned`)."""
+    found = Conditioned(np.zeros(n), np.empty((len(model.inputs()), n)))
+    if not model.may_overflow:
+        exceed, p, values = _evaluate(model, draw, n, found)
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            exceed, p, values = _evaluate(model, draw, n, found)
+    found.exceed, found.highest, found.values = exceed, p, values
+    return found
+
+
+def _evaluate(
+    model: Model, draw: Draw, n: int, found: Conditioned | None = None
+) -> tuple[Array, Array, Array]:
     values = np.empty((len(model.inputs()), n))
     rows = _rows(model, values)
     drivers, bases, odds, monthly = rows
-    log_odds = _draw_inputs(model, draw, values, rows)
+    kept = found.uniforms if found is not None else None
+    log_odds = _draw_inputs(model, draw, values, rows, kept)
+    observed = model.observed if found is not None else None
+    observed_months = observed.months if observed is not None else 0
     momentum = values[-1] if model.momentum is not None else None
     guard = model.may_overflow
 
-    states, months = model.states, model.horizon
+    states, months = model.states, model.horizon + observed_months
     rungs = states - 1
     scratch = np.empty(n)
     bm = _driven_bases(model, drivers, log_odds, bases, scratch)
     stay = 1.0 - bases
-    active = _active(model, draw, monthly, n)
+    active = _active(model, draw, monthly, n, months, observed)
+    if observed is not None and found is not None:
+        observe(observed, monthly, drivers, found.log_weights)
 
     # hazards of each rung (rungs, n) from the start (h0) and once above it (h1); rungs whose
     # odds move with events are recomputed month by month into h0_t and h1_t
@@ -130,18 +190,12 @@ def _evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
     h1 = np.empty((rungs, n)) if momentum is not None else h0
     for k in range(rungs):
         _hazard(bm[k], stay[k], momentum, h0[k], h1[k], scratch, guard=guard)
-    by_rung: dict[int, list[tuple[int, int]]] = {}
-    for event_term in model.event_terms:
-        by_rung.setdefault(event_term.rung - 1, []).append((event_term.event, event_term.odds))
-    h0_t, h1_t = h0, h1
-    if by_rung:
-        h0_t = h0.copy()
-        h1_t = h1.copy() if momentum is not None else h0_t
+    by_rung, h0_t, h1_t = _moving(model, h0, h1)
     moved = np.empty(n)
 
-    report = {m: i for i, m in enumerate(model.months)}
+    report = {observed_months + m: i for i, m in enumerate(model.months)}
     exceed = np.empty((rungs, len(model.months), n))
-    ladder = _Ladder(states, n)
+    ladder = Ladder(states, n)
     p = ladder.p
     for t in range(months):
         for k, terms in by_rung.items():
@@ -151,6 +205,8 @@ def _evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
                 moved *= np.where(active[e, t], odds[j], 1.0)
             _hazard(moved, stay[k], momentum, h0_t[k], h1_t[k], scratch, guard=guard)
         p = ladder.step(h0_t, h1_t)
+        if observed is not None and found is not None and t < observed_months:
+            filter_month(p, observed.masks[t], found.log_weights, scratch)
         if t + 1 in report:
             # P(S >= k) for k = 1..rungs: running sums from the top. The states' shares sum to
             # 1 only up to rounding, so a running sum can pass 1 by an ulp or two: held at 1.
@@ -161,6 +217,21 @@ def _evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
             np.minimum(exceed[:, column], 1.0, out=exceed[:, column])
     np.minimum(p, 1.0, out=p)
     return exceed, p, values
+
+
+def _moving(
+    model: Model, h0: Array, h1: Array
+) -> tuple[dict[int, list[tuple[int, int]]], Array, Array]:
+    """The event terms of each rung whose odds move with events (``rung: [(event, odds)]``),
+    and the month's hazards ``h0_t``, ``h1_t``: copies of ``h0``, ``h1`` to recompute into
+    when some rung moves (``h1`` stays ``h0`` without momentum), else ``h0``, ``h1``."""
+    by_rung: dict[int, list[tuple[int, int]]] = {}
+    for event_term in model.event_terms:
+        by_rung.setdefault(event_term.rung - 1, []).append((event_term.event, event_term.odds))
+    if not by_rung:
+        return by_rung, h0, h1
+    h0_t = h0.copy()
+    return by_rung, h0_t, (h1.copy() if h1 is not h0 else h0_t)
 
 
 def _driven_bases(
@@ -179,16 +250,31 @@ def _driven_bases(
     return bm
 
 
-def _active(model: Model, draw: Draw, monthly: Array, n: int) -> NDArray[np.bool_]:
-    """Which events are active in each month: ``(events, months, n)``."""
-    months = model.horizon
+def _active(  # noqa: PLR0917 - a private kernel
+    model: Model, draw: Draw, monthly: Array, n: int, months: int, observed: Observed | None
+) -> NDArray[np.bool_]:
+    """Which events are active in each month: ``(events, months, n)``. An observed event's
+    onsets in the observed months are what happened; its stream is drawn all the same (for
+    every month, month-major), so common random numbers hold."""
     active = np.empty((len(model.events), months, n), dtype=bool)
-    for e, (event, lasts) in enumerate(zip(model.events, model.lasts, strict=True)):
-        occurs = draw(path_key(event.key), (months, n)) < monthly[e]
-        active[e] = occurs
-        for lag in range(1, min(lasts, months)):  # active for `lasts` months from each onset
-            active[e, lag:] |= occurs[:-lag]
+    for e, event in enumerate(model.events):
+        np.less(draw(path_key(event.key), (months, n)), monthly[e], out=active[e])
+    if observed is not None:
+        for e, onsets in observed.events:
+            active[e, : observed.months] = onsets[:, None]
+    for e, lasts in enumerate(model.lasts):
+        _spread(active[e], lasts)
     return active
+
+
+def _spread(active: NDArray[np.bool_], lasts: int) -> None:
+    """Onsets ``(months, n)`` made active for ``lasts`` months each, in place."""
+    months = active.shape[0]
+    if lasts <= 1 or months <= 1:
+        return
+    occurs = active.copy()
+    for lag in range(1, min(lasts, months)):  # active for `lasts` months from each onset
+        active[lag:] |= occurs[:-lag]
 
 
 def _rows(model: Model, values: Array) -> tuple[Array, Array, Array, Array]:
@@ -199,11 +285,16 @@ def _rows(model: Model, values: Array) -> tuple[Array, Array, Array, Array]:
 
 
 def _draw_inputs(
-    model: Model, draw: Draw, values: Array, rows: tuple[Array, Array, Array, Array]
+    model: Model,
+    draw: Draw,
+    values: Array,
+    rows: tuple[Array, Array, Array, Array],
+    kept: Array | None = None,
 ) -> Array:
     """Fill ``values`` with every input drawn by inverse CDF from its stream, correlated
-    drivers through the Gaussian copula; return the natural logs of the odds ratios, exact for
-    log-normal ones (they are drawn on the log scale)."""
+    drivers through the Gaussian copula (and ``kept``, if given, with the uniforms each was
+    drawn from); return the natural logs of the odds ratios, exact for log-normal ones (they
+    are drawn on the log scale)."""
     from scipy import special  # noqa: PLC0415 - heavy (scipy.special)
 
     n = values.shape[1]
@@ -214,18 +305,27 @@ def _draw_inputs(
         correlated = special.ndtr(_lower_times(model.cholesky, z), out=z)
         for row, i in enumerate(model.correlated):
             u_drivers[i] = correlated[row]
+    row = 0
+
+    def keep(u: Array) -> Array:
+        nonlocal row
+        if kept is not None:
+            kept[row] = u
+        row += 1
+        return u
+
     for d, u, out in zip(model.drivers, u_drivers, drivers, strict=True):
-        d.inverse(u, out=out)
+        d.inverse(keep(u), out=out)
     for b, out in zip(model.bases, bases, strict=True):
-        b.inverse(draw(b.key, n), out=out)
+        b.inverse(keep(draw(b.key, n)), out=out)
         np.clip(out, 0.0, 1.0, out=out)  # a tabulated inverse may stray past 0 or 1 by an ulp
     log_odds = np.empty_like(odds)
     for o, out, log in zip(model.odds, odds, log_odds, strict=True):
-        o.inverse.with_logs(draw(o.key, n), out, log)
+        o.inverse.with_logs(keep(draw(o.key, n)), out, log)
     for e, out in zip(model.events, monthly, strict=True):
-        e.inverse(draw(e.key, n), out=out)
+        e.inverse(keep(draw(e.key, n)), out=out)
     if model.momentum is not None:
-        model.momentum.inverse(draw(model.momentum.key, n), out=values[-1])
+        model.momentum.inverse(keep(draw(model.momentum.key, n)), out=values[-1])
         np.clip(values[-1], ODDS_MIN, ODDS_MAX, out=values[-1])
     return log_odds
 
@@ -271,49 +371,3 @@ def _hazard(  # noqa: PLR0917 - a private kernel, its buffers passed in
         np.divide(h1, scratch, out=h1)
         if guard:
             np.fmin(h1, 1.0, out=h1)
-
-
-class _Ladder:
-    """Each sample's distribution over ladder states ``p`` ``(states, n)``, starting at state
-    0, and the buffers a month's step needs."""
-
-    def __init__(self, states: int, n: int) -> None:
-        self.p = np.zeros((states, n))
-        self.p[0] = 1.0
-        self.new = np.empty((states, n))
-        self.clear0 = np.empty((states - 1, n))
-        self.clear1 = np.empty((states - 1, n))
-        self.below = np.empty(n)
-        self.scratch = np.empty(n)
-
-    def step(self, h0: Array, h1: Array) -> Array:
-        """One month with hazards ``(rungs, n)`` from the start (``h0``) and from above it
-        (``h1``): every rung above the current state fires independently; the new state is
-        the highest that fired. Returns the new ``p``."""
-        p, new, below, scratch = self.p, self.new, self.below, self.scratch
-        states = p.shape[0]
-        clear0 = _clear(h0, self.clear0)
-        clear1 = clear0 if h1 is h0 else _clear(h1, self.clear1)
-        np.multiply(p[0], clear0[0], out=new[0])
-        below.fill(0.0)  # probability in states 1..k-1, which climb with momentum
-        for k in range(1, states):
-            # reach k from the start (p0 h0 clear0), from below it (below h1 clear1), or stay
-            np.multiply(below, h1[k - 1], out=scratch)
-            scratch += p[k]
-            np.multiply(p[0], h0[k - 1], out=new[k])
-            if k < states - 1:
-                new[k] *= clear0[k]
-                scratch *= clear1[k]
-            new[k] += scratch
-            below += p[k]
-        self.p, self.new = new, p
-        return new
-
-
-def _clear(h: Array, out: Array) -> Array:
-    """``out[k]`` = P(no rung above state ``k`` fires) = prod of ``1 - h`` over the rungs
-    above it; shape ``(rungs, n)`` for states 0..rungs-1 (the top state has nothing above)."""
-    np.subtract(1.0, h, out=out)
-    for k in range(h.shape[0] - 2, -1, -1):
-        out[k] *= out[k + 1]
-    return out

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from belwar.core import distributions
+from belwar.core.conditioning import Observed
 from belwar.core.distributions import ODDS_MAX, Distribution
 from belwar.core.inverse import InverseCDF
 
@@ -87,6 +88,7 @@ class Model:
     event_terms: tuple[EventTerm, ...]
     momentum: Input | None
     may_overflow: bool = False
+    observed: Observed | None = None  # a history to condition on (None: unconditioned)
 
     @property
     def states(self) -> int:

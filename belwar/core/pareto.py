@@ -59,7 +59,8 @@ def _gpd_shape(x: Array) -> float:
     b += 1 / x[-1]
     k = np.log1p(-b[:, None] * x).mean(axis=1)
     profile = n * (np.log(-b / k) - k - 1)
-    weight = 1 / np.exp(profile - profile[:, None]).sum(axis=1)
+    with np.errstate(over="ignore"):  # a far-off grid point's weight is 1 / inf = 0
+        weight = 1 / np.exp(profile - profile[:, None]).sum(axis=1)
     keep = weight >= 10 * np.finfo(float).eps
     weight, b = weight[keep], b[keep]
     weight /= weight.sum()

@@ -9,9 +9,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:  # weighted builds on this module
+    from belwar.core.weighted import WeightedBlock
 
 Array = NDArray[np.float64]
 
@@ -96,6 +100,7 @@ class BlockStats:
     highest: Moments
     inputs: Array
     samples: dict[str, Array] | None = None
+    weighted: WeightedBlock | None = None  # given a history: the weighted statistics
 
 
 @dataclass
@@ -109,6 +114,7 @@ class Totals:
     inputs: list[Array] = field(default_factory=list)
     histogram: NDArray[np.int64] | None = None
     samples: dict[int, dict[str, Array]] = field(default_factory=dict)
+    weighted: dict[int, WeightedBlock] = field(default_factory=dict)
 
     def add(self, stats: BlockStats) -> None:
         """Fold one block in."""
@@ -122,6 +128,8 @@ class Totals:
             self.histogram += stats.histogram
         if stats.samples is not None:
             self.samples[stats.block] = stats.samples
+        if stats.weighted is not None:
+            self.weighted[stats.block] = stats.weighted
 
     def merge(self, other: Totals) -> None:
         """Fold in another set of merged blocks (from a worker); exact, in any order."""
@@ -135,6 +143,7 @@ class Totals:
             else:
                 self.histogram += other.histogram
         self.samples.update(other.samples)
+        self.weighted.update(other.weighted)
 
     def gathered(self, name: str) -> Array:
         """Per-sample array ``name`` from every block, in block order, samples on the last axis."""
@@ -157,6 +166,30 @@ def histogram(exceed: Array) -> NDArray[np.int64]:
 
 def _counts(exceed: Array) -> NDArray[np.int64]:
     rungs, months, _ = exceed.shape
+    counts = np.bincount(_slots(exceed).ravel(), minlength=rungs * months * HIST_SLOTS)
+    return counts.reshape(rungs, months, HIST_SLOTS)
+
+
+def weighted_histogram(exceed: Array, weights: Array) -> Array:
+    """:func:`histogram` with each sample counted at its weight ``(n,)``: sums of weights
+    ``(rungs, months, HIST_SLOTS)``, taken a few months at a time. The sums run in a fixed
+    order within the block, so a block's histogram does not depend on where it ran."""
+    rungs, months, n = exceed.shape
+    step = max(1, CHUNK // (rungs * n))
+    out = np.empty((rungs, months, HIST_SLOTS))
+    for start in range(0, months, step):
+        part = exceed[:, start : start + step]
+        slots = _slots(part)
+        every = np.broadcast_to(weights, part.shape).ravel()
+        size = rungs * part.shape[1] * HIST_SLOTS
+        sums = np.bincount(slots.ravel(), weights=every, minlength=size)
+        out[:, start : start + step] = sums.reshape(rungs, part.shape[1], HIST_SLOTS)
+    return out
+
+
+def _slots(exceed: Array) -> NDArray[np.intp]:
+    """Each probability's slot in the histograms of every (rung, month) laid end to end."""
+    rungs, months, _ = exceed.shape
     with np.errstate(divide="ignore", over="ignore"):
         # the odds in float64 keep p near 0 and 1 apart; float32 is ample to pick a bin
         slot = np.log((exceed / (1.0 - exceed)).astype(np.float32))
@@ -168,11 +201,13 @@ def _counts(exceed: Array) -> NDArray[np.int64]:
     size = rungs * months * HIST_SLOTS
     offsets = np.arange(rungs * months, dtype=np.float64 if size >= 2**24 else np.float32)
     slot = slot + (offsets * HIST_SLOTS).reshape(rungs, months, 1)
-    counts = np.bincount(slot.astype(np.intp).ravel(), minlength=size)
-    return counts.reshape(rungs, months, HIST_SLOTS)
+    slots: NDArray[np.intp] = slot.astype(np.intp)
+    return slots
 
 
-def percentiles(histogram: NDArray[np.int64], quantiles: Iterable[float]) -> Array:
+def percentiles(
+    histogram: NDArray[np.int64] | NDArray[np.float64], quantiles: Iterable[float]
+) -> Array:
     """Percentiles read from histograms ``(..., HIST_SLOTS)``, interpolating linearly on the
     log-odds scale within a bin; shape ``(..., len(quantiles))``."""
     qs = list(quantiles)

@@ -50,9 +50,10 @@ class WeightedSums:
             shift=shift,
             w=math.fsum(w),
             w2=math.fsum(w2),
-            wp=values @ w,
-            w2p=values @ w2,
-            w2p2=(values * values) @ w2,
+            # einsum's own loops: a BLAS matmul's bits may depend on the library and threads
+            wp=np.einsum("...n,n->...", values, w),
+            w2p=np.einsum("...n,n->...", values, w2),
+            w2p2=np.einsum("...n,n->...", values * values, w2),
         )
 
 
@@ -84,8 +85,11 @@ def merge(parts: Sequence[WeightedSums]) -> Estimates:
         nan = np.full_like(wp, math.nan)
         return Estimates(n, nan, nan, 0.0, -math.inf, math.nan)
     mean = wp / w
-    # sum of w^2 (p - mean)^2, expanded; rounding can leave it a hair below zero
-    spread = np.maximum(w2p2 - 2 * mean * w2p + mean * mean * w2, 0.0)
+    # sum of w^2 (p - mean)^2, expanded: the expansion cancels, so what is left within its
+    # rounding error (a few ulps of w^2 p^2, or below zero) is no spread at all (a p held at
+    # 1 by every sample has MCSE 0, not 1e-11)
+    spread = w2p2 - 2 * mean * w2p + mean * mean * w2
+    spread[spread <= 16 * np.finfo(float).eps * np.abs(w2p2)] = 0.0
     mcse = np.sqrt(spread) / w
     mean_w = w / n
     var_w = max(w2 / n - mean_w * mean_w, 0.0)

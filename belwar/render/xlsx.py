@@ -41,6 +41,11 @@ def _titled(tables: Sequence[Table], untitled: Sequence[str] = ()) -> Sheets:
     return [(t.title.text if t.title else names[n], t) for n, t in enumerate(tables)]
 
 
+def table_sheets(tables: Sequence[Table]) -> Sheets:
+    """Any result's tables as shown, one sheet each (for results without a records table)."""
+    return _titled(tables)
+
+
 def run_sheets(result: Result) -> Sheets:
     """A run: its records, then each table of the run (as markdown shows them: whole labels,
     no terminal widths) and the drivers as sampled."""

@@ -8,7 +8,8 @@ Printed as JSON (``"format": "belwar-diff", "version": 1``)::
      "material",
      "changes": [{"key", "old", "new"}, ...],
      "records": [{"rung", "month", "p_a", "p_b", "delta", "mcse", "material"}, ...],
-     "unpaired_mcse": [...]}                     # one per record, hypot of the runs' own errors
+     "unpaired_mcse": [...],                     # one per record, hypot of the runs' own errors
+     "history": {"id", "fingerprint", "through"}}  # only when both sides are conditioned
 """
 
 from __future__ import annotations
@@ -103,5 +104,13 @@ class Comparison(Display):
                     for d in self.deltas
                 ],
                 "unpaired_mcse": [d.unpaired_mcse for d in self.deltas],
+                **self._history(),
             },
         )
+
+    def _history(self) -> dict[str, Any]:
+        """``{"history": {id, fingerprint, through}}`` when both sides were conditioned."""
+        c = self.result_a.conditioning
+        if c is None:
+            return {}
+        return {"history": {"id": c.history_id, "fingerprint": c.fingerprint, "through": c.through}}

@@ -12,7 +12,10 @@ Saved results are JSON, versioned (``"format": "belwar-result", "version": 1``):
      "highest": [{"rung", "p", "mcse"}, ...],                      # at the horizon, sums to 1
      "inputs": [{"key", "kind", "name", "label", "mean", "p05", "p50", "p95", "evidence",
                  "unit"}, ...],
-     "scenario": {...}}                                            # the fully resolved scenario
+     "scenario": {...},                                            # the fully resolved scenario
+     "history": {history_id, fingerprint, through, observed_months, ess, pareto_k,
+                 log_evidence, log_evidence_mcse, posterior: [{key, mean, p05, p50, p95}]}}
+                                                    # only given a history
 
 ``p`` is the mean over samples of each sample's exact probability that the highest rung reached
 by ``month`` is at least ``rung``; ``mcse`` its Monte Carlo standard error; ``p05``/``p50``/``p95``
@@ -99,6 +102,37 @@ class Metadata:
     created: str
 
 
+@dataclass(frozen=True)
+class Posterior:
+    """An input given the history: its weighted mean (with its MCSE) and 5th/50th/95th
+    percentiles."""
+
+    key: str
+    mean: float
+    mcse: float
+    p05: float
+    p50: float
+    p95: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Conditioning:
+    """The history a result is conditioned on, and what the weights say: the effective sample
+    size, the Pareto shape ``k`` of the largest weights (above 0.7 the numbers are not
+    reliable), the log evidence (the scenario's marginal likelihood of the history) with its
+    MCSE, and each input's posterior (in the order of the result's inputs)."""
+
+    history_id: str
+    fingerprint: str
+    through: str
+    observed_months: int
+    ess: float
+    pareto_k: float
+    log_evidence: float
+    log_evidence_mcse: float
+    posterior: tuple[Posterior, ...]
+
+
 @dataclass(frozen=True, eq=False, kw_only=True)
 class Samples:
     """Per-sample arrays, samples on the last axis: ``exceed`` ``(rungs, months, n)`` holds each
@@ -109,6 +143,7 @@ class Samples:
     highest: NDArray[np.float64]
     inputs: NDArray[np.float64]
     input_keys: tuple[str, ...]
+    log_weights: NDArray[np.float64] | None = None  # given a history: each sample's log weight
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -125,6 +160,7 @@ class Result(Display):
     metadata: Metadata
     scenario: dict[str, Any] | None = None  # the fully resolved scenario, as JSON data
     samples: Samples | None = None
+    conditioning: Conditioning | None = None  # given a history: its id, hash, diagnostics
 
     def cell(self, rung: str, month: int) -> Cell:
         """The cell of ``rung`` at ``month``; raises KeyError naming what exists."""
@@ -156,7 +192,11 @@ class Result(Display):
         return self.cell(rung, month).p
 
     def to_dict(self) -> dict[str, Any]:
-        """The saved form (see the module docs)."""
+        """The saved form (see the module docs); a conditioned result adds ``"history"``."""
+        extra: dict[str, Any] = {}
+        if self.conditioning is not None:
+            c = self.conditioning
+            extra["history"] = {**asdict(c), "posterior": [asdict(p) for p in c.posterior]}
         return jsonio.envelope(
             "result",
             {
@@ -173,5 +213,6 @@ class Result(Display):
                 "highest": [asdict(h) for h in self.highest],
                 "inputs": [asdict(i) for i in self.inputs],
                 "scenario": self.scenario,
+                **extra,
             },
         )

@@ -19,7 +19,15 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 from belwar.errors import InputError, Problem
 from belwar.results import jsonio
-from belwar.results.run import Cell, Highest, InputSummary, Metadata, Result
+from belwar.results.run import (
+    Cell,
+    Conditioning,
+    Highest,
+    InputSummary,
+    Metadata,
+    Posterior,
+    Result,
+)
 
 
 def load_result(path: str | os.PathLike[str]) -> Result:
@@ -138,6 +146,29 @@ class _Input(_Strict):
     unit: str = ""  # results saved before inputs carried units have none
 
 
+class _Posterior(_Strict):
+    key: str
+    mean: float
+    mcse: McError
+    p05: float
+    p50: float
+    p95: float
+
+
+class _Conditioning(_Strict):
+    """What a result conditioned on a history records of it (see :class:`Conditioning`)."""
+
+    history_id: str
+    fingerprint: str
+    through: str
+    observed_months: Count
+    ess: Annotated[float, _check(lambda v: v >= 0.0, "must be at least 0")]
+    pareto_k: float
+    log_evidence: float
+    log_evidence_mcse: Annotated[float, _check(lambda v: v >= 0.0, "must be at least 0")]
+    posterior: list[_Posterior]
+
+
 def _scenario_data(value: Any) -> Any:
     if value is not None and not isinstance(value, dict):
         raise PydanticCustomError("belwar", "must be the resolved scenario (an object) or null")
@@ -156,6 +187,7 @@ class _Saved(_Strict):
     highest: list[_Highest]
     inputs: list[_Input]
     scenario: Annotated[Any, AfterValidator(_scenario_data)] = None
+    history: _Conditioning | None = None  # only in a result conditioned on a history
 
     def mismatches(self) -> Iterator[tuple[str, str]]:
         """What the parts say about each other that is not so: every ``(key, message)``."""
@@ -194,6 +226,16 @@ class _Saved(_Strict):
             inputs=tuple(InputSummary(**i.model_dump()) for i in self.inputs),
             metadata=Metadata(**self.metadata.model_dump()),
             scenario=self.scenario,
+            conditioning=self._conditioning(),
+        )
+
+    def _conditioning(self) -> Conditioning | None:
+        h = self.history
+        if h is None:
+            return None
+        fields = h.model_dump(exclude={"posterior"})
+        return Conditioning(
+            **fields, posterior=tuple(Posterior(**p.model_dump()) for p in h.posterior)
         )
 
 

@@ -78,6 +78,7 @@ class Sensitivity(Display):
     influences: tuple[Influence, ...]
     sobol_samples: int = 0
     groups: tuple[SobolGroup, ...] = ()
+    history: dict[str, str] | None = None  # given a history: its id, fingerprint and through
 
     def __repr__(self) -> str:
         head = (
@@ -99,5 +100,7 @@ class Sensitivity(Display):
     def to_dict(self) -> dict[str, Any]:
         """The analysis' settings, then one record per input (see the module docs)."""
         meta = {k: v for k, v in asdict(self).items() if k not in ("influences", "groups")}
+        if self.history is None:  # only a conditioned analysis names its history
+            del meta["history"]
         groups = {"groups": [asdict(g) for g in self.groups]} if self.groups else {}
         return jsonio.envelope("sensitivity", {**meta, "records": self.records(), **groups})

@@ -95,6 +95,7 @@ class Sweep(Display):
     seed: int
     threshold: float | None = None
     crossings: tuple[Crossing, ...] = ()
+    history: dict[str, str] | None = None  # given a history: its id, fingerprint and through
 
     def records(self) -> list[dict[str, Any]]:
         """One record per point: each axis value by its path, then ``p`` and ``mcse``."""
@@ -172,5 +173,6 @@ class Sweep(Display):
                     for c in self.crossings
                 ],
                 "records": self.records(),
+                **({"history": self.history} if self.history is not None else {}),
             },
         )

@@ -16,18 +16,25 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from belwar.core import engine, streams
 from belwar.core.model import Model
+from belwar.core.weighted import CrossSums, paired_mcse
+from belwar.errors import input_error
 from belwar.results.comparison import Change, Comparison, Delta
 from belwar.results.run import Result
 from belwar.results.saved import load_result
 from belwar.run import execution
 from belwar.run import options as check
+from belwar.run.conditioned import conditioned
 from belwar.run.defaults import DEFAULT_TOLERANCE
 from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import simulate, summarise, with_options
 from belwar.spec.compile import compile_model
 from belwar.spec.evidence import Register
+from belwar.spec.history import History
+from belwar.spec.history_loader import LoadedHistory
 from belwar.spec.loader import load_scenario
 from belwar.spec.scenario import Scenario
 
@@ -50,13 +57,16 @@ def compare(
     register: Register | None = None,
     workers: int | None = None,
     dask: str | None = None,
+    history: History | LoadedHistory | None = None,
 ) -> Comparison:
     """Compare two scenarios (run paired, with A's seed and sample count unless given) or two
-    saved results (compared unpaired). Paths ending in ``.json`` are read as saved results.
-    Runs go through the execution layer (``workers`` local threads or processes, or the Dask
-    cluster ``dask``) and match a serial run bit for bit. ``tolerance`` is a probability in
-    [0, 1). ``options`` (a :class:`~belwar.run.options.RunOptions`) gives the run's options
-    at once, in place of the keywords."""
+    saved results (compared unpaired). Given a ``history`` both scenarios are conditioned on
+    it and the forecasts after it are compared, still paired. Paths ending in ``.json`` are
+    read as saved results. Runs go through the execution layer (``workers`` local threads or
+    processes, or the Dask cluster ``dask``) and match a serial run bit for bit.
+    ``tolerance`` is a probability in [0, 1). ``options`` (a
+    :class:`~belwar.run.options.RunOptions`) gives the run's options at once, in place of the
+    keywords."""
     chosen = merged(options, samples=samples, seed=seed, months=months, workers=workers, dask=dask)
     tolerance = check.check_probability(tolerance, key="tolerance", closed_low=True)
     if chosen.samples is not None:
@@ -68,7 +78,12 @@ def compare(
     name_a, side_a = _side(a, register)
     name_b, side_b = _side(b, register)
     if isinstance(side_a, Scenario) and isinstance(side_b, Scenario):
-        return _paired(name_a, name_b, side_a, side_b, chosen, tolerance)
+        return _paired(name_a, name_b, (side_a, side_b), chosen, tolerance, history)
+    if history is not None:
+        raise input_error(
+            "a saved result cannot be conditioned on a history: compare scenario files",
+            key="history",
+        )
     runs = replace(chosen, keep_samples=False, progress=None)
     result_a = side_a if isinstance(side_a, Result) else simulate(side_a, options=runs)
     result_b = side_b if isinstance(side_b, Result) else simulate(side_b, options=runs)
@@ -88,8 +103,14 @@ def _side(side: Side, register: Register | None) -> tuple[str, Scenario | Result
 
 
 def _paired(  # noqa: PLR0917 - private; one caller
-    name_a: str, name_b: str, a: Scenario, b: Scenario, chosen: RunOptions, tolerance: float
+    name_a: str,
+    name_b: str,
+    sides: tuple[Scenario, Scenario],
+    chosen: RunOptions,
+    tolerance: float,
+    history: History | LoadedHistory | None,
 ) -> Comparison:
+    a, b = sides
     model_a = with_options(compile_model(a), chosen)
     horizon = min(model_a.horizon, b.simulation.horizon_months)
     shown = chosen.months
@@ -100,18 +121,30 @@ def _paired(  # noqa: PLR0917 - private; one caller
         samples=model_a.samples,
         seed=model_a.seed,
     )
+    if history is not None:
+        model_a, model_b = conditioned(model_a, a, history), conditioned(model_b, b, history)
     pairs = _common_rungs(model_a, model_b)
     job = _PairedBatch(model_a, model_b, tuple(i for i, _ in pairs), tuple(j for _, j in pairs))
     parts = execution.map_batches(job, model_a.samples, workers=chosen.workers, dask=chosen.dask)
     totals_a, totals_b = engine.Totals(), engine.Totals()
     differences: list[engine.Moments] = []
-    for part_a, part_b, gaps in parts:  # in block order, so the merge is the serial one
+    cross: dict[int, CrossSums] = {}
+    for part_a, part_b, gaps, crossed in parts:  # in block order: the serial merge
         totals_a.merge(part_a)
         totals_b.merge(part_b)
         differences += gaps
+        cross.update(crossed)
     result_a = replace(summarise(model_a, totals_a, seconds=0.0), scenario=a.resolved())
     result_b = replace(summarise(model_b, totals_b, seconds=0.0), scenario=b.resolved())
-    return _paired_comparison((name_a, name_b), result_a, result_b, pairs, differences, tolerance)
+    if cross:
+        months_n = len(months)
+        rows_a = np.array([i * months_n + m for i, _ in pairs for m in range(months_n)])
+        rows_b = np.array([j * months_n + m for _, j in pairs for m in range(months_n)])
+        error = paired_mcse(totals_a.weighted, totals_b.weighted, cross, rows_a, rows_b)
+        paired = error.reshape(len(pairs), months_n)
+    else:
+        paired = _paired_errors(differences)
+    return _paired_comparison((name_a, name_b), result_a, result_b, pairs, paired, tolerance)
 
 
 def paired_from_runs(
@@ -139,7 +172,8 @@ def paired_from_runs(
         differences.append(engine.Moments.of(gap))
         start += n
     result_b = replace(run_b, samples=None, metadata=replace(run_b.metadata, seconds=0.0))
-    return _paired_comparison((a.name, b.name), result_a, result_b, pairs, differences, tolerance)
+    paired = _paired_errors(differences)
+    return _paired_comparison((a.name, b.name), result_a, result_b, pairs, paired, tolerance)
 
 
 def _within(result: Result, months: tuple[int, ...]) -> Result:
@@ -155,15 +189,11 @@ def _paired_comparison(  # noqa: PLR0917 - private; two callers
     result_a: Result,
     result_b: Result,
     pairs: list[tuple[int, int]],
-    differences: list[engine.Moments],
+    paired_mcse: np.ndarray,
     tolerance: float,
 ) -> Comparison:
-    """The comparison of two paired runs from their summaries and the per-block moments of
-    the per-sample changes on the rungs they share (``pairs`` of rows of A and of B)."""
-    n, _, deviations = engine.merge_moments(differences)
-    # one sample has no sample variance: a change of probability lies in [-1, 1], so its
-    # standard deviation is at most 1, the finite bound reported instead (as a run reports 0.5)
-    paired_mcse = (deviations / (n - 1) / n) ** 0.5 if n > 1 else deviations * 0.0 + 1.0
+    """The comparison of two paired runs from their summaries and the paired errors of the
+    changes ``(pairs, months)`` on the rungs they share (``pairs`` of rows of A and of B)."""
     deltas = []
     for row, (i, _) in enumerate(pairs):
         rung = result_a.rungs[i]
@@ -199,9 +229,10 @@ class _PairedBatch:
 
     def __call__(
         self, work: list[tuple[int, int]]
-    ) -> tuple[engine.Totals, engine.Totals, list[engine.Moments]]:
+    ) -> tuple[engine.Totals, engine.Totals, list[engine.Moments], dict[int, CrossSums]]:
         totals_a, totals_b = engine.Totals(), engine.Totals()
         gaps: list[engine.Moments] = []
+        cross: dict[int, CrossSums] = {}
         for block, n in work:
             execution.check_stop()  # a thread worker stops here when the run is interrupted
             stats_a = engine.run_block(self.a, block, n, keep_samples=True)
@@ -209,12 +240,28 @@ class _PairedBatch:
             assert stats_a.samples is not None
             assert stats_b.samples is not None
             exceed_a = stats_a.samples["exceed"][list(self.rows_a)]
-            gap = stats_b.samples["exceed"][list(self.rows_b)] - exceed_a
-            gaps.append(engine.Moments.of(gap))
+            exceed_b = stats_b.samples["exceed"][list(self.rows_b)]
+            if stats_a.weighted is not None and stats_b.weighted is not None:
+                # given a history the change's error needs the two sides' weights together
+                shifts = (stats_a.weighted.sums.shift, stats_b.weighted.sums.shift)
+                logs = (stats_a.samples["log_weights"], stats_b.samples["log_weights"])
+                flat_a = exceed_a.reshape(-1, n)
+                cross[block] = CrossSums.of(*logs, flat_a, exceed_b.reshape(-1, n), shifts)
+            else:
+                gaps.append(engine.Moments.of(exceed_b - exceed_a))
             stats_a.samples = stats_b.samples = None  # keep memory flat
             totals_a.add(stats_a)
             totals_b.add(stats_b)
-        return totals_a, totals_b, gaps
+        return totals_a, totals_b, gaps, cross
+
+
+def _paired_errors(differences: list[engine.Moments]) -> np.ndarray:
+    """The standard errors of the mean per-sample changes, from their per-block moments."""
+    n, _, deviations = engine.merge_moments(differences)
+    # one sample has no sample variance: a change of probability lies in [-1, 1], so its
+    # standard deviation is at most 1, the finite bound reported instead (as a run reports 0.5)
+    errors: np.ndarray = (deviations / (n - 1) / n) ** 0.5 if n > 1 else deviations * 0.0 + 1.0
+    return errors
 
 
 def _common_rungs(a: Model, b: Model) -> list[tuple[int, int]]:

@@ -24,6 +24,7 @@ from belwar.results.run import Result
 from belwar.results.sensitivity import Influence, Sensitivity, SobolGroup
 from belwar.run import execution
 from belwar.run import options as check
+from belwar.run.conditioned import conditioned
 from belwar.run.defaults import DEFAULT_METHOD, DEFAULT_RESAMPLES, DEFAULT_SOBOL_SAMPLES
 from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import resolve_target, summarise, with_options
@@ -34,7 +35,10 @@ from belwar.run.sobol import (
     sobol_with_intervals,
     with_sobol,
 )
+from belwar.run.weighted_tornado import weighted_influences
 from belwar.spec.compile import compile_model
+from belwar.spec.history import History
+from belwar.spec.history_loader import LoadedHistory
 from belwar.spec.scenario import Scenario, suggest
 
 __all__ = ["check_kept", "sensitivity", "sobol_matrices", "sobol_with_intervals", "tornado_of"]
@@ -58,15 +62,23 @@ def sensitivity(
     resamples: int = DEFAULT_RESAMPLES,
     workers: int | None = None,
     dask: str | None = None,
+    history: History | LoadedHistory | None = None,
 ) -> Sensitivity:
     """Rank the scenario's uncertain inputs by how much they move the probability of reaching
     ``target`` (default: the top rung) by ``month`` (default: the horizon). ``options`` (a
     :class:`~belwar.run.options.RunOptions`) gives samples, seed, workers and dask at once, in
-    place of the keywords."""
+    place of the keywords. Given a ``history`` the tornado is the conditioned run's (the
+    posterior's tenths, weighted means; :mod:`belwar.run.weighted_tornado`) and ``month``
+    counts from the history's end; Sobol indices are not given then."""
     chosen = merged(options, samples=samples, seed=seed, workers=workers, dask=dask)
     if method not in ("tornado", "sobol"):
         raise input_error(
             f"unknown method '{method}'{suggest(method, ['tornado', 'sobol'])}", key="method"
+        )
+    if method == "sobol" and history is not None:
+        raise input_error(
+            "Sobol indices are not given for a run conditioned on a history: use the tornado",
+            key="method",
         )
     if method == "sobol":
         sobol_samples = check.check_sobol_samples(sobol_samples)
@@ -74,11 +86,16 @@ def sensitivity(
     workers, dask = check.check_workers(chosen.workers), check.check_dask(chosen.dask)
     target, month = resolve_target(scenario, target, month)
     model = with_options(compile_model(scenario), replace(chosen, months=(month,)))
+    if history is not None:
+        model = conditioned(model, scenario, history)
     check_kept(model, sobol_samples if method == "sobol" else 0)
     tick = _Ticker(chosen.progress, model.samples)
     totals = execution.run(model, keep_samples=True, workers=workers, dask=dask, progress=tick)
     result = summarise(model, totals, seconds=0.0)
-    influences = _influences(model, result, target, month)
+    if model.observed is not None:
+        influences = weighted_influences(model, result, target, month)
+    else:
+        influences = _influences(model, result, target, month)
     groups: tuple[SobolGroup, ...] = ()
     if method == "sobol":
         _, groups_run = design_groups(model, [i.key for i in influences])
@@ -95,7 +112,12 @@ def sensitivity(
         )
         influences, groups = with_sobol(model, influences, how)
     used = sobol_samples if method == "sobol" else 0
-    return _ranked(scenario, result, target, month, method, influences, used, groups)
+    ranked = _ranked(scenario, result, target, month, method, influences, used, groups)
+    c = result.conditioning
+    if c is None:
+        return ranked
+    named = {"id": c.history_id, "fingerprint": c.fingerprint, "through": c.through}
+    return replace(ranked, history=named)
 
 
 def tornado_of(
@@ -198,7 +220,9 @@ def check_kept(model: Model, sobol_samples: int = 0) -> None:
 def _check_memory(model: Model, sobol_samples: int) -> None:
     """Refuse a run whose kept draws (every sample's inputs and probabilities) or Sobol
     design would not fit in ``MAX_KEPT_VALUES`` numbers, naming the largest count that fits."""
-    per_sample = len(model.inputs()) + 2 * len(model.rungs)
+    # its inputs, its P(S_m >= k) for every rung above the start in every report month, and
+    # its state distribution at the horizon
+    per_sample = len(model.inputs()) + (model.states - 1) * len(model.months) + model.states
     if model.samples * per_sample > MAX_KEPT_VALUES:
         most = MAX_KEPT_VALUES // per_sample
         raise input_error(

@@ -17,8 +17,11 @@ from belwar.core.model import Model
 from belwar.errors import input_error
 from belwar.results.run import Cell, Highest, InputSummary, Metadata, Result, Samples
 from belwar.run import execution, options
+from belwar.run.conditioned import conditioned, summarise_conditioned
 from belwar.run.options import RunOptions, merged
 from belwar.spec.compile import compile_model
+from belwar.spec.history import History
+from belwar.spec.history_loader import LoadedHistory
 from belwar.spec.scenario import Scenario, suggest
 
 SPREAD = (0.05, 0.5, 0.95)
@@ -35,8 +38,13 @@ def simulate(
     workers: int | None = None,
     dask: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    history: History | LoadedHistory | None = None,
 ) -> Result:
     """Run ``scenario`` and return its escalation-likelihood tables.
+
+    Given a ``history`` (:func:`belwar.load_history`) the run is conditioned on it exactly:
+    the tables are the forecast for the months after the history's ``through``, and the
+    result's ``conditioning`` holds the diagnostics and the inputs' posteriors.
 
     ``samples``, ``seed`` and ``months`` (report months, within the horizon) default to the
     scenario's ``simulation`` section. ``keep_samples`` attaches the per-sample arrays.
@@ -57,6 +65,8 @@ def simulate(
         progress=progress,
     )
     model = with_options(compile_model(scenario), chosen)
+    if history is not None:
+        model = conditioned(model, scenario, history)
     started = time.perf_counter()
     done = 0
 
@@ -90,7 +100,10 @@ def with_options(model: Model, chosen: RunOptions) -> Model:
 
 
 def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
-    """Turn merged block statistics into a :class:`Result`."""
+    """Turn merged block statistics into a :class:`Result` (given a history, the weighted
+    tables are :func:`~belwar.run.conditioned.summarise_conditioned`'s)."""
+    if model.observed is not None:
+        return summarise_conditioned(model, totals, _prior_only(model, totals, seconds))
     n, mean, deviations = engine.merge_moments(totals.exceed)
     mcse = _mcse(deviations, n)
     assert totals.histogram is not None
@@ -107,6 +120,12 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
         Highest(rung, float(highest_mean[s]), float(highest_mcse[s]))
         for s, rung in enumerate(model.rungs)
     )
+    return replace(_prior_only(model, totals, seconds), cells=cells, highest=highest)
+
+
+def _prior_only(model: Model, totals: engine.Totals, seconds: float) -> Result:
+    """A result with the metadata, the inputs as drawn and any kept samples, but no tables."""
+    n = totals.n
     inputs = _input_summaries(model, engine.merge_means(totals.inputs, n))
     samples = None
     if totals.samples:
@@ -115,6 +134,7 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
             highest=totals.gathered("highest"),
             inputs=totals.gathered("inputs"),
             input_keys=tuple(i.key for i in model.inputs()),
+            log_weights=totals.gathered("log_weights") if model.observed is not None else None,
         )
     metadata = Metadata(
         belwar=__version__,
@@ -131,11 +151,11 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
     )
     return Result(
         start=model.rungs[0],
-        rungs=rungs,
+        rungs=model.rungs[1:],
         rung_labels=model.rung_labels[1:],
         months=model.months,
-        cells=cells,
-        highest=highest,
+        cells=(),
+        highest=(),
         inputs=tuple(inputs),
         metadata=metadata,
         samples=samples,

@@ -25,10 +25,13 @@ from belwar.core.zscores import Z95
 from belwar.errors import input_error
 from belwar.results.sweep import Axis, Crossing, Point, Sweep
 from belwar.run import options as check
+from belwar.run.conditioned import loaded
 from belwar.run.execution import map_ordered
 from belwar.run.options import MAX_AXIS_POINTS, MAX_GRID_POINTS, RunOptions, merged
 from belwar.run.simulation import resolve_target, simulate
 from belwar.spec.compile import compile_model
+from belwar.spec.history import History
+from belwar.spec.history_loader import LoadedHistory, check_against
 from belwar.spec.scenario import Scenario, suggest
 
 REFINE_STEPS = 12
@@ -94,6 +97,7 @@ def sweep(
     seed: int | None = None,
     workers: int | None = None,
     dask: str | None = None,
+    history: History | LoadedHistory | None = None,
 ) -> Sweep:
     """Run ``scenario`` at every grid point of the ``given`` axes (one or two) and read the
     probability of reaching ``target`` (default: the top rung) by ``month`` (default: the
@@ -102,7 +106,8 @@ def sweep(
     cluster ``dask``, with identical results.
     An axis may be given as ``"PATH=START:STOP:N"`` text, as on the command line.
     ``options`` (a :class:`~belwar.run.options.RunOptions`) gives samples, seed, workers and
-    dask at once, in place of the keywords."""
+    dask at once, in place of the keywords. Given a ``history``, every point is conditioned
+    on it and ``month`` counts from its end."""
     chosen = merged(options, samples=samples, seed=seed, workers=workers, dask=dask)
     axes = [parse_vary(a, scenario) if isinstance(a, str) else a for a in given]
     if not 1 <= len(axes) <= 2:
@@ -120,7 +125,7 @@ def sweep(
     samples = sim.samples if chosen.samples is None else check.check_samples(chosen.samples)
     seed = sim.seed if chosen.seed is None else check.check_seed(chosen.seed)
     workers, dask = check.check_workers(chosen.workers), check.check_dask(chosen.dask)
-    job = _Job(scenario, tuple(axes), target, month, samples, seed)
+    job = _Job(scenario, tuple(axes), target, month, samples, seed, history)
     for corner in _corners(axes):  # a bad path or value fails once, clearly, before any work
         job.check(corner)
     lines = len(axes[1].values) if len(axes) == 2 else 1
@@ -144,6 +149,7 @@ def sweep(
         seed,
         threshold,
         crossings,
+        history=_named(history),
     )
 
 
@@ -181,6 +187,14 @@ def _placed(crossing: Crossing, scenario: Scenario, driver: str) -> Crossing:
     return replace(crossing, percentile=float(share[0]))
 
 
+def _named(history: History | LoadedHistory | None) -> dict[str, str] | None:
+    """What a sweep records of the history it was conditioned on."""
+    if history is None:
+        return None
+    h = history.history if isinstance(history, LoadedHistory) else history
+    return {"id": h.id, "fingerprint": h.fingerprint(), "through": h.through.isoformat()}
+
+
 def _corners(axes: Sequence[Axis]) -> list[tuple[float, ...]]:
     """The grid's corners: every axis at its first and at its last value. Bounds on a value
     are ranges, so a grid whose corners pass has no point outside them."""
@@ -203,6 +217,7 @@ class _Job:
     month: int
     samples: int
     seed: int
+    history: History | LoadedHistory | None = None
 
     def scenario_at(self, at: tuple[float, ...]) -> Scenario:
         overrides: dict[str, Any] = {
@@ -211,12 +226,14 @@ class _Job:
         return self.scenario.with_overrides(overrides, check_citations=False)
 
     def check(self, at: tuple[float, ...]) -> None:
-        self.scenario_at(at)
+        scenario = self.scenario_at(at)
+        if self.history is not None:
+            check_against(loaded(self.history), scenario)
 
     def __call__(self, at: tuple[float, ...]) -> Point:
         # the points are what runs in parallel: each runs serially in its worker
         runs = RunOptions(samples=self.samples, seed=self.seed, months=(self.month,), workers=1)
-        result = simulate(self.scenario_at(at), options=runs)
+        result = simulate(self.scenario_at(at), options=runs, history=self.history)
         cell = result.cell(self.target, self.month)
         return Point(at=at, p=cell.p, mcse=cell.mcse)
 

@@ -22,7 +22,7 @@ def scenario_schema() -> dict[str, Any]:
     generated = Scenario.model_json_schema(ref_template=_REF + "{model}")
     definitions: dict[str, Any] = generated.pop("$defs")
     definitions["Scenario"] = generated
-    definitions = {name: _draft07(node) for name, node in definitions.items()}
+    definitions = {name: draft07(node) for name, node in definitions.items()}
     partial = {f"Partial{name}": _partial(node) for name, node in definitions.items()}
     return {
         "$schema": DRAFT_07,
@@ -42,13 +42,13 @@ def scenario_schema_text() -> str:
     return json.dumps(scenario_schema(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def _draft07(node: Any) -> Any:
+def draft07(node: Any) -> Any:
     """Rewrite 2020-12 keywords into their draft-07 spelling."""
     if isinstance(node, list):
-        return [_draft07(item) for item in node]
+        return [draft07(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: _draft07(value) for key, value in node.items() if key != "discriminator"}
+    out = {key: draft07(value) for key, value in node.items() if key != "discriminator"}
     if "prefixItems" in out:
         out["items"] = out.pop("prefixItems")
         out["additionalItems"] = False

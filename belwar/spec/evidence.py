@@ -47,7 +47,9 @@ class Source(_Model):
     published: dt.date
     date_precision: Literal["day", "month", "quarter"]
     date_basis: str
-    seed_file: str
+    seed_file: str | None = None  # the seed document it came from; None for later reporting
+    link: str | None = None
+    certainty: Literal["firm", "claimed"] | None = None  # how sure the reporting is
     summary: str
     facts: tuple[Fact, ...] = Field(min_length=1)
 
