@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from belwar.core.zscores import Z95
@@ -169,11 +170,17 @@ def diff_chart(comparison: Comparison) -> Figure:
     for edge in (-comparison.tolerance, comparison.tolerance):
         ax.axvline(edge, color="grey", linestyle=":", linewidth=1)
     kind = "paired" if comparison.paired else "unpaired"
-    ax.set_xlabel(
-        _text(f"change in probability, {comparison.b} minus {comparison.a} ({kind} 95% bars)")
+    # the label names both sides (paths can be long): wrapped, so the figure never cuts it off
+    label = (
+        f"change in probability, percentage points ({kind} 95% bars): B minus A, "
+        f"where B is {comparison.b} and A is {comparison.a}"
     )
+    ax.set_xlabel(_text("\n".join(textwrap.wrap(label, 90))))
     ax.set_title("What the change of assumptions did (filled: material)")
-    _percent_axis(ax.xaxis)
+    FuncFormatter = require("matplotlib.ticker", extra="notebook").FuncFormatter
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda value, _: f"{100 * value:+g}" if value else "0")
+    )
     ax.grid(axis="x", alpha=0.3)
     return figure
 

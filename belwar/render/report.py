@@ -11,10 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from belwar.optional import require
 from belwar.render.analysis_layouts import (
-    DIFF_FIELDS,
-    diff_heading,
-    diff_layout,
-    diff_records,
     sensitivity_brief,
     sensitivity_layout,
     sensitivity_records,
@@ -22,6 +18,7 @@ from belwar.render.analysis_layouts import (
     sweep_points,
 )
 from belwar.render.analysis_layouts import sweep_records as sweep_record_table
+from belwar.render.diff_layouts import DIFF_FIELDS, diff_heading, diff_layout, diff_records
 from belwar.render.run_layouts import (
     many_layout,
     run_heading,

@@ -91,6 +91,10 @@ class Table:
     caption: Cell | None = None
     notes: tuple[Cell, ...] = ()
     ruled: bool = False  # a rule between rows (terminal only)
+    breaks: frozenset[int] = frozenset()  # rows followed by a rule (terminal only)
+    #: the layout a terminal draws instead when this one is wider than it (months as rows
+    #: instead of columns, say): a table is rearranged, never cut short
+    narrow: Table | None = None
 
 
 def table(
@@ -128,8 +132,7 @@ def rich_text(cell: Cell, style: str = "") -> Text:
     return text
 
 
-def to_rich(model: Table) -> list[RenderableType]:
-    """The table as rich renderables: the table, then each note as a line of text."""
+def _rich_table(model: Table) -> RenderableType:
     from rich import box  # noqa: PLC0415 - heavy (rich)
     from rich.table import Table as RichTable  # noqa: PLC0415 - heavy (rich)
 
@@ -150,9 +153,42 @@ def to_rich(model: Table) -> list[RenderableType]:
             ratio=column.ratio,
             min_width=column.min_width,
         )
-    for row in model.rows:
-        drawn.add_row(*(rich_text(cell) for cell in row))
-    return [drawn, *(rich_text(note) for note in model.notes)]
+    for i, row in enumerate(model.rows):
+        drawn.add_row(*(rich_text(cell) for cell in row), end_section=i in model.breaks)
+    return drawn
+
+
+class _Fitted:
+    """The first of some layouts, each a table and its notes, whose natural width fits the
+    console, else the last (a rich renderable: the choice is made when it is drawn, at the
+    width it is drawn at)."""
+
+    def __init__(self, layouts: list[tuple[RenderableType, list[RenderableType]]]) -> None:
+        self.layouts = layouts
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterable[RenderableType]:
+        # measured without a limit: a measurement is otherwise clamped to the width it is for
+        unlimited = options.update(max_width=10**6)
+        for drawn, notes in self.layouts:
+            last = drawn is self.layouts[-1][0]
+            if last or console.measure(drawn, options=unlimited).maximum <= options.max_width:
+                yield drawn
+                yield from notes
+                return
+
+
+def to_rich(model: Table) -> list[RenderableType]:
+    """The table as rich renderables: the table, then each note as a line of text; where the
+    model has a :attr:`Table.narrow` layout, whichever of them fits the console's width."""
+    layouts = [model]
+    while (narrow := layouts[-1].narrow) is not None:
+        layouts.append(narrow)
+    drawn: list[tuple[RenderableType, list[RenderableType]]] = [
+        (_rich_table(m), [rich_text(note) for note in m.notes]) for m in layouts
+    ]
+    if len(drawn) == 1:
+        return [drawn[0][0], *drawn[0][1]]
+    return [_Fitted(drawn)]
 
 
 # --- markdown ------------------------------------------------------------------------------------
@@ -209,15 +245,23 @@ def _html_cell(cell: Cell) -> str:
 
 
 def to_html(model: Table) -> str:
-    """The table as one HTML ``<table class="belwar">``, its title as the caption; every cell is
-    escaped here. Styles and terminal hints are not drawn."""
+    """The table as one HTML ``<table class="belwar">``, its title as the caption and its notes
+    in the footer; every cell is escaped here. Styles and terminal hints are not drawn."""
     head = "".join(f"<th>{escape(clean(c.header))}</th>" for c in model.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{_html_cell(c)}</td>" for c in row) + "</tr>" for row in model.rows
     )
     title = "" if model.title is None else _html_cell(model.title)
     cap = f"<caption>{title}</caption>" if title else ""
-    return f'<table class="belwar">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    span = len(model.columns)
+    notes = "".join(
+        f'<tr><td colspan="{span}">{_html_cell(note)}</td></tr>' for note in model.notes
+    )
+    foot = f"<tfoot>{notes}</tfoot>" if notes else ""
+    return (
+        f'<table class="belwar">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+        f"{foot}</table>"
+    )
 
 
 # --- data ----------------------------------------------------------------------------------------
