@@ -65,6 +65,26 @@ def _terminal_rows(groups: list[InputChange]) -> tuple[list[list[Cell]], frozens
     return rows, frozenset(breaks - {len(rows) - 1})
 
 
+def _listed_rows(groups: list[InputChange]) -> tuple[list[list[Cell]], frozenset[int]]:
+    """One column, for a terminal too narrow for a column of keys beside the changes: each
+    input's name, then each setting and its change indented under it."""
+    rows: list[list[Cell]] = []
+    breaks = set()
+    for group in groups:
+        rows.append([user(group.input, "bold")])
+        for setting in group.settings:
+            change = _change(setting, "terminal")
+            head = [Span(f"  {setting.name}:")]
+            if setting.listed:  # each fact id on its own line under the setting
+                shown = [head, *([Span("    "), *line] for line in change.lines)]
+            else:  # the old value beside the setting, the new one under it
+                first, *rest = change.lines
+                shown = [[*head, Span(" "), *first], *([Span("    "), *line] for line in rest)]
+            rows.append([lines(*shown)])
+        breaks.add(len(rows) - 1)
+    return rows, frozenset(breaks - {len(rows) - 1})
+
+
 def diff_assumptions(comparison: Comparison, view: View = "terminal") -> Table:
     """What differs between the two assumption sets, input by input."""
     groups = grouped(comparison.changes, comparison.result_a.scenario, comparison.result_b.scenario)
@@ -78,24 +98,39 @@ def diff_assumptions(comparison: Comparison, view: View = "terminal") -> Table:
             for group in groups
             for setting in group.settings
         ]
-        columns = ["input", "setting", "change (A -> B)"]
+        columns = ["input", "setting", "change (A → B)"]
         return table(columns, rows, title=None if view == "markdown" else title)
+    if not groups:
+        return table(
+            ["input", "change (A → B)"], [[own("(no assumption differs)"), own("")]], title=title
+        )
     rows, breaks = _terminal_rows(groups)
-    if not rows:
-        rows = [[own("(no assumption differs)"), own("")]]
+    listed, listed_breaks = _listed_rows(groups)
+    narrow = table(
+        [Column("input: change (A → B)", fold=True)],
+        listed,
+        title=title,
+        caption=caption,
+        breaks=listed_breaks,
+    )
     return table(
         [Column("input", wrap=False), Column("change (A → B)", fold=True)],
         rows,
         title=title,
-        caption=caption if groups else None,
+        caption=caption,
         breaks=breaks,
+        narrow=narrow,
     )
 
 
-def _words(d: Delta) -> Cell:
+def _words(d: Delta, *, broken: bool = False) -> Cell:
+    """The change in ICD-203 words, ``unlikely → likely`` (``broken``: over two lines, after
+    the arrow); the words alone when they do not change."""
     before, after = words_for(d.p_a), words_for(d.p_b)
     if before == after:
         return own(before, "dim")
+    if broken:
+        return lines([Span(f"{before} →", own=True)], [Span(after, own=True)])
     return own(f"{before} → {after}")
 
 
@@ -113,13 +148,65 @@ def _material(comparison: Comparison) -> str:
 
 def diff_results(
     comparison: Comparison, *, show_all: bool = False, view: View = "terminal"
-) -> Table:
-    """What the change did to every probability (only the material changes unless
-    ``show_all``; HTML shows every row)."""
-    shown = [d for d in comparison.deltas if show_all or d.material or view == "html"]
-    samples = comparison.result_a.metadata.samples
+) -> list[Table]:
+    """What the change did to every probability. Markdown: one table of the material changes
+    (every change with ``show_all``); HTML: one of every change. A terminal: a table of the
+    material changes and, with ``show_all``, one of the others."""
     if view != "terminal":
-        return _wide_results(comparison, shown)
+        shown = [d for d in comparison.deltas if show_all or d.material or view == "html"]
+        return [_wide_results(comparison, shown)]
+    material = [d for d in comparison.deltas if d.material]
+    others = [d for d in comparison.deltas if not d.material]
+    samples = comparison.result_a.metadata.samples
+    notes = [own(_material(comparison), "dim")]
+    if others and not show_all:
+        hidden = len(others)
+        notes.append(
+            own(
+                f"{hidden} row{'s' if hidden != 1 else ''} without a material change hidden "
+                "(--all shows them)",
+                "dim",
+            )
+        )
+    title = f"Results ({_how(comparison)}; {samples:,} samples)"
+    tables = [_terminal_results(material, title=title, notes=notes)]
+    if show_all and others:
+        title = "Changes that are not material (within the tolerance or the noise)"
+        tables.append(_terminal_results(others, title=title, notes=[]))
+    return tables
+
+
+def _terminal_results(shown: list[Delta], *, title: str, notes: list[Cell]) -> Table:
+    """A row per rung and month, the rung named on its first; the words of a change on one
+    line where that fits, else broken after the arrow."""
+    numbers = [Column(h, "right", wrap=False, fold=True) for h in ("month", "A", "B", "change")]
+    columns = [Column("rung", wrap=False), *numbers]
+    caption = own(f"change: B - A in {POINTS}; words: ICD-203")
+    if not shown:
+        empty = [own("(no material change)"), *(own("") for _ in range(5))]
+        words = Column("in words (A → B)")
+        return table([*columns, words], [empty], title=own(title), notes=tuple(notes))
+    wide, narrow = (_rung_rows(shown, broken=b) for b in (False, True))
+    notes = [error_note((d.mcse for d in shown), "row"), *notes]
+    return table(
+        [*columns, Column("in words (A → B)", wrap=False)],
+        wide[0],
+        title=own(title),
+        caption=caption,
+        notes=tuple(notes),
+        breaks=wide[1],
+        narrow=table(
+            [*columns, Column("in words (A → B)")],
+            narrow[0],
+            title=own(title),
+            caption=caption,
+            notes=tuple(notes),
+            breaks=narrow[1],
+        ),
+    )
+
+
+def _rung_rows(shown: list[Delta], *, broken: bool) -> tuple[list[list[Cell]], frozenset[int]]:
     rows: list[list[Cell]] = []
     breaks = set()
     for i, d in enumerate(shown):
@@ -128,32 +215,8 @@ def diff_results(
             breaks.add(len(rows) - 1)
         row = [user(d.rung if first else "", "bold"), own(str(d.month))]
         row += [own(percent(d.p_a)), own(percent(d.p_b)), own(signed(d.delta), "bold")]
-        row.append(_words(d))
-        if show_all:
-            row.append(own("yes", "bold") if d.material else own("no", "dim"))
-        rows.append(row)
-    hidden = len(comparison.deltas) - len(shown)
-    notes = [error_note((d.mcse for d in shown), "row"), own(_material(comparison), "dim")]
-    if hidden:
-        notes.append(
-            own(
-                f"{hidden} row{'s' if hidden != 1 else ''} without a material change hidden "
-                "(--all shows them)",
-                "dim",
-            )
-        )
-    numbers = [Column(h, "right", wrap=False, fold=True) for h in ("month", "A", "B", "change")]
-    columns = [Column("rung", wrap=False), *numbers, Column("in words (A → B)")]
-    if show_all:
-        columns.append(Column("material", wrap=False))
-    return table(
-        columns,
-        rows,
-        title=own(f"Results ({_how(comparison)}; {samples:,} samples)"),
-        caption=own(f"change: B - A in {POINTS}; words: ICD-203"),
-        notes=tuple(notes),
-        breaks=frozenset(breaks),
-    )
+        rows.append([*row, _words(d, broken=broken)])
+    return rows, frozenset(breaks)
 
 
 def _wide_results(comparison: Comparison, shown: list[Delta]) -> Table:
@@ -176,7 +239,7 @@ def _wide_results(comparison: Comparison, shown: list[Delta]) -> Table:
     return table(
         [
             *(Column(h, "left" if h in {"rung", "material"} else "right") for h in heads),
-            Column("in words (A -> B)"),
+            Column("in words (A → B)"),
         ],
         rows,
         title=own(f"Results ({kind})"),
@@ -190,7 +253,7 @@ def diff_layout(
     """Both tables of a comparison in ``view``."""
     return [
         diff_assumptions(comparison, view),
-        diff_results(comparison, show_all=show_all, view=view),
+        *diff_results(comparison, show_all=show_all, view=view),
     ]
 
 

@@ -92,8 +92,8 @@ class Table:
     notes: tuple[Cell, ...] = ()
     ruled: bool = False  # a rule between rows (terminal only)
     breaks: frozenset[int] = frozenset()  # rows followed by a rule (terminal only)
-    #: the layout a terminal draws instead when this one is wider than it (months as rows
-    #: instead of columns, say): a table is rearranged, never cut short
+    #: the layout a terminal draws instead when this one cannot fit it without breaking a word
+    #: (months as rows instead of columns, say): a table is rearranged, never cut short
     narrow: Table | None = None
 
 
@@ -132,7 +132,26 @@ def rich_text(cell: Cell, style: str = "") -> Text:
     return text
 
 
-def _rich_table(model: Table) -> RenderableType:
+class _Whole:
+    """A cell of a column that does not wrap, for measuring a table: its narrowest is its
+    widest (rich measures any text by its longest word, whatever its column's wrapping)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement  # noqa: PLC0415 - heavy (rich)
+
+        widest = Measurement.get(console, options, self.text).maximum
+        return Measurement(widest, widest)
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterable[RenderableType]:
+        yield self.text
+
+
+def _rich_table(model: Table, *, measured: bool = False) -> RenderableType:
+    """The rich table of ``model``; ``measured``: a copy to measure, not to draw, whose cells
+    that may not wrap measure as wide at their narrowest as at their widest."""
     from rich import box  # noqa: PLC0415 - heavy (rich)
     from rich.table import Table as RichTable  # noqa: PLC0415 - heavy (rich)
 
@@ -144,9 +163,11 @@ def _rich_table(model: Table) -> RenderableType:
         caption=None if model.caption is None else rich_text(model.caption, "table.caption"),
         show_lines=model.ruled,
     )
-    for column in model.columns:
+    whole = [measured and not column.wrap for column in model.columns]
+    for column, unbroken in zip(model.columns, whole, strict=True):
+        header = rich_text(user(column.header))
         drawn.add_column(
-            rich_text(user(column.header)),
+            _Whole(header) if unbroken else header,
             justify=column.align,
             no_wrap=not column.wrap,
             overflow="fold" if column.fold else "ellipsis",
@@ -154,26 +175,29 @@ def _rich_table(model: Table) -> RenderableType:
             min_width=column.min_width,
         )
     for i, row in enumerate(model.rows):
-        drawn.add_row(*(rich_text(cell) for cell in row), end_section=i in model.breaks)
+        texts = [rich_text(cell) for cell in row]
+        cells = [_Whole(t) if w else t for t, w in zip(texts, whole, strict=True)]
+        drawn.add_row(*cells, end_section=i in model.breaks)
     return drawn
 
 
 class _Fitted:
-    """The first of some layouts, each a table and its notes, whose natural width fits the
-    console, else the last (a rich renderable: the choice is made when it is drawn, at the
-    width it is drawn at)."""
+    """The first of some layouts, each a table and its notes, that fits the console without
+    breaking a word of a wrapping column or any text of the others (its minimum width), else
+    the last (a rich renderable: the choice is made when it is drawn, at its width)."""
 
-    def __init__(self, layouts: list[tuple[RenderableType, list[RenderableType]]]) -> None:
-        self.layouts = layouts
+    def __init__(self, models: list[Table]) -> None:
+        self.models = models
 
     def __rich_console__(self, console: Any, options: Any) -> Iterable[RenderableType]:
         # measured without a limit: a measurement is otherwise clamped to the width it is for
         unlimited = options.update(max_width=10**6)
-        for drawn, notes in self.layouts:
-            last = drawn is self.layouts[-1][0]
-            if last or console.measure(drawn, options=unlimited).maximum <= options.max_width:
-                yield drawn
-                yield from notes
+        for model in self.models:
+            measured = _rich_table(model, measured=True)
+            narrowest = console.measure(measured, options=unlimited).minimum
+            if model is self.models[-1] or narrowest <= options.max_width:
+                yield _rich_table(model)
+                yield from (rich_text(note) for note in model.notes)
                 return
 
 
@@ -183,12 +207,9 @@ def to_rich(model: Table) -> list[RenderableType]:
     layouts = [model]
     while (narrow := layouts[-1].narrow) is not None:
         layouts.append(narrow)
-    drawn: list[tuple[RenderableType, list[RenderableType]]] = [
-        (_rich_table(m), [rich_text(note) for note in m.notes]) for m in layouts
-    ]
-    if len(drawn) == 1:
-        return [drawn[0][0], *drawn[0][1]]
-    return [_Fitted(drawn)]
+    if len(layouts) == 1:
+        return [_rich_table(model), *(rich_text(note) for note in model.notes)]
+    return [_Fitted(layouts)]
 
 
 # --- markdown ------------------------------------------------------------------------------------
