@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from belwar.core.estimative import words_for
@@ -16,8 +17,9 @@ if TYPE_CHECKING:
     from belwar.results.comparison import Comparison, Delta
 
 DIFF_FIELDS = ("rung", "month", "p_a", "p_b", "delta", "mcse", "material")
-KEY_WIDTH = 24  # a dotted key longer than this is shown over lines, broken after its dots
+KEY_WIDTH = 20  # a key longer than this is shown over lines, broken after its separators
 ONE_LINE = 44  # an old and a new value longer than this together go on two lines
+WORDS_LINE = 20  # a change of words longer than this is broken after its arrow, if need be
 
 
 def diff_heading(comparison: Comparison) -> Cell:
@@ -26,17 +28,24 @@ def diff_heading(comparison: Comparison) -> Cell:
 
 
 def key_lines(key: str, width: int = KEY_WIDTH) -> list[str]:
-    """A dotted key over lines no wider than ``width``, each broken after a dot (never inside
-    a name; a name wider than ``width`` keeps its own line)."""
+    """A dotted key over lines no wider than ``width``, broken only after a separator: after
+    a dot where that is enough, else also after an underscore (never inside a word; a word
+    wider than ``width`` keeps a line of its own)."""
     out: list[str] = []
-    for part in key.split("."):
-        if out and len(out[-1]) + 1 + len(part) <= width:
-            out[-1] += "." + part
-        elif out:
-            out[-1] += "."
+    for part in re.split(r"(?<=\.)", key):
+        if out and len(out[-1]) + len(part) <= width:
+            out[-1] += part
+            continue
+        if len(part) <= width:
             out.append(part)
-        else:
-            out.append(part)
+            continue
+        pieces = re.split(r"(?<=_)", part)  # a name too long for a line: its words
+        out.append(pieces[0])
+        for piece in pieces[1:]:
+            if len(out[-1]) + len(piece) <= width:
+                out[-1] += piece
+            else:
+                out.append(piece)
     return out
 
 
@@ -129,15 +138,15 @@ def _words(d: Delta, *, broken: bool = False) -> Cell:
     before, after = words_for(d.p_a), words_for(d.p_b)
     if before == after:
         return own(before, "dim")
-    if broken:
+    if broken and len(before) + len(after) + 3 > WORDS_LINE:
         return lines([Span(f"{before} →", own=True)], [Span(after, own=True)])
     return own(f"{before} → {after}")
 
 
 def _how(comparison: Comparison) -> str:
     if comparison.paired:
-        return "paired: same seed and samples, common random numbers"
-    return "unpaired: saved results, errors added in quadrature"
+        return "paired: same seed, common random numbers"
+    return "unpaired saved results, errors added in quadrature"
 
 
 def _material(comparison: Comparison) -> str:
