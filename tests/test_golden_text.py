@@ -140,4 +140,3 @@ def test_run_at_a_100_column_terminal_in_colour() -> None:
     # a progress bar redraws its line after a carriage return: each drawing is measured
     widest = max(len(line) for line in re.split(r"[\r\n]", plain))
     assert widest <= 100, f"a line is {widest} columns wide:\n{plain}"
-

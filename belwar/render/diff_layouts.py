@@ -4,20 +4,18 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from belwar.core.estimative import words_for
 from belwar.render.changes import InputChange, Setting, grouped
 from belwar.render.run_layouts import View, error_note
 from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, user
-from belwar.render.text import POINTS, percent, signed, two_figures
+from belwar.render.text import KEY_WIDTH, POINTS, key_lines, percent, signed, two_figures
 
 if TYPE_CHECKING:
     from belwar.results.comparison import Comparison, Delta
 
 DIFF_FIELDS = ("rung", "month", "p_a", "p_b", "delta", "mcse", "material")
-KEY_WIDTH = 20  # a key longer than this is shown over lines, broken after its separators
 ONE_LINE = 44  # an old and a new value longer than this together go on two lines
 WORDS_LINE = 20  # a change of words longer than this is broken after its arrow, if need be
 
@@ -25,28 +23,6 @@ WORDS_LINE = 20  # a change of words longer than this is broken after its arrow,
 def diff_heading(comparison: Comparison) -> Cell:
     """The comparison's heading: ``A -> B``."""
     return lines([Span(comparison.a), Span(" -> ", own=True), Span(comparison.b)])
-
-
-def key_lines(key: str, width: int = KEY_WIDTH) -> list[str]:
-    """A dotted key over lines no wider than ``width``, broken only after a separator: after
-    a dot where that is enough, else also after an underscore (never inside a word; a word
-    wider than ``width`` keeps a line of its own)."""
-    out: list[str] = []
-    for part in re.split(r"(?<=\.)", key):
-        if out and len(out[-1]) + len(part) <= width:
-            out[-1] += part
-            continue
-        if len(part) <= width:
-            out.append(part)
-            continue
-        pieces = re.split(r"(?<=_)", part)  # a name too long for a line: its words
-        out.append(pieces[0])
-        for piece in pieces[1:]:
-            if len(out[-1]) + len(piece) <= width:
-                out[-1] += piece
-            else:
-                out.append(piece)
-    return out
 
 
 def _change(setting: Setting, view: View) -> Cell:

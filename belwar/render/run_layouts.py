@@ -12,7 +12,16 @@ from typing import Literal
 
 from belwar.core.estimative import words_for
 from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, user
-from belwar.render.text import POINTS, clean, error_bound, figure, percent, spread
+from belwar.render.text import (
+    KEY_WIDTH,
+    POINTS,
+    clean,
+    error_bound,
+    figure,
+    key_lines,
+    percent,
+    spread,
+)
 from belwar.results.run import RECORD_FIELDS, Result
 from belwar.spec.evidence import Register, Source
 
@@ -214,24 +223,27 @@ def run_highest(result: Result, view: View = "terminal") -> Table:
             title=own(f"Highest rung by month {horizon}"),
             notes=(error, own(footer, "italic")),
         )
+    columns = [
+        Column("rung", wrap=False),
+        Column("probability", "right", wrap=False, fold=True),
+        Column("in words", wrap=False),
+    ]
+    rows = [
+        [user(h.rung, "bold"), own(percent(h.p)), own(words_for(h.p), "italic")]
+        for h in result.highest
+    ]
+    title = own(f"Highest rung reached by month {horizon}")
+    labelled = [
+        [*row, user(labels.get(h.rung, ""), "dim")]
+        for row, h in zip(rows, result.highest, strict=True)
+    ]
     return table(
-        [
-            Column("rung", wrap=False),
-            Column("probability", "right", wrap=False, fold=True),
-            Column("in words", wrap=False),
-            Column("what it means", ratio=1),
-        ],
-        [
-            [
-                user(h.rung, "bold"),
-                own(percent(h.p)),
-                own(words_for(h.p), "italic"),
-                user(labels.get(h.rung, ""), "dim"),
-            ]
-            for h in result.highest
-        ],
-        title=own(f"Highest rung reached by month {horizon}"),
+        [*columns, Column("what it means", ratio=1)],
+        labelled,
+        title=title,
         notes=(error,),
+        # too narrow for the labels beside the rungs: the likelihood table shows them
+        narrow=table(columns, rows, title=title, notes=(error,)),
     )
 
 
@@ -242,28 +254,42 @@ def run_drivers(result: Result) -> Table:
         f"seed {meta.seed} · {meta.samples:,} samples · {meta.seconds:.2f} s · "
         f"scenario {meta.fingerprint} · belwar {meta.belwar} · numpy {meta.numpy}"
     )
+    drivers = [item for item in result.inputs if item.kind == "driver"]
+    figures = [
+        [
+            own(f"{item.p05:.3g}"),
+            own(f"{item.p50:.3g}"),
+            own(f"{item.p95:.3g}"),
+            own(str(item.evidence)) if item.evidence else lines([Span("none", "yellow", own=True)]),
+        ]
+        for item in drivers
+    ]
+    numbers = [
+        Column(c, "right", wrap=False, fold=True) for c in ("5th", "median", "95th", "facts")
+    ]
+    title = own("Drivers as sampled")
+    notes = (user(footer, "dim"),)
+    named = [  # too narrow for a column of units: each under its driver's name
+        lines(
+            *([Span(t)] for t in key_lines(item.name)),
+            *([Span(t, "dim")] for t in _label_lines(item.unit, KEY_WIDTH)),
+        )
+        for item in drivers
+    ]
     return table(
+        [Column("driver", wrap=False), Column("unit", fold=True), *numbers],
         [
-            Column("driver", wrap=False),
-            Column("unit", fold=True),
-            *(Column(c, "right", wrap=False) for c in ("5th", "median", "95th", "facts")),
+            [user(item.name), user(item.unit), *row]
+            for item, row in zip(drivers, figures, strict=True)
         ],
-        [
-            [
-                user(item.name),
-                user(item.unit),
-                own(f"{item.p05:.3g}"),
-                own(f"{item.p50:.3g}"),
-                own(f"{item.p95:.3g}"),
-                own(str(item.evidence))
-                if item.evidence
-                else lines([Span("none", "yellow", own=True)]),
-            ]
-            for item in result.inputs
-            if item.kind == "driver"
-        ],
-        title=own("Drivers as sampled"),
-        notes=(user(footer, "dim"),),
+        title=title,
+        notes=notes,
+        narrow=table(
+            [Column("driver", wrap=False), *numbers],
+            [[name, *row] for name, row in zip(named, figures, strict=True)],
+            title=title,
+            notes=notes,
+        ),
     )
 
 

@@ -108,6 +108,31 @@ def signed(delta: float) -> str:
     return f"{100 * delta:+.2f}"
 
 
+KEY_WIDTH = 20  # a key longer than this is shown over lines, broken after its separators
+
+
+def key_lines(key: str, width: int = KEY_WIDTH) -> list[str]:
+    """A dotted key over lines no wider than ``width``, broken only after a separator: after
+    a dot where that is enough, else also after an underscore (never inside a word; a word
+    wider than ``width`` keeps a line of its own)."""
+    out: list[str] = []
+    for part in re.split(r"(?<=\.)", key):
+        if out and len(out[-1]) + len(part) <= width:
+            out[-1] += part
+            continue
+        if len(part) <= width:
+            out.append(part)
+            continue
+        pieces = re.split(r"(?<=_)", part)  # a name too long for a line: its words
+        out.append(pieces[0])
+        for piece in pieces[1:]:
+            if len(out[-1]) + len(piece) <= width:
+                out[-1] += piece
+            else:
+                out.append(piece)
+    return out
+
+
 def figure(value: float) -> str:
     """A fact's figure: thousands separated when it is a whole number of four digits or more."""
     return f"{value:,.0f}" if float(value).is_integer() and abs(value) >= 1000 else f"{value:g}"
