@@ -213,6 +213,20 @@ def test_a_change_of_distribution_type_is_one_setting_too() -> None:
     assert (setting.old, setting.new) == ("beta(90% in [0.01, 0.08])", "estimative(unlikely)")
 
 
+def test_an_odds_ratio_is_an_input_of_its_own() -> None:
+    odds = {"dist": {"type": "lognormal", "ci90": [0.7, 0.95]}, "note": "x"}
+    a = {"hazards": {"h": {"odds_ratios": {"d": odds}, "note": "n"}}}
+    b = {"hazards": {"h": {"odds_ratios": {"d": {**odds, "note": "y"}}, "note": "m"}}}
+    changes = [
+        Change("hazards.h.note", "n", "m"),
+        Change("hazards.h.odds_ratios.d.note", "x", "y"),
+    ]
+    assert [(g.input, [s.name for s in g.settings]) for g in grouped(changes, a, b)] == [
+        ("hazards.h", ["note"]),
+        ("hazards.h.odds_ratios.d", ["note"]),
+    ]
+
+
 def test_numbers_are_never_rounded_in_a_distribution() -> None:
     assert dist_text({"type": "normal", "mean": 0.123456789, "sd": 2}) == (
         "normal(mean 0.123456789, sd 2)"

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 #: the sections whose entries are named inputs (``drivers.<name>.…``)
 NAMED = ("drivers", "events", "hazards")
+#: the entries of a hazard (or an event) that are inputs of their own, one per driver
+ODDS = "odds_ratios"
 #: where the scenario's own top-level fields are grouped
 SCENARIO = "scenario"
 PROSE = 90  # characters of a changed text shown before it is shortened at a space
@@ -79,6 +81,8 @@ def _group(parts: list[str]) -> tuple[str, int]:
     """The input a key belongs to and where its setting's name starts among its parts."""
     if len(parts) == 1:
         return SCENARIO, 0
+    if parts[0] in NAMED and len(parts) > 4 and parts[2] == ODDS:
+        return ".".join(parts[:4]), 4  # an odds ratio is an input of its own
     if parts[0] in NAMED and len(parts) > 2:
         return ".".join(parts[:2]), 2
     return parts[0], 1
