@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from belwar.core.estimative import words_for
 from belwar.render.changes import InputChange, Setting, grouped
-from belwar.render.run_layouts import View, error_note
+from belwar.render.likelihood_layouts import View, error_note
 from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, user
 from belwar.render.text import KEY_WIDTH, POINTS, key_lines, percent, signed, two_figures
 
