@@ -103,6 +103,13 @@ def test_the_wide_layout_where_it_fits_else_the_narrow() -> None:
     assert to_csv(model).startswith("a,b\n")
 
 
+def test_too_narrow_for_any_layout_the_table_says_so_and_folds() -> None:
+    text = " ".join(_drawn(to_rich(_two_layouts()), 8).split())
+    # the narrow layout's narrowest: its longest word, "narrow", and the table's edges
+    assert "needs 10 columns, the terminal has 8" in text
+    assert "narr ow one" in text  # folded over lines, nothing cut
+
+
 def test_a_wrapping_column_fits_by_its_longest_word() -> None:
     words = " ".join(["word"] * 30)
     wide = table([Column("a")], [[own(words)]], narrow=table(["n"], [[own("narrow")]]))

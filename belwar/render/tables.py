@@ -149,9 +149,10 @@ class _Whole:
         yield self.text
 
 
-def _rich_table(model: Table, *, measured: bool = False) -> RenderableType:
+def _rich_table(model: Table, *, measured: bool = False, folded: bool = False) -> RenderableType:
     """The rich table of ``model``; ``measured``: a copy to measure, not to draw, whose cells
-    that may not wrap measure as wide at their narrowest as at their widest."""
+    that may not wrap measure as wide at their narrowest as at their widest; ``folded``: every
+    column wraps and folds what does not fit (for a terminal narrower than the table)."""
     from rich import box  # noqa: PLC0415 - heavy (rich)
     from rich.table import Table as RichTable  # noqa: PLC0415 - heavy (rich)
 
@@ -169,8 +170,8 @@ def _rich_table(model: Table, *, measured: bool = False) -> RenderableType:
         drawn.add_column(
             _Whole(header) if unbroken else header,
             justify=column.align,
-            no_wrap=not column.wrap,
-            overflow="fold" if column.fold else "ellipsis",
+            no_wrap=not (column.wrap or folded),
+            overflow="fold" if column.fold or folded else "ellipsis",
             ratio=column.ratio,
             min_width=column.min_width,
         )
@@ -184,7 +185,8 @@ def _rich_table(model: Table, *, measured: bool = False) -> RenderableType:
 class _Fitted:
     """The first of some layouts, each a table and its notes, that fits the console without
     breaking a word of a wrapping column or any text of the others (its minimum width), else
-    the last (a rich renderable: the choice is made when it is drawn, at its width)."""
+    the last at the width it needs (a rich renderable: the choice is made when it is drawn,
+    at the width it is drawn at)."""
 
     def __init__(self, models: list[Table]) -> None:
         self.models = models
@@ -195,10 +197,16 @@ class _Fitted:
         for model in self.models:
             measured = _rich_table(model, measured=True)
             narrowest = console.measure(measured, options=unlimited).minimum
-            if model is self.models[-1] or narrowest <= options.max_width:
+            if narrowest <= options.max_width:
                 yield _rich_table(model)
                 yield from (rich_text(note) for note in model.notes)
                 return
+        # not even the narrowest layout fits: every column may fold, so a number is broken over
+        # lines rather than cut short, and the table says so
+        width = options.max_width
+        yield rich_text(own(f"(this table needs {narrowest} columns, the terminal has {width})"))
+        yield _rich_table(model, folded=True)
+        yield from (rich_text(note) for note in model.notes)
 
 
 def to_rich(model: Table) -> list[RenderableType]:
