@@ -13,6 +13,7 @@ from typing import Literal
 from belwar.core.estimative import words_for
 from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, user
 from belwar.render.text import POINTS, clean, error_bound, percent, spread
+from belwar.results.run import Cell as RunCell  # tables.Cell is the cell of a table
 from belwar.results.run import Result
 
 View = Literal["terminal", "markdown", "html"]
@@ -40,8 +41,8 @@ def _labels(result: Result) -> dict[str, str]:
 
 
 def label_lines(label: str, width: int) -> list[str]:
-    """A rung's label wrapped at its spaces to ``width`` (the rung column's own width, so the
-    label never widens it): the terminal shows it under the rung's id."""
+    """A label (a rung's, a driver's unit) wrapped at its spaces to ``width`` but at least
+    :data:`LABEL_WIDTH`, so that under a rung's id it never widens the id's column."""
     return textwrap.wrap(label, max(width, LABEL_WIDTH)) if label else []
 
 
@@ -60,6 +61,12 @@ def _question(result: Result) -> Cell:
     return lines(run_heading(result).lines[0], [Span(question, own=True)])
 
 
+def _chance(cell: RunCell) -> Cell:
+    """``7.5% (2.9-15%)``: the probability, then its 90% spread, on one line."""
+    spread_of = f" ({spread(cell.p05, cell.p95)})"
+    return lines([Span(percent(cell.p), "bold", own=True), Span(spread_of, own=True)])
+
+
 def _by_month_columns(result: Result) -> Table:
     """Months as columns: a row per rung (its id, then its probabilities with their spreads)
     and a line under it (its label, then each probability's ICD-203 words)."""
@@ -69,20 +76,7 @@ def _by_month_columns(result: Result) -> Table:
     breaks = set()
     for rung in result.rungs:
         cells = [result.cell(rung, m) for m in result.months]
-        rows.append(
-            [
-                user(rung, "bold"),
-                *(
-                    lines(
-                        [
-                            Span(percent(c.p), "bold", own=True),
-                            Span(f" ({spread(c.p05, c.p95)})", own=True),
-                        ]
-                    )
-                    for c in cells
-                ),
-            ]
-        )
+        rows.append([user(rung, "bold"), *(_chance(c) for c in cells)])
         label = label_lines(labels.get(rung, ""), width)
         rows.append(
             [
