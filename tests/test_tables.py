@@ -74,7 +74,7 @@ def test_html_escapes_every_cell_and_class_is_belwar() -> None:
         "<thead><tr><th>name</th><th>chance</th></tr></thead><tbody>"
         "<tr><td>a | b &lt;i&gt;</td><td>&lt;0.01%</td></tr>"
         "<tr><td>say &quot;hi&quot;, then\nleave</td><td>27.3%</td></tr>"
-        "</tbody></table>"
+        '</tbody><tfoot><tr><td colspan="2">a note\\x1b[2J</td></tr></tfoot></table>'
     )
     broken = table(["c"], [[lines([Span("1")], [Span("2\x1b")])]])
     assert "<td>1 · 2\\x1b</td>" in to_html(broken)

@@ -248,12 +248,15 @@ def diff_chart(comparison: Comparison) -> Figure:
         ax.axvline(edge, color=palette.GREY, linestyle=":", linewidth=1)
     kind = "paired" if comparison.paired else "unpaired"
     xlabel = (
-        f"{comparison.b} minus {comparison.a}: change in probability ({kind} 95% bars; "
+        f"{comparison.b} minus {comparison.a}: change in percentage points ({kind} 95% bars; "
         "dotted: the tolerance)"
     )
     ax.set_xlabel(textwrap.fill(_text(xlabel), 60))  # it is centred under the plot alone
     _title(figure, f"What {comparison.b} changes against {comparison.a} (filled: material)")
-    _percent_axis(ax.xaxis)
+    FuncFormatter = require("matplotlib.ticker", extra="notebook").FuncFormatter
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda value, _: f"{100 * value:+g}" if value else "0")
+    )
     ax.grid(axis="x", alpha=0.3)
     return figure
 

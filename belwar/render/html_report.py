@@ -236,8 +236,8 @@ def _compared(scenario: Scenario, comparisons: Sequence[Comparison]) -> str:
 def _likelihood(result: Result) -> str:
     return (
         "<p>Each cell: the probability that the highest rung reached by that month is at least "
-        "that rung, ± its Monte Carlo error in percentage points, its ICD-203 words, and its 90% "
-        "spread across the assumptions.</p>"
+        "that rung, then its 90% spread across the assumptions (in brackets) and its ICD-203 "
+        "words; the table's footer gives the largest Monte Carlo error, in percentage points.</p>"
         + _scroll(report.run_html(result))
         + _figure(result.plot(), "Each rung's probability by month; bands: the 90% spread")
     )

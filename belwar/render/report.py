@@ -1,6 +1,6 @@
 """Rendering by name: each result type in each format, as thin functions over the table model
 (:mod:`belwar.render.tables`) and the layouts (:mod:`belwar.render.run_layouts`,
-:mod:`belwar.render.analysis_layouts`, :mod:`belwar.render.sweep_layouts`,
+:mod:`belwar.render.diff_layouts`, :mod:`belwar.render.sweep_layouts`,
 :mod:`belwar.render.sensitivity_layouts`). The display methods of results, the CLI and the HTML
 report call these names. Nothing here computes; rich is imported only when a table is drawn."""
 
@@ -11,12 +11,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from belwar.optional import require
-from belwar.render.analysis_layouts import (
-    DIFF_FIELDS,
-    diff_heading,
-    diff_layout,
-    diff_records,
-)
+from belwar.render.diff_layouts import DIFF_FIELDS, diff_heading, diff_layout, diff_records
 from belwar.render.run_layouts import (
     many_layout,
     run_heading,

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape as _escape
 
-from belwar.render.text import clean, shown_value
+from belwar.render.changes import shown_value
+from belwar.render.text import clean
 from belwar.results.comparison import Change
 from belwar.results.run import Result
 from belwar.spec.entries import Entry, Spec, entries

@@ -5,92 +5,34 @@ differently today, the difference is spelled here, in one place per result type.
 
 from __future__ import annotations
 
-from typing import Literal
-
-from belwar.core.estimative import words_for
+from belwar.render.likelihood_layouts import (
+    View,
+    label_lines,
+    run_heading,
+    run_highest,
+    run_likelihood,
+)
 from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, user
-from belwar.render.text import clean, figure, percent, points, spread
+from belwar.render.text import KEY_WIDTH, figure, key_lines, percent
 from belwar.results.run import RECORD_FIELDS, Result
 from belwar.spec.evidence import Register, Source
 
-View = Literal["terminal", "markdown", "html"]
+# the likelihood tables are re-exported: every layout of a run is found here
+__all__ = [
+    "View",
+    "many_layout",
+    "run_drivers",
+    "run_heading",
+    "run_highest",
+    "run_layout",
+    "run_likelihood",
+    "run_records",
+    "sources_documents",
+    "sources_facts",
+]
 
 
-# --- a run ---------------------------------------------------------------------------------------
-
-
-def run_heading(result: Result) -> Cell:
-    """The run's heading: its title and scenario id."""
-    meta = result.metadata
-    return lines(
-        [Span(meta.title), Span(" (", own=True), Span(meta.scenario_id), Span(")", own=True)]
-    )
-
-
-def _chance(result: Result, rung: str, month: int) -> Cell:
-    c = result.cell(rung, month)
-    return lines(
-        [Span(percent(c.p), "bold", own=True), Span(f" {points(c.mcse)}", "dim", own=True)],
-        [Span(c.words, own=True)],
-        [Span(spread(c.p05, c.p95), "dim", own=True)],
-    )
-
-
-def _rung(rung: str, label: str, width: int, view: View) -> Cell:
-    if view == "markdown":
-        return lines(
-            [Span(label), Span(" (", own=True), Span(rung, "code", own=True), Span(")", own=True)]
-        )
-    if view == "html":
-        return user(f"{rung} ({label})")
-    short = label if len(label) <= width else label[: width - 1] + "…"
-    return lines([Span(rung, "bold")], [Span(short, "dim")])
-
-
-def run_likelihood(result: Result, view: View = "terminal") -> Table:
-    """The chance that the highest rung reached is at least each rung, by each month."""
-    width = max(len(r) for r in result.rungs)
-    rows = [
-        [_rung(rung, clean(label), width, view), *(_chance(result, rung, m) for m in result.months)]
-        for rung, label in zip(result.rungs, result.rung_labels, strict=True)
-    ]
-    title = run_heading(result)
-    if view == "terminal":
-        question = "Chance that the highest rung reached is at least this one"
-        title = lines(title.lines[0], [Span(question, own=True)])
-    return table(
-        [Column("rung", wrap=False), *(Column(f"by month {m}", "right") for m in result.months)],
-        rows,
-        title=None if view == "markdown" else title,
-        caption=own("cell: probability ± MC error (points) · ICD-203 words · 90% spread"),
-        ruled=True,
-    )
-
-
-def run_highest(result: Result, view: View = "terminal") -> Table:
-    """The chance that each rung is the highest reached by the horizon."""
-    horizon = max(result.months)
-    columns = [Column("rung", wrap=False), Column("probability", "right"), Column("±", "right")]
-    if view == "markdown":
-        meta = result.metadata
-        footer = (
-            f"seed {meta.seed}, {meta.samples:,} samples, scenario {meta.fingerprint}, "
-            f"belwar {meta.belwar}"
-        )
-        return table(
-            columns,
-            [[own(h.rung, "code"), own(percent(h.p)), own(points(h.mcse))] for h in result.highest],
-            title=own(f"Highest rung by month {horizon}"),
-            notes=(own(footer, "italic"),),
-        )
-    return table(
-        [*columns, Column("words")],
-        [
-            [user(h.rung), own(percent(h.p)), own(points(h.mcse)), own(words_for(h.p))]
-            for h in result.highest
-        ],
-        title=own(f"Highest rung reached by month {horizon}"),
-    )
+# --- a run (its likelihood tables are in belwar.render.likelihood_layouts) ---------------------
 
 
 def run_drivers(result: Result) -> Table:
@@ -100,28 +42,42 @@ def run_drivers(result: Result) -> Table:
         f"seed {meta.seed} · {meta.samples:,} samples · {meta.seconds:.2f} s · "
         f"scenario {meta.fingerprint} · belwar {meta.belwar} · numpy {meta.numpy}"
     )
+    drivers = [item for item in result.inputs if item.kind == "driver"]
+    figures = [
+        [
+            own(f"{item.p05:.3g}"),
+            own(f"{item.p50:.3g}"),
+            own(f"{item.p95:.3g}"),
+            own(str(item.evidence)) if item.evidence else lines([Span("none", "yellow", own=True)]),
+        ]
+        for item in drivers
+    ]
+    numbers = [
+        Column(c, "right", wrap=False, fold=True) for c in ("5th", "median", "95th", "facts")
+    ]
+    title = own("Drivers as sampled")
+    notes = (user(footer, "dim"),)
+    named = [  # too narrow for a column of units: each under its driver's name
+        lines(
+            *([Span(t)] for t in key_lines(item.name)),
+            *([Span(t, "dim")] for t in label_lines(item.unit, KEY_WIDTH)),
+        )
+        for item in drivers
+    ]
     return table(
+        [Column("driver", wrap=False), Column("unit", fold=True), *numbers],
         [
-            Column("driver", wrap=False),
-            Column("unit", fold=True),
-            *(Column(c, "right", wrap=False) for c in ("5th", "median", "95th", "facts")),
+            [user(item.name), user(item.unit), *row]
+            for item, row in zip(drivers, figures, strict=True)
         ],
-        [
-            [
-                user(item.name),
-                user(item.unit),
-                own(f"{item.p05:.3g}"),
-                own(f"{item.p50:.3g}"),
-                own(f"{item.p95:.3g}"),
-                own(str(item.evidence))
-                if item.evidence
-                else lines([Span("none", "yellow", own=True)]),
-            ]
-            for item in result.inputs
-            if item.kind == "driver"
-        ],
-        title=own("Drivers as sampled"),
-        notes=(user(footer, "dim"),),
+        title=title,
+        notes=notes,
+        narrow=table(
+            [Column("driver", wrap=False), *numbers],
+            [[name, *row] for name, row in zip(named, figures, strict=True)],
+            title=title,
+            notes=notes,
+        ),
     )
 
 

@@ -91,6 +91,10 @@ class Table:
     caption: Cell | None = None
     notes: tuple[Cell, ...] = ()
     ruled: bool = False  # a rule between rows (terminal only)
+    breaks: frozenset[int] = frozenset()  # rows followed by a rule (terminal only)
+    #: the layout a terminal draws instead when this one cannot fit it without breaking a word
+    #: (months as rows instead of columns, say): a table is rearranged, never cut short
+    narrow: Table | None = None
 
 
 def table(
@@ -128,8 +132,27 @@ def rich_text(cell: Cell, style: str = "") -> Text:
     return text
 
 
-def to_rich(model: Table) -> list[RenderableType]:
-    """The table as rich renderables: the table, then each note as a line of text."""
+class _Whole:
+    """A cell of a column that does not wrap, for measuring a table: its narrowest is its
+    widest (rich measures any text by its longest word, whatever its column's wrapping)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement  # noqa: PLC0415 - heavy (rich)
+
+        widest = Measurement.get(console, options, self.text).maximum
+        return Measurement(widest, widest)
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterable[RenderableType]:
+        yield self.text
+
+
+def _rich_table(model: Table, *, measured: bool = False, folded: bool = False) -> RenderableType:
+    """The rich table of ``model``; ``measured``: a copy to measure, not to draw, whose cells
+    that may not wrap measure as wide at their narrowest as at their widest; ``folded``: every
+    column wraps and folds what does not fit (for a terminal narrower than the table)."""
     from rich import box  # noqa: PLC0415 - heavy (rich)
     from rich.table import Table as RichTable  # noqa: PLC0415 - heavy (rich)
 
@@ -141,18 +164,60 @@ def to_rich(model: Table) -> list[RenderableType]:
         caption=None if model.caption is None else rich_text(model.caption, "table.caption"),
         show_lines=model.ruled,
     )
-    for column in model.columns:
+    whole = [measured and not column.wrap for column in model.columns]
+    for column, unbroken in zip(model.columns, whole, strict=True):
+        header = rich_text(user(column.header))
         drawn.add_column(
-            rich_text(user(column.header)),
+            _Whole(header) if unbroken else header,
             justify=column.align,
-            no_wrap=not column.wrap,
-            overflow="fold" if column.fold else "ellipsis",
+            no_wrap=not (column.wrap or folded),
+            overflow="fold" if column.fold or folded else "ellipsis",
             ratio=column.ratio,
             min_width=column.min_width,
         )
-    for row in model.rows:
-        drawn.add_row(*(rich_text(cell) for cell in row))
-    return [drawn, *(rich_text(note) for note in model.notes)]
+    for i, row in enumerate(model.rows):
+        texts = [rich_text(cell) for cell in row]
+        cells = [_Whole(t) if w else t for t, w in zip(texts, whole, strict=True)]
+        drawn.add_row(*cells, end_section=i in model.breaks)
+    return drawn
+
+
+class _Fitted:
+    """The first of some layouts, each a table and its notes, that fits the console without
+    breaking a word of a wrapping column or any text of the others (its minimum width), else
+    the last at the width it needs (a rich renderable: the choice is made when it is drawn,
+    at the width it is drawn at)."""
+
+    def __init__(self, models: list[Table]) -> None:
+        self.models = models
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterable[RenderableType]:
+        # measured without a limit: a measurement is otherwise clamped to the width it is for
+        unlimited = options.update(max_width=10**6)
+        for model in self.models:
+            measured = _rich_table(model, measured=True)
+            narrowest = console.measure(measured, options=unlimited).minimum
+            if narrowest <= options.max_width:
+                yield _rich_table(model)
+                yield from (rich_text(note) for note in model.notes)
+                return
+        # not even the narrowest layout fits: every column may fold, so a number is broken over
+        # lines rather than cut short, and the table says so
+        width = options.max_width
+        yield rich_text(own(f"(this table needs {narrowest} columns, the terminal has {width})"))
+        yield _rich_table(model, folded=True)
+        yield from (rich_text(note) for note in model.notes)
+
+
+def to_rich(model: Table) -> list[RenderableType]:
+    """The table as rich renderables: the table, then each note as a line of text; where the
+    model has a :attr:`Table.narrow` layout, whichever of them fits the console's width."""
+    layouts = [model]
+    while (narrow := layouts[-1].narrow) is not None:
+        layouts.append(narrow)
+    if len(layouts) == 1:
+        return [_rich_table(model), *(rich_text(note) for note in model.notes)]
+    return [_Fitted(layouts)]
 
 
 # --- markdown ------------------------------------------------------------------------------------
@@ -209,15 +274,23 @@ def _html_cell(cell: Cell) -> str:
 
 
 def to_html(model: Table) -> str:
-    """The table as one HTML ``<table class="belwar">``, its title as the caption; every cell is
-    escaped here. Styles and terminal hints are not drawn."""
+    """The table as one HTML ``<table class="belwar">``, its title as the caption and its notes
+    in the footer; every cell is escaped here. Styles and terminal hints are not drawn."""
     head = "".join(f"<th>{escape(clean(c.header))}</th>" for c in model.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{_html_cell(c)}</td>" for c in row) + "</tr>" for row in model.rows
     )
     title = "" if model.title is None else _html_cell(model.title)
     cap = f"<caption>{title}</caption>" if title else ""
-    return f'<table class="belwar">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    span = len(model.columns)
+    notes = "".join(
+        f'<tr><td colspan="{span}">{_html_cell(note)}</td></tr>' for note in model.notes
+    )
+    foot = f"<tfoot>{notes}</tfoot>" if notes else ""
+    return (
+        f'<table class="belwar">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+        f"{foot}</table>"
+    )
 
 
 # --- data ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from belwar.optional import require
-from belwar.render.analysis_layouts import diff_layout, diff_records
+from belwar.render.diff_layouts import diff_layout, diff_records
 from belwar.render.run_layouts import run_drivers, run_layout, run_records
 from belwar.render.sensitivity_layouts import sensitivity_layout, sensitivity_records
 from belwar.render.sweep_layouts import sweep_layout, sweep_records

@@ -32,7 +32,7 @@ class Change:
     new: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Delta:
     """How one rung's probability by one month moved from A to B."""
 

@@ -38,7 +38,7 @@ from belwar.results.display import Display, points, share, short_repr
 RECORD_FIELDS = ("rung", "month", "p", "mcse", "p05", "p50", "p95", "words")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Cell:
     """The escalation likelihood of one rung by one month."""
 

@@ -220,7 +220,10 @@ class _Saved(_Strict):
             rung_labels=tuple(r.label for r in self.ladder.rungs),
             months=tuple(self.months),
             cells=tuple(
-                Cell(r.rung, r.month, r.p, r.mcse, r.p05, r.p50, r.p95) for r in self.records
+                Cell(
+                    rung=r.rung, month=r.month, p=r.p, mcse=r.mcse, p05=r.p05, p50=r.p50, p95=r.p95
+                )
+                for r in self.records
             ),
             highest=tuple(Highest(h.rung, h.p, h.mcse) for h in self.highest),
             inputs=tuple(InputSummary(**i.model_dump()) for i in self.inputs),

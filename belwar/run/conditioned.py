@@ -106,7 +106,18 @@ def summarise_conditioned(model: Model, totals: Totals, result: Result) -> Resul
         for m, month in enumerate(model.months):
             i = k * months + m
             q = spread[k, m]
-            cells.append(Cell(rung, month, _p(mean[i]), float(mcse[i]), *(float(v) for v in q)))
+            p05, p50, p95 = (float(v) for v in q)
+            cells.append(
+                Cell(
+                    rung=rung,
+                    month=month,
+                    p=_p(mean[i]),
+                    mcse=float(mcse[i]),
+                    p05=p05,
+                    p50=p50,
+                    p95=p95,
+                )
+            )
     highest = tuple(
         Highest(rung, _p(mean[cells_n + s]), float(mcse[cells_n + s]))
         for s, rung in enumerate(model.rungs)

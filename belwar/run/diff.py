@@ -285,7 +285,16 @@ def _delta(  # noqa: PLR0917 - a private record constructor
 ) -> Delta:
     change = p_b - p_a
     material = abs(change) > tolerance and abs(change) > MCSE_MULTIPLE * mcse
-    return Delta(rung, month, p_a, p_b, change, mcse, unpaired, material)
+    return Delta(
+        rung=rung,
+        month=month,
+        p_a=p_a,
+        p_b=p_b,
+        delta=change,
+        mcse=mcse,
+        unpaired_mcse=unpaired,
+        material=material,
+    )
 
 
 def assumption_changes(a: dict[str, Any], b: dict[str, Any]) -> tuple[Change, ...]:

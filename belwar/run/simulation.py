@@ -110,7 +110,15 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
     spread = engine.percentiles(totals.histogram, SPREAD)
     rungs = model.rungs[1:]
     cells = tuple(
-        Cell(rung, month, float(mean[k, m]), float(mcse[k, m]), *(float(v) for v in spread[k, m]))
+        Cell(
+            rung=rung,
+            month=month,
+            p=float(mean[k, m]),
+            mcse=float(mcse[k, m]),
+            p05=float(spread[k, m, 0]),
+            p50=float(spread[k, m, 1]),
+            p95=float(spread[k, m, 2]),
+        )
         for k, rung in enumerate(rungs)
         for m, month in enumerate(model.months)
     )
