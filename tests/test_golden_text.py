@@ -89,7 +89,8 @@ def test_table_text(
 
 def test_every_golden_has_its_case() -> None:
     names = {f"{n}@{w}.txt" for n in CASES for w in WIDTHS}
-    assert {p.name for p in GOLDEN.glob("*.txt")} == names
+    commands = {name.split("-")[0] for name in CASES}  # the folder also holds other commands'
+    assert {p.name for p in GOLDEN.glob("*.txt") if p.name.split("-")[0] in commands} == names
 
 
 def _at_a_terminal(argv: list[str], columns: int) -> tuple[int, str]:
