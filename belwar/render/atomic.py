@@ -62,6 +62,22 @@ def _replace(shown: str, target: Path, data: bytes, mode: int | None) -> None:
         )
         raise input_error(f"cannot write: {state}", file=shown)
     _remove_stale(folder, target.name)
+    tmp = _temporary(shown, target, data, stat.S_IMODE(mode) if mode is not None else None)
+    try:
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _failed(shown, exc) from None
+        raise
+
+
+def _temporary(shown: str, target: Path, data: bytes, mode: int | None) -> str:
+    """A temporary file beside ``target`` holding ``data``, synced to disk, with ``mode`` (the
+    umask's default when None): the path to rename or link into place. Nothing is left behind
+    if it cannot be written."""
+    folder = target.parent
     try:
         fd, tmp = tempfile.mkstemp(
             prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder
@@ -74,14 +90,14 @@ def _replace(shown: str, target: Path, data: bytes, mode: int | None) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.chmod(tmp, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
-        os.replace(tmp, target)
+        os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
             raise _failed(shown, exc) from None
         raise
+    return tmp
 
 
 def _write_in_place(shown: str, data: bytes, *, fifo: bool) -> None:
@@ -162,19 +178,8 @@ def create_text(path: str | os.PathLike[str], text: str) -> None:
     folder = target.parent
     if not folder.is_dir():
         raise input_error(f"cannot write: the folder {folder} does not exist", file=shown)
+    tmp = _temporary(shown, target, text.encode("utf-8"), None)
     try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=folder
-        )
-    except OSError as exc:
-        raise _failed(shown, exc, f" (in the folder {folder})") from None
-    try:
-        try:
-            _write_all(fd, text.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.chmod(tmp, 0o666 & ~_umask())
         os.link(tmp, target)  # fails if the name was taken meanwhile, unlike a rename
     except FileExistsError:
         raise input_error("already exists: nothing was written", file=shown) from None
