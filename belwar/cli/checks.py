@@ -13,11 +13,11 @@ from belwar.cli.options import (
     INPUTS,
     OUTPUT,
     Flags,
-    check_format,
     complete_scenario,
     opt,
     shared,
 )
+from belwar.cli.output import check_format
 
 
 @shared("set_", "register")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from belwar.cli.options import INPUTS, OUTPUT, Flags, opt, scenario_argument, shared
-from belwar.cli.output import Delivery, deliver, progress
+from belwar.cli.output import Delivery, check_format, deliver, progress
 
 if TYPE_CHECKING:
     from belwar.render.tables import Table
@@ -70,7 +70,6 @@ def evidence_command(
             belwar evidence scenarios/baseline.yaml scenarios/kremlin-squeeze.yaml \\
                 --history scenarios/history/belarus-2022-2025.yaml
     """
-    from belwar.cli.options import check_format
     from belwar.render.history_layouts import evidence_tables, evidence_text
     from belwar.run.evidence import weigh
     from belwar.spec.history_loader import read_history

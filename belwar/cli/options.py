@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from belwar.cli.output import Delivery
+
 if TYPE_CHECKING:
-    from belwar.cli.output import Delivery
     from belwar.run.options import RunOptions
     from belwar.spec.evidence import Register
     from belwar.spec.history_loader import LoadedHistory
@@ -262,8 +263,6 @@ class Flags:
 
     def delivery(self) -> Delivery:
         """Where and how the result goes."""
-        from belwar.cli.output import Delivery
-
         return Delivery(fmt=self.fmt, output=self.output, quiet=self.quiet, plot=self.plot)
 
 
@@ -329,18 +328,6 @@ def shared(*names: str) -> Callable[[Callable[..., int]], Callable[..., int]]:
         return command
 
     return decorate
-
-
-def check_format(fmt: str, formats: tuple[str, ...]) -> None:
-    """Refuse a ``--format`` that is not one of ``formats``."""
-    from belwar.errors import input_error
-    from belwar.spec.scenario import suggest
-
-    if fmt not in formats:
-        raise input_error(
-            f"unknown format '{fmt}'{suggest(fmt, formats)} (one of: {', '.join(formats)})",
-            key="--format",
-        )
 
 
 def register_at(folder: Path | None) -> Register | None:

@@ -12,10 +12,20 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import typer
 
-from belwar.cli.options import check_format
-
 if TYPE_CHECKING:
     from belwar.render.tables import Table
+
+
+def check_format(fmt: str, formats: tuple[str, ...]) -> None:
+    """Refuse a ``--format`` that is not one of ``formats``."""
+    from belwar.errors import input_error
+    from belwar.spec.scenario import suggest
+
+    if fmt not in formats:
+        raise input_error(
+            f"unknown format '{fmt}'{suggest(fmt, formats)} (one of: {', '.join(formats)})",
+            key="--format",
+        )
 
 
 #: the formats of run, diff, sweep and sensitivity: render.report's text formats, and xlsx
