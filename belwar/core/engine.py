@@ -12,15 +12,22 @@ month's draws independent of the horizon.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 from numpy.typing import NDArray
 
-from belwar.core.conditioning import Conditioned, Observed, filter_month, observe
+from belwar.core.conditioning import (
+    Conditioned,
+    Observed,
+    filter_month,
+    observe,
+    observe_month,
+)
 from belwar.core.distributions import ODDS_MAX, ODDS_MIN
 from belwar.core.ladder import Ladder
-from belwar.core.model import Model
+from belwar.core.model import DriverTerm, Model
+from belwar.core.processes import Paths, driven_base, month_uniforms
 from belwar.core.reductions import (
     BINS,
     CHUNK,
@@ -35,7 +42,7 @@ from belwar.core.reductions import (
     merge_moments,
     percentiles,
 )
-from belwar.core.streams import path_key, uniforms
+from belwar.core.streams import generator, path_key, uniforms
 from belwar.core.weighted import reduce_block
 
 __all__ = [  # the engine, and the reductions it returns (belwar.core.reductions)
@@ -76,10 +83,7 @@ def run_blocks(
 
 def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -> BlockStats:
     """Simulate ``n`` samples of ``block`` and reduce them."""
-
-    def draw(key: str, shape: int | tuple[int, ...] = n) -> Array:
-        return uniforms(model.seed, key, block, shape)
-
+    draw = _BlockDraw(model.seed, block, n)
     if model.observed is not None:
         return _conditioned_block(model, draw, block, n, keep_samples=keep_samples)
     exceed, p, inputs = evaluate(model, draw, n)
@@ -97,6 +101,20 @@ def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -
 
 
 Draw = Callable[..., Array]
+
+
+class _BlockDraw:
+    """A block's uniforms by stream key, ``draw(key, shape)``; ``draw.stream(key)`` hands out
+    the stream itself, for paths drawn month by month (see :mod:`belwar.core.processes`)."""
+
+    def __init__(self, seed: int, block: int, n: int) -> None:
+        self.seed, self.block, self.n = seed, block, n
+
+    def __call__(self, key: str, shape: int | tuple[int, ...] | None = None) -> Array:
+        return uniforms(self.seed, key, self.block, self.n if shape is None else shape)
+
+    def stream(self, key: str) -> np.random.Generator:
+        return generator(self.seed, key, self.block)
 
 
 def _conditioned_block(
@@ -180,8 +198,9 @@ def _evaluate(
     bm = _driven_bases(model, drivers, log_odds, bases, scratch)
     stay = 1.0 - bases
     active = _active(model, draw, monthly, n, months, observed)
+    paths = _paths(model, draw, drivers, values, months) if model.processes else None
     if observed is not None and found is not None:
-        observe(observed, monthly, drivers, found.log_weights)
+        observe(observed, monthly, drivers, found.log_weights, moving=_moving_drivers(model))
 
     # hazards of each rung (rungs, n) from the start (h0) and once above it (h1); rungs whose
     # odds move with events are recomputed month by month into h0_t and h1_t
@@ -190,7 +209,8 @@ def _evaluate(
     h1 = np.empty((rungs, n)) if momentum is not None else h0
     for k in range(rungs):
         _hazard(bm[k], stay[k], momentum, h0[k], h1[k], scratch, guard=guard)
-    by_rung, h0_t, h1_t = _moving(model, h0, h1)
+    driven = _driven_rungs(model)
+    by_rung, h0_t, h1_t = _moving(model, h0, h1, driven)
     moved = np.empty(n)
 
     report = {observed_months + m: i for i, m in enumerate(model.months)}
@@ -198,8 +218,15 @@ def _evaluate(
     ladder = Ladder(states, n)
     p = ladder.p
     for t in range(months):
+        if paths is not None:
+            paths.step(t)
+            if observed is not None and found is not None:
+                observe_month(observed, t + 1, paths, found.log_weights)
         for k, terms in by_rung.items():
-            np.copyto(moved, bm[k])
+            if paths is not None and k in driven:  # odds that move with a driver's path
+                driven_base(driven[k], paths, drivers, log_odds, bases[k], moved, scratch)
+            else:
+                np.copyto(moved, bm[k])
             for e, j in terms:
                 # exact, and twice as fast as a masked multiply (where=)
                 moved *= np.where(active[e, t], odds[j], 1.0)
@@ -220,18 +247,42 @@ def _evaluate(
 
 
 def _moving(
-    model: Model, h0: Array, h1: Array
+    model: Model, h0: Array, h1: Array, driven: Mapping[int, object]
 ) -> tuple[dict[int, list[tuple[int, int]]], Array, Array]:
-    """The event terms of each rung whose odds move with events (``rung: [(event, odds)]``),
-    and the month's hazards ``h0_t``, ``h1_t``: copies of ``h0``, ``h1`` to recompute into
-    when some rung moves (``h1`` stays ``h0`` without momentum), else ``h0``, ``h1``."""
+    """The event terms of each rung whose odds move with events or with ``driven`` drivers'
+    paths (``rung: [(event, odds)]``), and the month's hazards ``h0_t``, ``h1_t``: copies of
+    ``h0``, ``h1`` to recompute into when some rung moves (``h1`` stays ``h0`` without
+    momentum), else ``h0``, ``h1``."""
     by_rung: dict[int, list[tuple[int, int]]] = {}
     for event_term in model.event_terms:
         by_rung.setdefault(event_term.rung - 1, []).append((event_term.event, event_term.odds))
+    for k in driven:
+        by_rung.setdefault(k, [])
     if not by_rung:
         return by_rung, h0, h1
     h0_t = h0.copy()
     return by_rung, h0_t, (h1.copy() if h1 is not h0 else h0_t)
+
+
+def _moving_drivers(model: Model) -> frozenset[int]:
+    return frozenset(p.driver for p in model.processes)
+
+
+def _driven_rungs(model: Model) -> dict[int, list[DriverTerm]]:
+    """Each rung whose odds move with some driver's path: all its driver terms, in order."""
+    moving = _moving_drivers(model)
+    rungs = {t.rung - 1 for t in model.driver_terms if t.driver in moving}
+    return {k: [t for t in model.driver_terms if t.rung - 1 == k] for k in sorted(rungs)}
+
+
+def _paths(model: Model, draw: Draw, drivers: Array, values: Array, months: int) -> Paths:
+    """The moving drivers' paths from their month-0 draws, one month held at a time."""
+    n = values.shape[1]
+    start = len(values) - len(model.process_inputs) - (model.momentum is not None)
+    params = values[start : start + len(model.process_inputs)]
+    x0 = np.stack([drivers[p.driver] for p in model.processes])
+    monthly = [month_uniforms(draw, p.key, months, n) for p in model.processes]
+    return Paths(model.processes, x0, params, monthly)
 
 
 def _driven_bases(
@@ -324,6 +375,9 @@ def _draw_inputs(
         o.inverse.with_logs(keep(draw(o.key, n)), out, log)
     for e, out in zip(model.events, monthly, strict=True):
         e.inverse(keep(draw(e.key, n)), out=out)
+    start = len(values) - len(model.process_inputs) - (model.momentum is not None)
+    for i, item in enumerate(model.process_inputs, start=start):
+        item.inverse(keep(draw(item.key, n)), out=values[i])
     if model.momentum is not None:
         model.momentum.inverse(keep(draw(model.momentum.key, n)), out=values[-1])
         np.clip(values[-1], ODDS_MIN, ODDS_MAX, out=values[-1])

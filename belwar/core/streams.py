@@ -24,14 +24,20 @@ def _key_words(key: str) -> tuple[int, ...]:
     return struct.unpack("<4I", hashlib.sha256(key.encode()).digest()[:16])
 
 
+def generator(seed: int, key: str, block: int) -> np.random.Generator:
+    """The generator of input ``key``'s stream in ``block`` (see module docs)."""
+    sequence = np.random.SeedSequence(seed, spawn_key=(*_key_words(key), block))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
 def uniforms(seed: int, key: str, block: int, shape: int | tuple[int, ...]) -> Array:
     """Uniforms on [0, 1) from the stream of input ``key`` in ``block`` (see module docs)."""
-    sequence = np.random.SeedSequence(seed, spawn_key=(*_key_words(key), block))
-    return np.random.Generator(np.random.PCG64(sequence)).random(shape)
+    return generator(seed, key, block).random(shape)
 
 
 def path_key(event_key: str) -> str:
-    """The stream key of an event's month-by-month path (``event:x:path``)."""
+    """The stream key of an event's or a driver's month-by-month path (``event:x:path``,
+    ``driver:x:path``)."""
     return f"{event_key}:path"
 
 

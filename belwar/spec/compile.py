@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from belwar.core import copula, estimative
+from belwar.core import copula, estimative, streams
 from belwar.core.distributions import (
     Distribution,
     FitError,
@@ -32,8 +32,9 @@ from belwar.core.model import (
     Model,
     reach,
 )
+from belwar.core.processes import DriverProcess
 from belwar.core.zscores import Z90
-from belwar.spec.entries import Entry, entries
+from belwar.spec.entries import PROCESS_KINDS, Entry, entries
 from belwar.spec.scenario import (
     Beta,
     DistModel,
@@ -151,6 +152,27 @@ def _climbs(
     return bases, odds, driver_terms, event_terms
 
 
+def _processes(
+    scenario: Scenario, listed: list[Entry], driver_index: dict[str, int]
+) -> tuple[tuple[Input, ...], tuple[DriverProcess, ...]]:
+    """The process parameters as inputs (each driver's monthly sd, then its reversion), and
+    each moving driver's process."""
+    params = [e for e in listed if e.kind in PROCESS_KINDS]
+    rows = {e.name: i for i, e in enumerate(params)}
+    processes = tuple(
+        DriverProcess(
+            driver=driver_index[name],
+            key=streams.path_key(f"driver:{name}"),
+            sd=rows[f"{name}:monthly_sd"],
+            reversion=rows.get(f"{name}:reversion"),
+            bounds=driver.range,
+        )
+        for name, driver in scenario.drivers.items()
+        if driver.process is not None
+    )
+    return tuple(_input(e) for e in params), processes
+
+
 def compile_model(scenario: Scenario) -> Model:
     """Compile a validated scenario. Assumes :func:`belwar.spec.loader.validate_scenario` passed."""
     ids = [r.id for r in scenario.ladder.rungs]
@@ -163,6 +185,7 @@ def compile_model(scenario: Scenario) -> Model:
     momentum = next((_input(e) for e in listed if e.kind == "momentum"), None)
     driver_index = {d.name: i for i, d in enumerate(drivers)}
     bases, odds, driver_terms, event_terms = _climbs(scenario, listed, rungs, labels)
+    process_inputs, processes = _processes(scenario, listed, driver_index)
 
     correlated: tuple[int, ...] = ()
     cholesky = None
@@ -193,5 +216,7 @@ def compile_model(scenario: Scenario) -> Model:
         lasts=tuple(e.lasts_months for e in scenario.events.values()),
         event_terms=tuple(event_terms),
         momentum=momentum,
+        processes=processes,
+        process_inputs=process_inputs,
     )
     return replace(model, may_overflow=max(reach(model), default=0.0) > LOG_ODDS_SAFE)
