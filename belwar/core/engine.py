@@ -27,7 +27,7 @@ from belwar.core.conditioning import (
 from belwar.core.distributions import ODDS_MAX, ODDS_MIN
 from belwar.core.ladder import Ladder
 from belwar.core.model import DriverTerm, Model
-from belwar.core.processes import Paths, driven_base, month_uniforms
+from belwar.core.processes import Paths, driven_base, month_uniforms, shares
 from belwar.core.reductions import (
     BINS,
     CHUNK,
@@ -86,7 +86,8 @@ def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -
     draw = _BlockDraw(model.seed, block, n)
     if model.observed is not None:
         return _conditioned_block(model, draw, block, n, keep_samples=keep_samples)
-    exceed, p, inputs = evaluate(model, draw, n)
+    tracked: list[Array] = []
+    exceed, p, inputs = evaluate(model, draw, n, tracked=tracked)
     stats = BlockStats(
         block=block,
         n=n,
@@ -95,8 +96,13 @@ def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -
         highest=Moments.of(p),
         inputs=inputs.sum(axis=-1),
     )
+    if tracked:  # moving drivers in the reported months
+        stats.paths = Moments.of(tracked[0])
+        stats.paths_histogram = histogram(shares(model.processes, tracked[0]))
     if keep_samples:
         stats.samples = {"exceed": exceed, "highest": p, "inputs": inputs}
+        if tracked:
+            stats.samples["paths"] = tracked[0]
     return stats
 
 
@@ -151,36 +157,48 @@ def _conditioned_block(
     return stats
 
 
-def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
+def evaluate(
+    model: Model, draw: Draw, n: int, *, tracked: list[Array] | None = None
+) -> tuple[Array, Array, Array]:
     """The model for ``n`` samples whose uniforms come from ``draw(key, shape)``: returns each
     sample's P(S_m >= k) ``(rungs, months, n)``, its state distribution at the horizon
     ``(states, n)`` and every input's value ``(inputs, n)`` in :meth:`Model.inputs` order.
 
     Every step writes into arrays made once per call: at a block's size each array is a
     quarter of a megabyte, and fresh temporaries for each of the ~2,000 operations cost more
-    than the arithmetic."""
+    than the arithmetic.
+
+    A model with moving drivers appends their values in the reported months ``(moving,
+    reported, n)`` to ``tracked``, if given."""
     if not model.may_overflow:
-        return _evaluate(model, draw, n)
+        return _evaluate(model, draw, n, tracked=tracked)
     with np.errstate(over="ignore", invalid="ignore"):  # what overflows, the guard maps to 1
-        return _evaluate(model, draw, n)
+        return _evaluate(model, draw, n, tracked=tracked)
 
 
-def evaluate_conditioned(model: Model, draw: Draw, n: int) -> Conditioned:
+def evaluate_conditioned(
+    model: Model, draw: Draw, n: int, *, tracked: list[Array] | None = None
+) -> Conditioned:
     """:func:`evaluate` for a model with an observed history (``model.observed``): the forward
     filter over the observed months, the forecast after them, each sample's log weight and the
     uniforms its inputs were drawn from (see :class:`Conditioned`)."""
     found = Conditioned(np.zeros(n), np.empty((len(model.inputs()), n)))
     if not model.may_overflow:
-        exceed, p, values = _evaluate(model, draw, n, found)
+        exceed, p, values = _evaluate(model, draw, n, found, tracked=tracked)
     else:
         with np.errstate(over="ignore", invalid="ignore"):
-            exceed, p, values = _evaluate(model, draw, n, found)
+            exceed, p, values = _evaluate(model, draw, n, found, tracked=tracked)
     found.exceed, found.highest, found.values = exceed, p, values
     return found
 
 
 def _evaluate(
-    model: Model, draw: Draw, n: int, found: Conditioned | None = None
+    model: Model,
+    draw: Draw,
+    n: int,
+    found: Conditioned | None = None,
+    *,
+    tracked: list[Array] | None = None,
 ) -> tuple[Array, Array, Array]:
     values = np.empty((len(model.inputs()), n))
     rows = _rows(model, values)
@@ -219,9 +237,7 @@ def _evaluate(
     p = ladder.p
     for t in range(months):
         if paths is not None:
-            paths.step(t)
-            if observed is not None and found is not None:
-                observe_month(observed, t + 1, paths, found.log_weights)
+            _step(paths, t, observed, found)
         for k, terms in by_rung.items():
             if paths is not None and k in driven:  # odds that move with a driver's path
                 driven_base(driven[k], paths, drivers, log_odds, bases[k], moved, scratch)
@@ -238,11 +254,15 @@ def _evaluate(
             # P(S >= k) for k = 1..rungs: running sums from the top. The states' shares sum to
             # 1 only up to rounding, so a running sum can pass 1 by an ulp or two: held at 1.
             column = report[t + 1]
+            if paths is not None:
+                paths.record(column)
             exceed[-1, column] = p[-1]
             for k in range(rungs - 1, 0, -1):
                 np.add(exceed[k, column], p[k], out=exceed[k - 1, column])
             np.minimum(exceed[:, column], 1.0, out=exceed[:, column])
     np.minimum(p, 1.0, out=p)
+    if paths is not None and tracked is not None:
+        tracked.append(paths.reported)
     return exceed, p, values
 
 
@@ -264,6 +284,13 @@ def _moving(
     return by_rung, h0_t, (h1.copy() if h1 is not h0 else h0_t)
 
 
+def _step(paths: Paths, t: int, observed: Observed | None, found: Conditioned | None) -> None:
+    """Moving drivers to month ``t + 1``, and the measurements read there."""
+    paths.step(t)
+    if observed is not None and found is not None:
+        observe_month(observed, t + 1, paths, found.log_weights)
+
+
 def _moving_drivers(model: Model) -> frozenset[int]:
     return frozenset(p.driver for p in model.processes)
 
@@ -282,7 +309,7 @@ def _paths(model: Model, draw: Draw, drivers: Array, values: Array, months: int)
     params = values[start : start + len(model.process_inputs)]
     x0 = np.stack([drivers[p.driver] for p in model.processes])
     monthly = [month_uniforms(draw, p.key, months, n) for p in model.processes]
-    return Paths(model.processes, x0, params, monthly)
+    return Paths(model.processes, x0, params, monthly, reported=len(model.months))
 
 
 def _driven_bases(

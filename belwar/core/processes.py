@@ -43,6 +43,9 @@ class DriverProcess:
     sd: int
     reversion: int | None
     bounds: tuple[float, float] | None
+    # an unbounded driver's values are reported through the share expit((x - centre) / scale)
+    centre: float = 0.0
+    scale: float = 1.0
 
 
 MonthUniforms = Callable[[int], Array]
@@ -53,7 +56,8 @@ class Paths:
 
     ``x0`` are the month-0 values ``(moving, n)``, ``params`` the process inputs' draws
     ``(process inputs, n)``, ``months[i](t)`` month ``t``'s uniforms ``(n,)`` for process
-    ``i``."""
+    ``i``; :meth:`record` keeps the values of the ``reported`` months ``(moving, reported,
+    n)``."""
 
     def __init__(
         self,
@@ -61,6 +65,8 @@ class Paths:
         x0: Array,
         params: Array,
         months: Sequence[MonthUniforms],
+        *,
+        reported: int = 0,
     ) -> None:
         self.processes = tuple(processes)
         self.x0 = x0
@@ -72,6 +78,11 @@ class Paths:
         self.values = x0.copy()
         self._scratch = np.empty(x0.shape[1])
         self.row = {p.driver: i for i, p in enumerate(processes)}
+        self.reported = np.empty((len(self.processes), reported, x0.shape[1]))
+
+    def record(self, column: int) -> None:
+        """Keep this month's values as reported month ``column``."""
+        self.reported[:, column] = self.values
 
     def step(self, t: int) -> None:
         """Advance every moving driver to month ``t + 1`` (``t`` counts from 0)."""
@@ -116,6 +127,35 @@ def _from_scale(process: DriverProcess, y: Array) -> Array:
     x *= hi - lo
     x += lo
     return x
+
+
+def shares(processes: Sequence[DriverProcess], values: Array) -> Array:
+    """Values ``(moving, ...)`` as shares in [0, 1] (what the engine's log-odds histograms
+    bin): the place in the range, or for an unbounded driver ``expit((x - centre) /
+    scale)``."""
+    out = np.empty_like(values)
+    for i, process in enumerate(processes):
+        if process.bounds is not None:
+            lo, hi = process.bounds
+            np.subtract(values[i], lo, out=out[i])
+            out[i] /= hi - lo
+        else:
+            np.subtract(values[i], process.centre, out=out[i])
+            out[i] /= process.scale
+            special.expit(out[i], out=out[i])
+    return out
+
+
+def from_shares(process: DriverProcess, share: Array) -> Array:
+    """The values whose shares (:func:`shares`) are ``share``."""
+    s = np.asarray(share, dtype=np.float64)
+    if process.bounds is not None:
+        lo, hi = process.bounds
+        out: Array = lo + (hi - lo) * s
+        return out
+    with np.errstate(divide="ignore"):
+        logits: Array = special.logit(s)
+    return process.centre + process.scale * logits
 
 
 def month_uniforms(draw: Callable[..., Array], key: str, months: int, n: int) -> MonthUniforms:

@@ -63,6 +63,7 @@ def _check_memory(model: Model, months: int) -> None:
         states=model.states,
         horizon=model.horizon + months,
         reported=len(model.months),
+        moving=len(model.processes),
     )
     need = sum(parts.values()) + 8.0 * streams.BLOCK_SIZE * len(model.inputs())
     if need > limits.BLOCK_BUDGET:

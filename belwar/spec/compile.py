@@ -43,6 +43,7 @@ from belwar.spec.scenario import (
     Normal,
     Pert,
     Point,
+    Process,
     Scenario,
     Triangular,
     Uniform,
@@ -159,18 +160,34 @@ def _processes(
     each moving driver's process."""
     params = [e for e in listed if e.kind in PROCESS_KINDS]
     rows = {e.name: i for i, e in enumerate(params)}
-    processes = tuple(
-        DriverProcess(
+    processes = []
+    for name, driver in scenario.drivers.items():
+        if driver.process is None:
+            continue
+        process = DriverProcess(
             driver=driver_index[name],
             key=streams.path_key(f"driver:{name}"),
             sd=rows[f"{name}:monthly_sd"],
             reversion=rows.get(f"{name}:reversion"),
             bounds=driver.range,
         )
-        for name, driver in scenario.drivers.items()
-        if driver.process is not None
-    )
-    return tuple(_input(e) for e in params), processes
+        if driver.range is None:
+            centre, scale = _report_scale(scenario, driver.dist, driver.process)
+            process = replace(process, centre=centre, scale=scale)
+        processes.append(process)
+    return tuple(_input(e) for e in params), tuple(processes)
+
+
+def _report_scale(scenario: Scenario, dist: DistModel, process: Process) -> tuple[float, float]:
+    """Where an unbounded moving driver's reported percentiles are binned: centred on its
+    month-0 median, in units of a tenth of its reach (the month-0 90% interval widened by a
+    walk at the 95th percentile of its sd over the horizon), so that two reaches either side
+    fall inside the histograms and a percentile is off by at most 2.5e-4 reaches."""
+    start = resolve(dist)
+    low, centre, high = (float(v) for v in start.ppf(np.array([0.05, 0.5, 0.95])))
+    sd = float(resolve(process.monthly_sd).ppf(np.array([0.95]))[0])
+    reach = high - low + 2 * Z90 * sd * math.sqrt(scenario.simulation.horizon_months)
+    return centre, reach / 10 if reach > 0 else 1.0
 
 
 def compile_model(scenario: Scenario) -> Model:

@@ -1,0 +1,33 @@
+"""The layout of a run's moving drivers: each driver's mean and 5th/50th/95th percentiles in
+each reported month (a table model; see :mod:`belwar.render.tables`)."""
+
+from __future__ import annotations
+
+from belwar.render.tables import Column, Table, own, table, user
+from belwar.results.run import Result
+
+
+def run_paths(result: Result) -> Table:
+    """One row per moving driver and reported month, the driver named on its first row."""
+    names = {item.key: item.name for item in result.inputs}
+    rows = []
+    last = ""
+    for path in result.paths:
+        name = names.get(path.key, path.key)
+        rows.append(
+            [
+                user(name if name != last else ""),
+                own(str(path.month)),
+                own(f"{path.mean:.3g}"),
+                own(f"{path.p05:.3g}"),
+                own(f"{path.p50:.3g}"),
+                own(f"{path.p95:.3g}"),
+            ]
+        )
+        last = name
+    numbers = [Column(c, "right", wrap=False) for c in ("month", "mean", "5th", "median", "95th")]
+    return table(
+        [Column("driver", wrap=False), *numbers],
+        rows,
+        title=own("Drivers that move, by month"),
+    )
