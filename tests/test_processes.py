@@ -313,6 +313,17 @@ def test_a_dated_measurement_reads_the_value_of_its_month() -> None:
     exact = stats.norm.logpdf(2.0, 0.0, math.sqrt(6.25))
     assert abs(c.log_evidence - exact) <= 4 * c.log_evidence_mcse, (c.log_evidence, exact)
     assert c.log_evidence_mcse < 0.05
+    # given the reading, x_6 ~ N(1.92, 0.24); the forecast month m is month 8 + m, 2 + m more
+    # steps on: N(1.92, 2.24 + m), weighted over the samples
+    assert [path.month for path in result.paths] == MONTHS
+    for path in result.paths:
+        sd = math.sqrt(2.24 + path.month)
+        error = sd / math.sqrt(c.ess)
+        assert abs(path.mean - 1.92) <= 4 * error, (path.month, path.mean)
+        for q, value in ((0.05, path.p05), (0.5, path.p50), (0.95, path.p95)):
+            exact_q = 1.92 + stats.norm.ppf(q) * sd
+            spread = math.sqrt(q * (1 - q)) / stats.norm.pdf(stats.norm.ppf(q)) * error
+            assert abs(value - exact_q) <= 4 * spread + 0.01 * sd, (path.month, q, value)
 
 
 def test_a_saved_result_keeps_its_paths() -> None:

@@ -43,7 +43,7 @@ from belwar.core.reductions import (
     percentiles,
 )
 from belwar.core.streams import generator, path_key, uniforms
-from belwar.core.weighted import reduce_block
+from belwar.core.weighted import reduce_block, reduce_paths
 
 __all__ = [  # the engine, and the reductions it returns (belwar.core.reductions)
     "BINS",
@@ -128,7 +128,8 @@ def _conditioned_block(
 ) -> BlockStats:
     """A block given the model's history: the weighted statistics, and the unweighted input
     sums (the prior means). The unweighted tables are left empty: nothing reads them."""
-    found = evaluate_conditioned(model, draw, n)
+    tracked: list[Array] = []
+    found = evaluate_conditioned(model, draw, n, tracked=tracked)
     weighted = reduce_block(
         found.exceed,
         found.highest,
@@ -147,6 +148,9 @@ def _conditioned_block(
         inputs=found.values.sum(axis=-1),
         weighted=weighted,
     )
+    if tracked:  # moving drivers in the reported months, under the weights
+        shared = shares(model.processes, tracked[0])
+        stats.weighted_paths = reduce_paths(tracked[0], shared, found.log_weights)
     if keep_samples:
         stats.samples = {
             "exceed": found.exceed,

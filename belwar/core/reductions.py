@@ -104,6 +104,7 @@ class BlockStats:
     # moving drivers in the reported months: moments (moving, months), histograms of shares
     paths: Moments | None = None
     paths_histogram: NDArray[np.int64] | None = None
+    weighted_paths: WeightedBlock | None = None  # given a history: the paths' weighted sums
 
 
 @dataclass
@@ -120,6 +121,7 @@ class Totals:
     weighted: dict[int, WeightedBlock] = field(default_factory=dict)
     paths: list[Moments] = field(default_factory=list)
     paths_histogram: NDArray[np.int64] | None = None
+    weighted_paths: dict[int, WeightedBlock] = field(default_factory=dict)
 
     def _add_paths(self, moments: list[Moments], counts: NDArray[np.int64] | None) -> None:
         self.paths += moments
@@ -145,6 +147,8 @@ class Totals:
             self.weighted[stats.block] = stats.weighted
         if stats.paths is not None:
             self._add_paths([stats.paths], stats.paths_histogram)
+        if stats.weighted_paths is not None:
+            self.weighted_paths[stats.block] = stats.weighted_paths
 
     def merge(self, other: Totals) -> None:
         """Fold in another set of merged blocks (from a worker); exact, in any order."""
@@ -160,6 +164,7 @@ class Totals:
         self.samples.update(other.samples)
         self.weighted.update(other.weighted)
         self._add_paths(other.paths, other.paths_histogram)
+        self.weighted_paths.update(other.weighted_paths)
 
     def gathered(self, name: str) -> Array:
         """Per-sample array ``name`` from every block, in block order, samples on the last axis."""

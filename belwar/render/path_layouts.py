@@ -30,4 +30,11 @@ def run_paths(result: Result) -> Table:
         [Column("driver", wrap=False), *numbers],
         rows,
         title=own("Drivers that move, by month"),
+        notes=(
+            own(
+                "each month one step, on the logit scale of the driver's range if it has one, "
+                "from its distribution at month 0",
+                "dim",
+            ),
+        ),
     )
