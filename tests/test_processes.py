@@ -17,6 +17,7 @@ from scipy import stats
 
 from belwar.core import engine, streams
 from belwar.core.calendar import add_months
+from belwar.render.report import run_markdown
 from belwar.results.run import Result
 from belwar.results.saved import from_dict
 from belwar.run.sensitivities import sensitivity
@@ -366,3 +367,12 @@ def test_block_bytes_covers_a_block_with_moving_drivers() -> None:
     assert need["paths"] > 0
     estimate = sum(need.values())
     assert peak <= estimate <= 1.5 * peak + 2**20, (peak, estimate)
+
+
+def test_a_run_shows_its_moving_drivers_by_month_and_a_static_run_does_not() -> None:
+    moving = simulate(_unbounded({"type": "random_walk", "monthly_sd": 0.1}), samples=2000)
+    static = simulate(_rich(), samples=2000)
+    text = run_markdown(moving)
+    assert "Drivers that move, by month" in text
+    assert "| x | 1 |" in text.replace("\\_", "_")
+    assert "Drivers that move" not in run_markdown(static)

@@ -17,11 +17,8 @@ def run_paths(result: Result) -> Table:
         rows.append(
             [
                 user(name if name != last else ""),
-                own(str(path.month)),
-                own(f"{path.mean:.3g}"),
-                own(f"{path.p05:.3g}"),
-                own(f"{path.p50:.3g}"),
-                own(f"{path.p95:.3g}"),
+                own(str(path.month), value=path.month),
+                *(own(f"{v:.3g}", value=v) for v in (path.mean, path.p05, path.p50, path.p95)),
             ]
         )
         last = name
