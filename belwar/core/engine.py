@@ -22,12 +22,18 @@ from belwar.core.conditioning import (
     Observed,
     filter_month,
     observe,
-    observe_month,
 )
 from belwar.core.distributions import ODDS_MAX, ODDS_MIN
 from belwar.core.ladder import Ladder
-from belwar.core.model import DriverTerm, Model
-from belwar.core.processes import Paths, driven_base, month_uniforms, shares
+from belwar.core.model import Model
+from belwar.core.processes import (
+    advance,
+    driven_base,
+    driven_rungs,
+    moving_drivers,
+    shares,
+    start_paths,
+)
 from belwar.core.reductions import (
     BINS,
     CHUNK,
@@ -42,7 +48,7 @@ from belwar.core.reductions import (
     merge_moments,
     percentiles,
 )
-from belwar.core.streams import generator, path_key, uniforms
+from belwar.core.streams import BlockDraw, path_key
 from belwar.core.weighted import reduce_block, reduce_paths
 
 __all__ = [  # the engine, and the reductions it returns (belwar.core.reductions)
@@ -83,7 +89,7 @@ def run_blocks(
 
 def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -> BlockStats:
     """Simulate ``n`` samples of ``block`` and reduce them."""
-    draw = _BlockDraw(model.seed, block, n)
+    draw = BlockDraw(model.seed, block, n)
     if model.observed is not None:
         return _conditioned_block(model, draw, block, n, keep_samples=keep_samples)
     tracked: list[Array] = []
@@ -107,20 +113,6 @@ def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -
 
 
 Draw = Callable[..., Array]
-
-
-class _BlockDraw:
-    """A block's uniforms by stream key, ``draw(key, shape)``; ``draw.stream(key)`` hands out
-    the stream itself, for paths drawn month by month (see :mod:`belwar.core.processes`)."""
-
-    def __init__(self, seed: int, block: int, n: int) -> None:
-        self.seed, self.block, self.n = seed, block, n
-
-    def __call__(self, key: str, shape: int | tuple[int, ...] | None = None) -> Array:
-        return uniforms(self.seed, key, self.block, self.n if shape is None else shape)
-
-    def stream(self, key: str) -> np.random.Generator:
-        return generator(self.seed, key, self.block)
 
 
 def _conditioned_block(
@@ -220,9 +212,9 @@ def _evaluate(
     bm = _driven_bases(model, drivers, log_odds, bases, scratch)
     stay = 1.0 - bases
     active = _active(model, draw, monthly, n, months, observed)
-    paths = _paths(model, draw, drivers, values, months) if model.processes else None
+    paths = start_paths(model, draw, drivers, values, months) if model.processes else None
     if observed is not None and found is not None:
-        observe(observed, monthly, drivers, found.log_weights, moving=_moving_drivers(model))
+        observe(observed, monthly, drivers, found.log_weights, moving=moving_drivers(model))
 
     # hazards of each rung (rungs, n) from the start (h0) and once above it (h1); rungs whose
     # odds move with events are recomputed month by month into h0_t and h1_t
@@ -231,7 +223,7 @@ def _evaluate(
     h1 = np.empty((rungs, n)) if momentum is not None else h0
     for k in range(rungs):
         _hazard(bm[k], stay[k], momentum, h0[k], h1[k], scratch, guard=guard)
-    driven = _driven_rungs(model)
+    driven = driven_rungs(model)
     by_rung, h0_t, h1_t = _moving(model, h0, h1, driven)
     moved = np.empty(n)
 
@@ -241,7 +233,7 @@ def _evaluate(
     p = ladder.p
     for t in range(months):
         if paths is not None:
-            _step(paths, t, observed, found)
+            advance(paths, t, observed, found.log_weights if found is not None else None)
         for k, terms in by_rung.items():
             if paths is not None and k in driven:  # odds that move with a driver's path
                 driven_base(driven[k], paths, drivers, log_odds, bases[k], moved, scratch)
@@ -286,34 +278,6 @@ def _moving(
         return by_rung, h0, h1
     h0_t = h0.copy()
     return by_rung, h0_t, (h1.copy() if h1 is not h0 else h0_t)
-
-
-def _step(paths: Paths, t: int, observed: Observed | None, found: Conditioned | None) -> None:
-    """Moving drivers to month ``t + 1``, and the measurements read there."""
-    paths.step(t)
-    if observed is not None and found is not None:
-        observe_month(observed, t + 1, paths, found.log_weights)
-
-
-def _moving_drivers(model: Model) -> frozenset[int]:
-    return frozenset(p.driver for p in model.processes)
-
-
-def _driven_rungs(model: Model) -> dict[int, list[DriverTerm]]:
-    """Each rung whose odds move with some driver's path: all its driver terms, in order."""
-    moving = _moving_drivers(model)
-    rungs = {t.rung - 1 for t in model.driver_terms if t.driver in moving}
-    return {k: [t for t in model.driver_terms if t.rung - 1 == k] for k in sorted(rungs)}
-
-
-def _paths(model: Model, draw: Draw, drivers: Array, values: Array, months: int) -> Paths:
-    """The moving drivers' paths from their month-0 draws, one month held at a time."""
-    n = values.shape[1]
-    start = len(values) - len(model.process_inputs) - (model.momentum is not None)
-    params = values[start : start + len(model.process_inputs)]
-    x0 = np.stack([drivers[p.driver] for p in model.processes])
-    monthly = [month_uniforms(draw, p.key, months, n) for p in model.processes]
-    return Paths(model.processes, x0, params, monthly, reported=len(model.months))
 
 
 def _driven_bases(

@@ -24,8 +24,10 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
+from belwar.core.conditioning import Observed, observe_month
+
 if TYPE_CHECKING:  # the model holds DriverProcess records: imported for types only
-    from belwar.core.model import DriverTerm
+    from belwar.core.model import DriverTerm, Model
 
 Array = NDArray[np.float64]
 LOGIT_CAP = 40.0  # the logistic of 40 is 1 in doubles: a month-0 draw on a bound stays there
@@ -191,3 +193,39 @@ def driven_base(  # noqa: PLR0917 - a private kernel, its buffers passed in
     np.clip(out, -700.0, 700.0, out=out)
     np.exp(out, out=out)
     out *= base
+
+
+def moving_drivers(model: Model) -> frozenset[int]:
+    """The indices of the model's drivers that move."""
+    return frozenset(p.driver for p in model.processes)
+
+
+def driven_rungs(model: Model) -> dict[int, list[DriverTerm]]:
+    """Each rung (0-based above the start) whose odds move with some driver's path: all its
+    driver terms, in the model's order."""
+    moving = moving_drivers(model)
+    rungs = {t.rung - 1 for t in model.driver_terms if t.driver in moving}
+    return {k: [t for t in model.driver_terms if t.rung - 1 == k] for k in sorted(rungs)}
+
+
+def start_paths(
+    model: Model, draw: Callable[..., Array], drivers: Array, values: Array, months: int
+) -> Paths:
+    """The moving drivers' paths from their month-0 draws ``drivers`` ``(drivers, n)``, their
+    processes' parameters read from the model's inputs ``values`` ``(inputs, n)`` (after the
+    events, before the momentum), over ``months`` months."""
+    n = values.shape[1]
+    start = len(values) - len(model.process_inputs) - (model.momentum is not None)
+    params = values[start : start + len(model.process_inputs)]
+    x0 = np.stack([drivers[p.driver] for p in model.processes])
+    monthly = [month_uniforms(draw, p.key, months, n) for p in model.processes]
+    return Paths(model.processes, x0, params, monthly, reported=len(model.months))
+
+
+def advance(paths: Paths, t: int, observed: Observed | None, log_weights: Array | None) -> None:
+    """Moving drivers to month ``t + 1`` (``t`` counts from 0), and given a history the log
+    likelihood of the readings of moving drivers dated in that month added to
+    ``log_weights``."""
+    paths.step(t)
+    if observed is not None and log_weights is not None:
+        observe_month(observed, t + 1, paths, log_weights)

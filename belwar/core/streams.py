@@ -35,6 +35,22 @@ def uniforms(seed: int, key: str, block: int, shape: int | tuple[int, ...]) -> A
     return generator(seed, key, block).random(shape)
 
 
+class BlockDraw:
+    """A block's uniforms by stream key, ``draw(key, shape)`` (``shape`` defaults to the
+    block's ``n``); ``draw.stream(key)`` hands out the stream itself, for paths drawn month
+    by month (see :mod:`belwar.core.processes`)."""
+
+    def __init__(self, seed: int, block: int, n: int) -> None:
+        self.seed, self.block, self.n = seed, block, n
+
+    def __call__(self, key: str, shape: int | tuple[int, ...] | None = None) -> Array:
+        return uniforms(self.seed, key, self.block, self.n if shape is None else shape)
+
+    def stream(self, key: str) -> np.random.Generator:
+        """The generator of ``key``'s stream in this block."""
+        return generator(self.seed, key, self.block)
+
+
 def path_key(event_key: str) -> str:
     """The stream key of an event's or a driver's month-by-month path (``event:x:path``,
     ``driver:x:path``)."""
