@@ -15,6 +15,9 @@ own. Each such process keeps freed memory for reuse as the command line's does
     .venv/bin/python benchmarks/bench.py --faults ...         # and the page faults per block
     .venv/bin/python benchmarks/bench.py --sizes 100000 --repeat 1 --skip-cli --skip-scale \
         --history-sizes 100000                                # and the run given the history
+
+The moving drivers' row (scenarios/moving-war.yaml against the static scenario) runs at
+``--moving-sizes`` (1e5 by default).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ ENGINE_OPTIONS: dict[str, dict[str, Any]] = {
 }
 MODES = (*ENGINE_OPTIONS, "reference", "reference-fast", "floor", "conditioned", "long")
 HISTORY = "scenarios/history/belarus-2022-2025.yaml"
+MOVING = "scenarios/moving-war.yaml"  # the baseline with two drivers that move
 
 
 class Measured(TypedDict):
@@ -131,6 +135,25 @@ def conditioning(scenario: str, sizes: list[int], seed: int, repeat: int) -> lis
                 "long_per_s": samples / longer["seconds"],
                 "ratio": longer["seconds"] / given["seconds"],
                 "conditioned_peak_mb": given["peak_mb"],
+            }
+        )
+    return rows
+
+
+def moving(scenario: str, sizes: list[int], seed: int, repeat: int) -> list[dict[str, Any]]:
+    """The scenario with moving drivers (:data:`MOVING`) against ``scenario`` (static), on
+    one core: what stepping the paths month by month costs."""
+    rows = []
+    for samples in sizes:
+        paths = best("engine", MOVING, samples, seed, repeat)
+        static = best("engine", scenario, samples, seed, repeat)
+        rows.append(
+            {
+                "samples": samples,
+                "moving_per_s": samples / paths["seconds"],
+                "static_per_s": samples / static["seconds"],
+                "ratio": static["seconds"] / paths["seconds"],
+                "moving_peak_mb": paths["peak_mb"],
             }
         )
     return rows
@@ -310,6 +333,15 @@ def show(report: dict[str, Any]) -> None:
                 f"{r['samples']:>11,} {r['conditioned_per_s']:>11,.0f} {r['long_per_s']:>11,.0f} "
                 f"{r['ratio']:>6.2f} {r['conditioned_peak_mb']:>7.0f}"
             )
+    if report.get("moving"):
+        print()
+        print(f"drivers that move: {MOVING} against the static scenario (one core)")
+        print(f"{'samples':>11} {'moving/s':>11} {'static/s':>11} {'ratio':>6} {'peak MB':>7}")
+        for r in report["moving"]:
+            print(
+                f"{r['samples']:>11,} {r['moving_per_s']:>11,.0f} {r['static_per_s']:>11,.0f} "
+                f"{r['ratio']:>6.2f} {r['moving_peak_mb']:>7.0f}"
+            )
     if "faults" in report:
         print()
         print(
@@ -343,6 +375,8 @@ def main() -> int:
     parser.add_argument(
         "--skip-history", action="store_true", help="skip the run given the history"
     )
+    parser.add_argument("--moving-sizes", default="100000", help="for the moving drivers")
+    parser.add_argument("--skip-moving", action="store_true", help="skip the moving drivers")
     parser.add_argument("--skip-cli", action="store_true", help="skip the command-line timings")
     parser.add_argument("--faults", action="store_true", help="also count page faults per block")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
@@ -365,6 +399,8 @@ def main() -> int:
         report["history"] = conditioning(
             args.scenario, sizes(args.history_sizes), args.seed, args.repeat
         )
+    if not args.skip_moving:
+        report["moving"] = moving(args.scenario, sizes(args.moving_sizes), args.seed, args.repeat)
     if args.faults:
         report["faults"] = page_faults(args.scenario)
     if not args.skip_cli:

@@ -30,6 +30,7 @@ COMMANDS: dict[str, list[str]] = {
     "run-regime-crisis": ["run", "regime-crisis.yaml", "-n", "40000"],
     "run-russian-breakthrough": ["run", "russian-breakthrough.yaml", "-n", "40000"],
     "run-sanctions-ladder": ["run", "sanctions-ladder.yaml", "-n", "40000", "--seed", "11"],
+    "run-moving-war": ["run", "moving-war.yaml", "-n", "40000"],
     "diff-baseline-squeeze": ["diff", "baseline.yaml", "kremlin-squeeze.yaml", "-n", "40000"],
     "sweep-baseline": [
         "sweep",

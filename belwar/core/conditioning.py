@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -96,6 +97,7 @@ class Measurement:
     kind: str
     a: float
     b: float
+    month: int = 0  # the month it falls in (1..T): a moving driver is read in that month
 
     def log_likelihood(self, values: Array) -> Array:
         """Its log likelihood at each sample's driver value ``(n,)``."""
@@ -139,13 +141,35 @@ class Conditioned:
         self.exceed = self.highest = self.values = np.empty(0)
 
 
-def observe(observed: Observed, monthly: Array, drivers: Array, log_weights: Array) -> None:
-    """Add the log likelihood of each observed event's onsets, and of every measurement, to
-    ``log_weights``."""
+def observe(
+    observed: Observed,
+    monthly: Array,
+    drivers: Array,
+    log_weights: Array,
+    *,
+    moving: frozenset[int] = frozenset(),
+) -> None:
+    """Add the log likelihood of each observed event's onsets, and of every measurement of a
+    driver that holds (not in ``moving``), to ``log_weights``."""
     for e, onsets in observed.events:
         log_weights += event_log_likelihood(monthly[e], int(onsets.sum()), observed.months)
     for m in observed.measurements:
-        log_weights += m.log_likelihood(drivers[m.driver])
+        if m.driver not in moving:
+            log_weights += m.log_likelihood(drivers[m.driver])
+
+
+class _Current(Protocol):
+    def driver(self, d: int, static: Array) -> Array: ...
+
+    row: dict[int, int]
+
+
+def observe_month(observed: Observed, month: int, paths: _Current, log_weights: Array) -> None:
+    """Add the log likelihood of the measurements of moving drivers (``paths.row``) dated in
+    ``month``, read at the drivers' values in that month."""
+    for m in observed.measurements:
+        if m.month == month and m.driver in paths.row:
+            log_weights += m.log_likelihood(paths.driver(m.driver, np.empty(0)))
 
 
 def filter_month(p: Array, allowed: NDArray[np.bool_], log_weights: Array, scratch: Array) -> None:

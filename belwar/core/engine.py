@@ -12,15 +12,28 @@ month's draws independent of the horizon.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 from numpy.typing import NDArray
 
-from belwar.core.conditioning import Conditioned, Observed, filter_month, observe
+from belwar.core.conditioning import (
+    Conditioned,
+    Observed,
+    filter_month,
+    observe,
+)
 from belwar.core.distributions import ODDS_MAX, ODDS_MIN
 from belwar.core.ladder import Ladder
 from belwar.core.model import Model
+from belwar.core.processes import (
+    advance,
+    driven_base,
+    driven_rungs,
+    moving_drivers,
+    shares,
+    start_paths,
+)
 from belwar.core.reductions import (
     BINS,
     CHUNK,
@@ -35,8 +48,8 @@ from belwar.core.reductions import (
     merge_moments,
     percentiles,
 )
-from belwar.core.streams import path_key, uniforms
-from belwar.core.weighted import reduce_block
+from belwar.core.streams import BlockDraw, path_key
+from belwar.core.weighted import reduce_block, reduce_paths
 
 __all__ = [  # the engine, and the reductions it returns (belwar.core.reductions)
     "BINS",
@@ -76,13 +89,11 @@ def run_blocks(
 
 def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -> BlockStats:
     """Simulate ``n`` samples of ``block`` and reduce them."""
-
-    def draw(key: str, shape: int | tuple[int, ...] = n) -> Array:
-        return uniforms(model.seed, key, block, shape)
-
+    draw = BlockDraw(model.seed, block, n)
     if model.observed is not None:
         return _conditioned_block(model, draw, block, n, keep_samples=keep_samples)
-    exceed, p, inputs = evaluate(model, draw, n)
+    tracked: list[Array] = []
+    exceed, p, inputs = evaluate(model, draw, n, tracked=tracked)
     stats = BlockStats(
         block=block,
         n=n,
@@ -91,8 +102,13 @@ def run_block(model: Model, block: int, n: int, *, keep_samples: bool = False) -
         highest=Moments.of(p),
         inputs=inputs.sum(axis=-1),
     )
+    if tracked:  # moving drivers in the reported months
+        stats.paths = Moments.of(tracked[0])
+        stats.paths_histogram = histogram(shares(model.processes, tracked[0]))
     if keep_samples:
         stats.samples = {"exceed": exceed, "highest": p, "inputs": inputs}
+        if tracked:
+            stats.samples["paths"] = tracked[0]
     return stats
 
 
@@ -104,7 +120,8 @@ def _conditioned_block(
 ) -> BlockStats:
     """A block given the model's history: the weighted statistics, and the unweighted input
     sums (the prior means). The unweighted tables are left empty: nothing reads them."""
-    found = evaluate_conditioned(model, draw, n)
+    tracked: list[Array] = []
+    found = evaluate_conditioned(model, draw, n, tracked=tracked)
     weighted = reduce_block(
         found.exceed,
         found.highest,
@@ -123,6 +140,9 @@ def _conditioned_block(
         inputs=found.values.sum(axis=-1),
         weighted=weighted,
     )
+    if tracked:  # moving drivers in the reported months, under the weights
+        shared = shares(model.processes, tracked[0])
+        stats.weighted_paths = reduce_paths(tracked[0], shared, found.log_weights)
     if keep_samples:
         stats.samples = {
             "exceed": found.exceed,
@@ -133,36 +153,48 @@ def _conditioned_block(
     return stats
 
 
-def evaluate(model: Model, draw: Draw, n: int) -> tuple[Array, Array, Array]:
+def evaluate(
+    model: Model, draw: Draw, n: int, *, tracked: list[Array] | None = None
+) -> tuple[Array, Array, Array]:
     """The model for ``n`` samples whose uniforms come from ``draw(key, shape)``: returns each
     sample's P(S_m >= k) ``(rungs, months, n)``, its state distribution at the horizon
     ``(states, n)`` and every input's value ``(inputs, n)`` in :meth:`Model.inputs` order.
 
     Every step writes into arrays made once per call: at a block's size each array is a
     quarter of a megabyte, and fresh temporaries for each of the ~2,000 operations cost more
-    than the arithmetic."""
+    than the arithmetic.
+
+    A model with moving drivers appends their values in the reported months ``(moving,
+    reported, n)`` to ``tracked``, if given."""
     if not model.may_overflow:
-        return _evaluate(model, draw, n)
+        return _evaluate(model, draw, n, tracked=tracked)
     with np.errstate(over="ignore", invalid="ignore"):  # what overflows, the guard maps to 1
-        return _evaluate(model, draw, n)
+        return _evaluate(model, draw, n, tracked=tracked)
 
 
-def evaluate_conditioned(model: Model, draw: Draw, n: int) -> Conditioned:
+def evaluate_conditioned(
+    model: Model, draw: Draw, n: int, *, tracked: list[Array] | None = None
+) -> Conditioned:
     """:func:`evaluate` for a model with an observed history (``model.observed``): the forward
     filter over the observed months, the forecast after them, each sample's log weight and the
     uniforms its inputs were drawn from (see :class:`Conditioned`)."""
     found = Conditioned(np.zeros(n), np.empty((len(model.inputs()), n)))
     if not model.may_overflow:
-        exceed, p, values = _evaluate(model, draw, n, found)
+        exceed, p, values = _evaluate(model, draw, n, found, tracked=tracked)
     else:
         with np.errstate(over="ignore", invalid="ignore"):
-            exceed, p, values = _evaluate(model, draw, n, found)
+            exceed, p, values = _evaluate(model, draw, n, found, tracked=tracked)
     found.exceed, found.highest, found.values = exceed, p, values
     return found
 
 
 def _evaluate(
-    model: Model, draw: Draw, n: int, found: Conditioned | None = None
+    model: Model,
+    draw: Draw,
+    n: int,
+    found: Conditioned | None = None,
+    *,
+    tracked: list[Array] | None = None,
 ) -> tuple[Array, Array, Array]:
     values = np.empty((len(model.inputs()), n))
     rows = _rows(model, values)
@@ -180,8 +212,9 @@ def _evaluate(
     bm = _driven_bases(model, drivers, log_odds, bases, scratch)
     stay = 1.0 - bases
     active = _active(model, draw, monthly, n, months, observed)
+    paths = start_paths(model, draw, drivers, values, months) if model.processes else None
     if observed is not None and found is not None:
-        observe(observed, monthly, drivers, found.log_weights)
+        observe(observed, monthly, drivers, found.log_weights, moving=moving_drivers(model))
 
     # hazards of each rung (rungs, n) from the start (h0) and once above it (h1); rungs whose
     # odds move with events are recomputed month by month into h0_t and h1_t
@@ -190,7 +223,8 @@ def _evaluate(
     h1 = np.empty((rungs, n)) if momentum is not None else h0
     for k in range(rungs):
         _hazard(bm[k], stay[k], momentum, h0[k], h1[k], scratch, guard=guard)
-    by_rung, h0_t, h1_t = _moving(model, h0, h1)
+    driven = driven_rungs(model)
+    by_rung, h0_t, h1_t = _moving(model, h0, h1, driven)
     moved = np.empty(n)
 
     report = {observed_months + m: i for i, m in enumerate(model.months)}
@@ -198,8 +232,13 @@ def _evaluate(
     ladder = Ladder(states, n)
     p = ladder.p
     for t in range(months):
+        if paths is not None:
+            advance(paths, t, observed, found.log_weights if found is not None else None)
         for k, terms in by_rung.items():
-            np.copyto(moved, bm[k])
+            if paths is not None and k in driven:  # odds that move with a driver's path
+                driven_base(driven[k], paths, drivers, log_odds, bases[k], moved, scratch)
+            else:
+                np.copyto(moved, bm[k])
             for e, j in terms:
                 # exact, and twice as fast as a masked multiply (where=)
                 moved *= np.where(active[e, t], odds[j], 1.0)
@@ -211,23 +250,30 @@ def _evaluate(
             # P(S >= k) for k = 1..rungs: running sums from the top. The states' shares sum to
             # 1 only up to rounding, so a running sum can pass 1 by an ulp or two: held at 1.
             column = report[t + 1]
+            if paths is not None:
+                paths.record(column)
             exceed[-1, column] = p[-1]
             for k in range(rungs - 1, 0, -1):
                 np.add(exceed[k, column], p[k], out=exceed[k - 1, column])
             np.minimum(exceed[:, column], 1.0, out=exceed[:, column])
     np.minimum(p, 1.0, out=p)
+    if paths is not None and tracked is not None:
+        tracked.append(paths.reported)
     return exceed, p, values
 
 
 def _moving(
-    model: Model, h0: Array, h1: Array
+    model: Model, h0: Array, h1: Array, driven: Mapping[int, object]
 ) -> tuple[dict[int, list[tuple[int, int]]], Array, Array]:
-    """The event terms of each rung whose odds move with events (``rung: [(event, odds)]``),
-    and the month's hazards ``h0_t``, ``h1_t``: copies of ``h0``, ``h1`` to recompute into
-    when some rung moves (``h1`` stays ``h0`` without momentum), else ``h0``, ``h1``."""
+    """The event terms of each rung whose odds move with events or with ``driven`` drivers'
+    paths (``rung: [(event, odds)]``), and the month's hazards ``h0_t``, ``h1_t``: copies of
+    ``h0``, ``h1`` to recompute into when some rung moves (``h1`` stays ``h0`` without
+    momentum), else ``h0``, ``h1``."""
     by_rung: dict[int, list[tuple[int, int]]] = {}
     for event_term in model.event_terms:
         by_rung.setdefault(event_term.rung - 1, []).append((event_term.event, event_term.odds))
+    for k in driven:
+        by_rung.setdefault(k, [])
     if not by_rung:
         return by_rung, h0, h1
     h0_t = h0.copy()
@@ -324,6 +370,9 @@ def _draw_inputs(
         o.inverse.with_logs(keep(draw(o.key, n)), out, log)
     for e, out in zip(model.events, monthly, strict=True):
         e.inverse(keep(draw(e.key, n)), out=out)
+    start = len(values) - len(model.process_inputs) - (model.momentum is not None)
+    for i, item in enumerate(model.process_inputs, start=start):
+        item.inverse(keep(draw(item.key, n)), out=values[i])
     if model.momentum is not None:
         model.momentum.inverse(keep(draw(model.momentum.key, n)), out=values[-1])
         np.clip(values[-1], ODDS_MIN, ODDS_MAX, out=values[-1])

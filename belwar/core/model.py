@@ -18,6 +18,7 @@ from belwar.core import distributions
 from belwar.core.conditioning import Observed
 from belwar.core.distributions import ODDS_MAX, Distribution
 from belwar.core.inverse import InverseCDF
+from belwar.core.processes import DriverProcess
 
 MOMENTUM_KEY = "momentum"
 
@@ -89,6 +90,9 @@ class Model:
     momentum: Input | None
     may_overflow: bool = False
     observed: Observed | None = None  # a history to condition on (None: unconditioned)
+    # drivers that move month by month, and their processes' parameters (inputs of their own)
+    processes: tuple[DriverProcess, ...] = ()
+    process_inputs: tuple[Input, ...] = ()
 
     @property
     def states(self) -> int:
@@ -98,7 +102,14 @@ class Model:
     def inputs(self) -> tuple[Input, ...]:
         """Every random input, in a fixed order."""
         tail = (self.momentum,) if self.momentum is not None else ()
-        return (*self.drivers, *self.bases, *self.odds, *self.events, *tail)
+        return (
+            *self.drivers,
+            *self.bases,
+            *self.odds,
+            *self.events,
+            *self.process_inputs,
+            *tail,
+        )
 
 
 # exp overflows above 709.78; the margin leaves room for the base hazard and rounding
@@ -118,8 +129,11 @@ def reach(model: Model) -> list[float]:
 
     odds = [log_reach(o) for o in model.odds]
     drive = [0.0] * (model.states - 1)
+    # a moving driver reaches its range, or (unbounded) anywhere: a huge finite span, so that
+    # an odds ratio fixed at 1 still contributes 0
+    moving = {p.driver: p.bounds or (-1e300, 1e300) for p in model.processes}
     for term in model.driver_terms:
-        lo, hi = distributions.extremes(model.drivers[term.driver].dist)
+        lo, hi = moving.get(term.driver) or distributions.extremes(model.drivers[term.driver].dist)
         span = max(abs(lo - term.reference), abs(hi - term.reference)) / term.per
         drive[term.rung - 1] += span * odds[term.odds]
     moved = [min(d, LOG_ODDS_SAFE) for d in drive]

@@ -101,6 +101,10 @@ class BlockStats:
     inputs: Array
     samples: dict[str, Array] | None = None
     weighted: WeightedBlock | None = None  # given a history: the weighted statistics
+    # moving drivers in the reported months: moments (moving, months), histograms of shares
+    paths: Moments | None = None
+    paths_histogram: NDArray[np.int64] | None = None
+    weighted_paths: WeightedBlock | None = None  # given a history: the paths' weighted sums
 
 
 @dataclass
@@ -115,6 +119,17 @@ class Totals:
     histogram: NDArray[np.int64] | None = None
     samples: dict[int, dict[str, Array]] = field(default_factory=dict)
     weighted: dict[int, WeightedBlock] = field(default_factory=dict)
+    paths: list[Moments] = field(default_factory=list)
+    paths_histogram: NDArray[np.int64] | None = None
+    weighted_paths: dict[int, WeightedBlock] = field(default_factory=dict)
+
+    def _add_paths(self, moments: list[Moments], counts: NDArray[np.int64] | None) -> None:
+        self.paths += moments
+        if counts is not None:
+            if self.paths_histogram is None:
+                self.paths_histogram = counts.copy()
+            else:
+                self.paths_histogram += counts
 
     def add(self, stats: BlockStats) -> None:
         """Fold one block in."""
@@ -130,6 +145,10 @@ class Totals:
             self.samples[stats.block] = stats.samples
         if stats.weighted is not None:
             self.weighted[stats.block] = stats.weighted
+        if stats.paths is not None:
+            self._add_paths([stats.paths], stats.paths_histogram)
+        if stats.weighted_paths is not None:
+            self.weighted_paths[stats.block] = stats.weighted_paths
 
     def merge(self, other: Totals) -> None:
         """Fold in another set of merged blocks (from a worker); exact, in any order."""
@@ -144,6 +163,8 @@ class Totals:
                 self.histogram += other.histogram
         self.samples.update(other.samples)
         self.weighted.update(other.weighted)
+        self._add_paths(other.paths, other.paths_histogram)
+        self.weighted_paths.update(other.weighted_paths)
 
     def gathered(self, name: str) -> Array:
         """Per-sample array ``name`` from every block, in block order, samples on the last axis."""

@@ -66,6 +66,32 @@ def reduce_block(  # noqa: PLR0917 - the arrays of one evaluation, in its order
     )
 
 
+def reduce_paths(values: Array, shares: Array, log_weights: Array) -> WeightedBlock:
+    """A conditioned block's moving drivers in the reported months ``(moving, months, n)``:
+    their weighted sums and the weighted histogram of their ``shares`` (see
+    :func:`belwar.core.processes.shares`); no quantiles and no tail (the run's own block
+    holds those)."""
+    sums = WeightedSums.of(log_weights, values.reshape(-1, values.shape[-1]))
+    w = np.exp(log_weights - sums.shift)
+    return WeightedBlock(
+        sums=sums,
+        histogram=weighted_histogram(shares, w),
+        quantiles=np.zeros((0, UBINS)),
+        top=np.zeros(0),
+    )
+
+
+def merge_paths(blocks: Mapping[int, WeightedBlock]) -> tuple[Estimates, Array]:
+    """:func:`reduce_paths` blocks merged exactly (as :func:`merge_blocks`): the weighted
+    estimates and the histogram rescaled to one shift."""
+    parts = [blocks[b] for b in sorted(blocks)]
+    shift = max(p.sums.shift for p in parts)
+    histogram = np.zeros_like(parts[0].histogram)
+    for part in parts:  # in block order: the same bits however the blocks were grouped
+        histogram += part.histogram * math.exp(part.sums.shift - shift)
+    return merge([p.sums for p in parts]), histogram
+
+
 def held_bytes(rungs: int, months: int, inputs: int) -> int:
     """Bytes a conditioned run holds per block until it merges (the two histograms)."""
     return 8 * (rungs * months * HIST_SLOTS + inputs * UBINS)

@@ -12,6 +12,7 @@ from belwar.render.likelihood_layouts import (
     run_highest,
     run_likelihood,
 )
+from belwar.render.path_layouts import run_paths
 from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, user
 from belwar.render.text import KEY_WIDTH, figure, key_lines, percent
 from belwar.results.run import RECORD_FIELDS, Result
@@ -84,6 +85,8 @@ def run_drivers(result: Result) -> Table:
 def run_layout(result: Result, view: View = "terminal") -> list[Table]:
     """Every table of a run in ``view``: the terminal adds the drivers as sampled."""
     tables = [run_likelihood(result, view), run_highest(result, view)]
+    if result.paths:
+        tables.append(run_paths(result))
     return [*tables, run_drivers(result)] if view == "terminal" else tables
 
 

@@ -14,8 +14,10 @@ Saved results are JSON, versioned (``"format": "belwar-result", "version": 1``):
                  "unit"}, ...],
      "scenario": {...},                                            # the fully resolved scenario
      "history": {history_id, fingerprint, through, observed_months, ess, pareto_k,
-                 log_evidence, log_evidence_mcse, posterior: [{key, mean, p05, p50, p95}]}}
+                 log_evidence, log_evidence_mcse, posterior: [{key, mean, p05, p50, p95}]},
                                                     # only given a history
+     "paths": [{"key", "month", "mean", "p05", "p50", "p95"}, ...]}
+                                                    # only with drivers that move
 
 ``p`` is the mean over samples of each sample's exact probability that the highest rung reached
 by ``month`` is at least ``rung``; ``mcse`` its Monte Carlo standard error; ``p05``/``p50``/``p95``
@@ -116,6 +118,19 @@ class Posterior:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DriverPath:
+    """A moving driver in one reported month: its mean and 5th/50th/95th percentiles over the
+    samples (``key`` is the driver's, ``driver:x``)."""
+
+    key: str
+    month: int
+    mean: float
+    p05: float
+    p50: float
+    p95: float
+
+
+@dataclass(frozen=True, kw_only=True)
 class Conditioning:
     """The history a result is conditioned on, and what the weights say: the effective sample
     size, the Pareto shape ``k`` of the largest weights (above 0.7 the numbers are not
@@ -161,6 +176,7 @@ class Result(Display):
     scenario: dict[str, Any] | None = None  # the fully resolved scenario, as JSON data
     samples: Samples | None = None
     conditioning: Conditioning | None = None  # given a history: its id, hash, diagnostics
+    paths: tuple[DriverPath, ...] = ()  # drivers that move, in each reported month
 
     def cell(self, rung: str, month: int) -> Cell:
         """The cell of ``rung`` at ``month``; raises KeyError naming what exists."""
@@ -197,6 +213,8 @@ class Result(Display):
         if self.conditioning is not None:
             c = self.conditioning
             extra["history"] = {**asdict(c), "posterior": [asdict(p) for p in c.posterior]}
+        if self.paths:
+            extra["paths"] = [asdict(path) for path in self.paths]
         return jsonio.envelope(
             "result",
             {

@@ -22,6 +22,7 @@ from belwar.results import jsonio
 from belwar.results.run import (
     Cell,
     Conditioning,
+    DriverPath,
     Highest,
     InputSummary,
     Metadata,
@@ -169,6 +170,15 @@ class _Conditioning(_Strict):
     posterior: list[_Posterior]
 
 
+class _Path(_Strict):
+    key: str
+    month: Month
+    mean: float
+    p05: float
+    p50: float
+    p95: float
+
+
 def _scenario_data(value: Any) -> Any:
     if value is not None and not isinstance(value, dict):
         raise PydanticCustomError("belwar", "must be the resolved scenario (an object) or null")
@@ -188,6 +198,7 @@ class _Saved(_Strict):
     inputs: list[_Input]
     scenario: Annotated[Any, AfterValidator(_scenario_data)] = None
     history: _Conditioning | None = None  # only in a result conditioned on a history
+    paths: list[_Path] = []  # only with drivers that move
 
     def mismatches(self) -> Iterator[tuple[str, str]]:
         """What the parts say about each other that is not so: every ``(key, message)``."""
@@ -230,6 +241,7 @@ class _Saved(_Strict):
             metadata=Metadata(**self.metadata.model_dump()),
             scenario=self.scenario,
             conditioning=self._conditioning(),
+            paths=tuple(DriverPath(**path.model_dump()) for path in self.paths),
         )
 
     def _conditioning(self) -> Conditioning | None:

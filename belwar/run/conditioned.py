@@ -19,6 +19,7 @@ from belwar.core.reductions import percentiles
 from belwar.core.weighted import held_bytes, merge_blocks, quantile_of
 from belwar.errors import input_error
 from belwar.results.run import Cell, Conditioning, Highest, Posterior, Result
+from belwar.run.paths import summarise_paths
 from belwar.spec import limits
 from belwar.spec.history import History
 from belwar.spec.history_check import observed
@@ -63,6 +64,7 @@ def _check_memory(model: Model, months: int) -> None:
         states=model.states,
         horizon=model.horizon + months,
         reported=len(model.months),
+        moving=len(model.processes),
     )
     need = sum(parts.values()) + 8.0 * streams.BLOCK_SIZE * len(model.inputs())
     if need > limits.BLOCK_BUDGET:
@@ -145,6 +147,7 @@ def summarise_conditioned(model: Model, totals: Totals, result: Result) -> Resul
         highest=highest,
         conditioning=conditioning,
         metadata=replace(result.metadata, title=title),
+        paths=summarise_paths(model, totals),
     )
 
 

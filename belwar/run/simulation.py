@@ -19,6 +19,7 @@ from belwar.results.run import Cell, Highest, InputSummary, Metadata, Result, Sa
 from belwar.run import execution, options
 from belwar.run.conditioned import conditioned, summarise_conditioned
 from belwar.run.options import RunOptions, merged
+from belwar.run.paths import summarise_paths
 from belwar.spec.compile import compile_model
 from belwar.spec.history import History
 from belwar.spec.history_loader import LoadedHistory
@@ -128,7 +129,8 @@ def summarise(model: Model, totals: engine.Totals, *, seconds: float) -> Result:
         Highest(rung, float(highest_mean[s]), float(highest_mcse[s]))
         for s, rung in enumerate(model.rungs)
     )
-    return replace(_prior_only(model, totals, seconds), cells=cells, highest=highest)
+    paths = summarise_paths(model, totals)
+    return replace(_prior_only(model, totals, seconds), cells=cells, highest=highest, paths=paths)
 
 
 def _prior_only(model: Model, totals: engine.Totals, seconds: float) -> Result:

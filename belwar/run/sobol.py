@@ -44,7 +44,7 @@ class _Design:
     keys: tuple[str, ...]
     target: int
     month: int
-    paths: dict[str, Array]  # each event's path uniforms (months, n), shared by every matrix
+    paths: dict[str, Array]  # each path's uniforms (months, n), shared by every matrix
 
     def __call__(self, columns: Array) -> Array:
         index = {key: i for i, key in enumerate(self.keys)}
@@ -183,12 +183,9 @@ def with_sobol(
     columns, groups = design_groups(model, keys)
     n = how.n
     model = replace(model, months=(how.month,), seed=how.seed)
-    paths = {
-        streams.path_key(e.key): streams.uniforms(
-            how.seed, streams.path_key(e.key), 0, (model.horizon, n)
-        )
-        for e in model.events
-    }
+    # every path (events', moving drivers') is drawn once and shared by every matrix
+    drawn = [streams.path_key(e.key) for e in model.events] + [p.key for p in model.processes]
+    paths = {key: streams.uniforms(how.seed, key, 0, (model.horizon, n)) for key in drawn}
     design = _Design(model, columns, model.rungs[1:].index(how.target), how.month, paths)
     a, b, ab = sobol_matrices(len(columns), n, how.seed, groups)
 

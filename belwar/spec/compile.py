@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from belwar.core import copula, estimative
+from belwar.core import copula, estimative, streams
 from belwar.core.distributions import (
     Distribution,
     FitError,
@@ -32,8 +32,9 @@ from belwar.core.model import (
     Model,
     reach,
 )
+from belwar.core.processes import DriverProcess
 from belwar.core.zscores import Z90
-from belwar.spec.entries import Entry, entries
+from belwar.spec.entries import PROCESS_KINDS, Entry, entries
 from belwar.spec.scenario import (
     Beta,
     DistModel,
@@ -42,6 +43,7 @@ from belwar.spec.scenario import (
     Normal,
     Pert,
     Point,
+    Process,
     Scenario,
     Triangular,
     Uniform,
@@ -151,6 +153,43 @@ def _climbs(
     return bases, odds, driver_terms, event_terms
 
 
+def _processes(
+    scenario: Scenario, listed: list[Entry], driver_index: dict[str, int]
+) -> tuple[tuple[Input, ...], tuple[DriverProcess, ...]]:
+    """The process parameters as inputs (each driver's monthly sd, then its reversion), and
+    each moving driver's process."""
+    params = [e for e in listed if e.kind in PROCESS_KINDS]
+    rows = {e.name: i for i, e in enumerate(params)}
+    processes = []
+    for name, driver in scenario.drivers.items():
+        if driver.process is None:
+            continue
+        process = DriverProcess(
+            driver=driver_index[name],
+            key=streams.path_key(f"driver:{name}"),
+            sd=rows[f"{name}:monthly_sd"],
+            reversion=rows.get(f"{name}:reversion"),
+            bounds=driver.range,
+        )
+        if driver.range is None:
+            centre, scale = _report_scale(scenario, driver.dist, driver.process)
+            process = replace(process, centre=centre, scale=scale)
+        processes.append(process)
+    return tuple(_input(e) for e in params), tuple(processes)
+
+
+def _report_scale(scenario: Scenario, dist: DistModel, process: Process) -> tuple[float, float]:
+    """Where an unbounded moving driver's reported percentiles are binned: centred on its
+    month-0 median, in units of a tenth of its reach (the month-0 90% interval widened by a
+    walk at the 95th percentile of its sd over the horizon), so that two reaches either side
+    fall inside the histograms and a percentile is off by at most 2.5e-4 reaches."""
+    start = resolve(dist)
+    low, centre, high = (float(v) for v in start.ppf(np.array([0.05, 0.5, 0.95])))
+    sd = float(resolve(process.monthly_sd).ppf(np.array([0.95]))[0])
+    reach = high - low + 2 * Z90 * sd * math.sqrt(scenario.simulation.horizon_months)
+    return centre, reach / 10 if reach > 0 else 1.0
+
+
 def compile_model(scenario: Scenario) -> Model:
     """Compile a validated scenario. Assumes :func:`belwar.spec.loader.validate_scenario` passed."""
     ids = [r.id for r in scenario.ladder.rungs]
@@ -163,6 +202,7 @@ def compile_model(scenario: Scenario) -> Model:
     momentum = next((_input(e) for e in listed if e.kind == "momentum"), None)
     driver_index = {d.name: i for i, d in enumerate(drivers)}
     bases, odds, driver_terms, event_terms = _climbs(scenario, listed, rungs, labels)
+    process_inputs, processes = _processes(scenario, listed, driver_index)
 
     correlated: tuple[int, ...] = ()
     cholesky = None
@@ -193,5 +233,7 @@ def compile_model(scenario: Scenario) -> Model:
         lasts=tuple(e.lasts_months for e in scenario.events.values()),
         event_terms=tuple(event_terms),
         momentum=momentum,
+        processes=processes,
+        process_inputs=process_inputs,
     )
     return replace(model, may_overflow=max(reach(model), default=0.0) > LOG_ODDS_SAFE)

@@ -17,15 +17,27 @@ from typing import Literal
 
 from belwar.core.model import MOMENTUM_KEY
 from belwar.spec.dists import DistModel, Interval
-from belwar.spec.scenario import Driver, Event, Hazard, Momentum, OddsRatio, Scenario
+from belwar.spec.scenario import (
+    Driver,
+    Event,
+    Hazard,
+    Momentum,
+    OddsRatio,
+    Process,
+    Scenario,
+)
 
-Kind = Literal["driver", "event", "hazard", "odds", "momentum"]
-Spec = Driver | Event | Hazard | OddsRatio | Momentum
+Kind = Literal["driver", "monthly_sd", "reversion", "event", "hazard", "odds", "momentum"]
+Spec = Driver | Process | Event | Hazard | OddsRatio | Momentum
+#: the kinds that are parameters of a driver's process (``drivers.x.process.monthly_sd``)
+PROCESS_KINDS: tuple[Kind, ...] = ("monthly_sd", "reversion")
 
 # Each kind's entries in a tree, as key paths (None: any name) and the key of the distribution in
 # each entry: what `entries` spells out below, for trees that may not validate.
 PATTERNS: dict[Kind, tuple[tuple[str | None, ...], str]] = {
     "driver": (("drivers", None), "dist"),
+    "monthly_sd": (("drivers", None, "process"), "monthly_sd"),
+    "reversion": (("drivers", None, "process"), "reversion"),
     "event": (("events", None), "monthly"),
     "hazard": (("hazards", None), "base"),
     "odds": (("hazards", None, "odds_ratios", None), "dist"),
@@ -58,7 +70,10 @@ class Entry:
 
     @property
     def stream(self) -> str:
-        """The key of the input's random stream (``driver:x``, ``odds:rung:name``)."""
+        """The key of the input's random stream (``driver:x``, ``odds:rung:name``, a process's
+        ``driver:x:monthly_sd``)."""
+        if self.kind in PROCESS_KINDS:
+            return f"driver:{self.name}"  # the name is ``x:monthly_sd``
         return MOMENTUM_KEY if self.kind == "momentum" else f"{self.kind}:{self.name}"
 
     @property
@@ -78,13 +93,15 @@ class Entry:
 
 
 def entries(scenario: Scenario) -> Iterator[Entry]:
-    """Every random input of ``scenario``: drivers, events, hazards (each followed by its odds
-    ratios) and momentum, each section in the order the scenario lists it."""
+    """Every random input of ``scenario``: drivers (each followed by its process's
+    parameters), events, hazards (each followed by its odds ratios) and momentum, each section
+    in the order the scenario lists it."""
     for name, driver in scenario.drivers.items():
         path = f"drivers.{name}"
         yield Entry(
             "driver", path, name, driver.label, driver.unit, driver.dist, driver.range, driver
         )
+        yield from _process(name, driver)
     for name, event in scenario.events.items():
         unit = "monthly probability"
         yield Entry("event", f"events.{name}", name, event.label, unit, event.monthly, None, event)
@@ -118,6 +135,33 @@ def entries(scenario: Scenario) -> Iterator[Entry]:
         )
 
 
+def _process(name: str, driver: Driver) -> Iterator[Entry]:
+    """The parameters of a driver's process: its monthly sd and an AR(1)'s reversion."""
+    process = driver.process
+    if process is None:
+        return
+    path = f"drivers.{name}.process"
+    scale = "logit" if driver.range is not None else (driver.unit or "units")
+    sd_unit = f"sd per month ({scale})"
+    label = f"monthly step of {name}"
+    yield Entry(
+        "monthly_sd", path, f"{name}:monthly_sd", label, sd_unit, process.monthly_sd, None, process
+    )
+    if process.reversion is not None:
+        label = f"reversion of {name}"
+        yield Entry(
+            "reversion",
+            path,
+            f"{name}:reversion",
+            label,
+            "share of the gap per month",
+            process.reversion,
+            None,
+            process,
+        )
+
+
 def citations(scenario: Scenario) -> list[tuple[str, str]]:
     """Every ``(key path, citation)`` in ``scenario``."""
-    return [cited for entry in entries(scenario) for cited in entry.citations()]
+    found = (cited for entry in entries(scenario) for cited in entry.citations())
+    return list(dict.fromkeys(found))  # a process's two parameters cite the same facts

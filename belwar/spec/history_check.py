@@ -6,6 +6,7 @@ ranges; and the history compiled for the engine (:class:`~belwar.core.conditioni
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from belwar.core.conditioning import Measurement, Observed, ladder_masks, onset_path
 from belwar.core.model import Model
@@ -139,9 +140,10 @@ def observed(history: History, model: Model) -> Observed:
     for driver, readings in history.measurements.items():
         for r in readings:
             if isinstance(r, Reading):
-                measurements.append(Measurement(drivers[driver], "normal", r.value, r.sd))
+                reading = Measurement(drivers[driver], "normal", r.value, r.sd)
             else:
-                measurements.append(Measurement(drivers[driver], "binomial", r.successes, r.trials))
+                reading = Measurement(drivers[driver], "binomial", r.successes, r.trials)
+            measurements.append(replace(reading, month=history.month(r.date)))
     return Observed(
         history_id=history.id,
         fingerprint=history.fingerprint(),

@@ -196,6 +196,7 @@ def _block_need(scenario: Scenario) -> tuple[float, tuple[str, str]]:
         states=states,
         horizon=sim.horizon_months,
         reported=len(sim.months),
+        moving=sum(d.process is not None for d in scenario.drivers.values()),
     )
     biggest = max(parts, key=lambda p: parts[p])
     where = {
@@ -206,6 +207,7 @@ def _block_need(scenario: Scenario) -> tuple[float, tuple[str, str]]:
             f"{states - 1} rungs in {len(sim.months)} report months",
         ),
         "ladder": ("ladder.rungs", f"{states} ladder states"),
+        "paths": ("drivers", "the paths of the drivers that move"),
     }[biggest]
     return sum(parts.values()), where
 

@@ -53,6 +53,7 @@ def block_bytes(
     horizon: int,
     reported: int,
     n: int = BLOCK_SIZE,
+    moving: int = 0,
 ) -> dict[str, float]:
     """The bytes one block of ``n`` samples holds at its peak, by part (their sum is the
     peak): ``engine.evaluate`` holds the inputs ``(inputs, n)`` and odds' logs, the hazards'
@@ -60,8 +61,10 @@ def block_bytes(
     horizon, n)`` as booleans and the per-sample tables ``(rungs, reported, n)``, and for a
     moment either the drivers' uniforms and the copula's normals or one event's uniforms
     ``(horizon, n)``; the reductions after it hold the tables with a chunk's temporaries and
-    the histogram's counts. Within a few percent above what tracemalloc measures (see
-    tests/test_ranges.py)."""
+    the histogram's counts. ``moving`` drivers add their paths' month ``(moving, n)`` in a few
+    copies (start, scale, current value) and their values in the reported months ``(moving,
+    reported, n)`` with the shares binned from them. Within a few percent above what
+    tracemalloc measures (see tests/test_ranges.py, tests/test_processes.py)."""
     rungs = states - 1
     inputs = drivers + rungs + odds + events + 1
     evaluate = {
@@ -81,4 +84,6 @@ def block_bytes(
     reduce += 8.0 * rungs * chunked * HIST_SLOTS
     if reduce > sum(evaluate.values()):
         evaluate["tables"] += reduce - sum(evaluate.values())
+    if moving:
+        evaluate["paths"] = n * 8.0 * moving * (4 + 8 * reported)
     return evaluate

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from belwar.spec.dists import DistModel, Pert, Point, Triangular, Uniform, support
 from belwar.spec.entries import Kind, entries
-from belwar.spec.scenario import Ladder, Scenario, Simulation
+from belwar.spec.scenario import Driver, Ladder, Scenario, Simulation
 from belwar.spec.words import listing, number, suggest
 
 Found = list[tuple[str, str]]
@@ -69,6 +69,7 @@ def _check_names(scenario: Scenario) -> Found:
         for name in sorted(set(scenario.drivers) & set(scenario.events))
     ]
     for name, driver in scenario.drivers.items():
+        problems += _check_process(name, driver)
         if driver.range is not None and driver.reference is not None:
             lo, hi = driver.range
             if not lo <= driver.reference <= hi:
@@ -76,6 +77,19 @@ def _check_names(scenario: Scenario) -> Found:
                 message = f"{number(driver.reference)} lies outside the range {shown}"
                 problems.append((f"drivers.{name}.reference", message))
     return problems
+
+
+def _check_process(name: str, driver: Driver) -> Found:
+    """An AR(1) needs its reversion; a random walk has none."""
+    process, at = driver.process, f"drivers.{name}.process"
+    if process is None:
+        return []
+    if process.type == "ar1" and process.reversion is None:
+        return [(at, "an ar1 process needs `reversion`: the share of the gap closed each month")]
+    if process.type == "random_walk" and process.reversion is not None:
+        message = "a random_walk does not revert: drop `reversion` or make the type ar1"
+        return [(f"{at}.reversion", message)]
+    return []
 
 
 def _check_hazards(scenario: Scenario) -> Found:
@@ -193,9 +207,19 @@ def positive(path: str, dist: DistModel, what: str) -> Found:
     return []
 
 
+def non_negative(path: str, dist: DistModel, what: str) -> Found:
+    """``dist`` must stay at or above 0."""
+    lo, _ = support(dist)
+    if lo < 0:
+        return [(path, f"{what} must not be negative, but this {dist.type} reaches {number(lo)}")]
+    return []
+
+
 Rule = Callable[[str, DistModel, str], Found]
 # What each kind of input must keep, and what it is called in the message.
 ENTRY_RULES: dict[Kind, tuple[Rule, str]] = {
+    "monthly_sd": (non_negative, "a monthly sd"),
+    "reversion": (within_unit, "a reversion share"),
     "event": (within_unit, "a monthly probability"),
     "hazard": (within_unit, "a monthly hazard"),
     "odds": (positive, "an odds ratio"),

@@ -201,4 +201,4 @@ def raw_citations(root: Located) -> list[tuple[str, str]]:
             for i, item in enumerate(evidence.value):
                 if isinstance(item.value, str) and _CITATION.fullmatch(item.value):
                     found.append((f"{dotted((*path, 'evidence'))}[{i}]", item.value))
-    return found
+    return list(dict.fromkeys(found))  # a process's two parameters share one entry

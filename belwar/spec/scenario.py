@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator
 
@@ -59,6 +59,7 @@ __all__ = [  # the distribution forms and message words are imported from here t
     "OddsRatio",
     "Pert",
     "Point",
+    "Process",
     "Rung",
     "Scenario",
     "Simulation",
@@ -145,8 +146,23 @@ class Ladder(_Model):
         return self.start if self.start is not None else self.rungs[0].id
 
 
+class Process(_Model):
+    """How a driver moves month by month, on the logit scale of its range (the value itself
+    when unbounded): a random walk, or an AR(1) that reverts towards the month-0 draw by the
+    share `reversion` of the gap each month. Its `dist` gives the value at month 0."""
+
+    type: Literal["random_walk", "ar1"]
+    monthly_sd: Dist = Field(description="The sd of each month's step (on the logit scale).")
+    reversion: Dist | None = Field(
+        None, description="ar1 only: the share of the gap to the month-0 value closed each month."
+    )
+    evidence: Evidence = ()
+    note: Note = ""
+
+
 class Driver(_Model):
-    """A named uncertain quantity, drawn once per sample and held for the horizon."""
+    """A named uncertain quantity, drawn once per sample and held for the horizon unless it
+    has a `process`."""
 
     label: str
     unit: str = ""
@@ -157,6 +173,9 @@ class Driver(_Model):
         None, description="The value at which the base hazards are stated (absolute)."
     )
     dist: Dist
+    process: Process | None = Field(
+        None, description="How the driver moves month by month (default: it holds)."
+    )
     evidence: Evidence = ()
     note: Note = ""
 
@@ -240,7 +259,11 @@ class Scenario(_Model):
 
     def fingerprint(self) -> str:
         """SHA-256 of the fully resolved scenario in canonical JSON (first 16 hex digits)."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        data = self.model_dump(mode="json")
+        for driver in data["drivers"].values():
+            if driver["process"] is None:
+                del driver["process"]  # a static driver hashes as it did before processes
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def resolved(self) -> dict[str, Any]:
