@@ -19,10 +19,12 @@ if TYPE_CHECKING:
     from belwar.results.comparison import Comparison
     from belwar.results.run import Result
     from belwar.results.saved import load_result
+    from belwar.results.score import Scores
     from belwar.results.sensitivity import Sensitivity
     from belwar.results.sweep import Sweep
     from belwar.run.diff import compare
     from belwar.run.options import RunOptions
+    from belwar.run.scoring import score
     from belwar.run.sensitivities import sensitivity
     from belwar.run.simulation import simulate
     from belwar.run.sweeps import sweep
@@ -59,6 +61,8 @@ _EXPORTS = {
     "load_scenario": "belwar.spec.loader",
     "scenario_schema": "belwar.spec.editor_schema",
     "words_for": "belwar.core.estimative",
+    "Scores": "belwar.results.score",
+    "score": "belwar.run.scoring",
 }
 
 __all__ = [
@@ -73,6 +77,7 @@ __all__ = [
     "Result",
     "RunOptions",
     "Scenario",
+    "Scores",
     "Sensitivity",
     "Source",
     "Sweep",
@@ -84,6 +89,7 @@ __all__ = [
     "load_scenario",
     "scenario_from_data",
     "scenario_schema",
+    "score",
     "sensitivity",
     "simulate",
     "sweep",

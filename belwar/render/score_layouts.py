@@ -43,24 +43,21 @@ def ranking_layout(scores: Scores) -> Table:
         rows.append(
             [
                 own(str(rank)),
-                user(f.name),
-                own(f.kind),
+                user(f.name + (" (reference)" if f.kind == "reference" else "")),
                 own(_g(f.mean_brier, ".4f")),
                 own(_g(f.mean_rps_normalised, ".4f")),
                 own(_g(f.mean_log)),
                 own(_g(f.mean_baseline, ".1f")),
                 own(f"{len(f.settled)}/{len(f.cells)}"),
-                own(str(len(f.months))),
             ]
         )
     return table(
         [
             Column("#", "right", wrap=False),
-            Column("forecast", fold=True),
-            Column("kind", wrap=False),
+            Column("forecast", wrap=False),
             *(
                 Column(h, "right", wrap=False)
-                for h in ("Brier", "RPS/k", "log", "baseline", "cells", "months")
+                for h in ("Brier", "RPS/k", "log", "baseline", "cells")
             ),
         ],
         rows,
@@ -68,12 +65,11 @@ def ranking_layout(scores: Scores) -> Table:
             f"Forecasts scored on history {scores.history_id}, as the record stood on {scores.at}"
         ),
         caption=own(
-            "Means over the settled cells (Brier, lower is better) and the settled months "
-            "(RPS/k: ranked probability score over the rungs above the start, 0 best, 1 worst; "
-            "log: ln P(the state reached), higher is better; baseline: 100 ln(K p)/ln K over "
-            "the K states, 100 for certainty on what happened, 0 for the uniform forecast). "
-            "Ranked by the baseline score. cells: settled of given; months: months whose every "
-            "rung is settled."
+            "Brier: mean over the settled cells, lower is better. Over the settled months "
+            "(every rung settled): RPS/k, the ranked probability score per rung above the "
+            "start (0 best, 1 worst); log, ln P(the state reached), higher is better; "
+            "baseline, 100 ln(K p)/ln K with K states (100: certain and right; 0: the uniform "
+            "forecast). Ranked by baseline. cells: settled of given."
         ),
         notes=(own(months_note(scores), "dim"),),
     )
@@ -81,7 +77,7 @@ def ranking_layout(scores: Scores) -> Table:
 
 def cells_layout(scores: Scores) -> Table:
     """Every settled cell: what happened and each forecast's probability and Brier score."""
-    names = [f.name for f in scores.forecasts]
+    names = [f.name for f in scores.ranking]
     found = {(f.name, c.rung, c.month): c for f in scores.forecasts for c in f.cells}
     keys = sorted(
         {(c.month, c.rung) for f in scores.forecasts for c in f.settled},
@@ -93,9 +89,7 @@ def cells_layout(scores: Scores) -> Table:
         shown = []
         for name in names:
             cell = found.get((name, rung, month))
-            shown.append(
-                own("-" if cell is None else f"{100 * cell.p:.1f}% ({_g(cell.brier, '.3f')})")
-            )
+            shown.append(own("-" if cell is None else f"{100 * cell.p:.1f}"))
         rows.append([user(rung), own(str(month)), own("yes" if outcome else "no"), *shown])
     unsettled = sorted(
         {(c.month, c.rung) for f in scores.forecasts for c in f.unsettled},
@@ -114,13 +108,17 @@ def cells_layout(scores: Scores) -> Table:
     )
     return table(
         [
-            Column("rung", fold=True),
+            Column("rung", wrap=False),
             Column("month", "right", wrap=False),
             Column("reached", wrap=False),
-            *(Column(n, "right", fold=True) for n in names),
+            *(Column(f"#{rank}", "right", wrap=False) for rank in range(1, len(names) + 1)),
         ],
         rows,
-        title=own("Each settled cell: the forecast probability (Brier score)"),
+        title=own("Each settled cell: what happened, and each forecast's probability (%)"),
+        caption=own(
+            "#N: the forecast ranked N above. A cell's Brier score is (p - 1)^2 if the rung was "
+            "reached by that month, p^2 if not (in JSON and CSV)."
+        ),
         notes=notes,
     )
 

@@ -54,11 +54,11 @@ def score(
     when = _date(at) if at is not None else record.through
     if when < record.since:
         raise input_error(
-            f"--at {when.isoformat()} is before the history's since ({record.since.isoformat()})",
+            f"{when.isoformat()} is before the history's since ({record.since.isoformat()})",
             key="at",
         )
     record = as_it_stood(record, when)
-    runs = [_forecast(f, options, register) for f in forecasts]
+    runs = _named([_forecast(f, options, register) for f in forecasts])
     scored = [_scored_result(name, kind, run, record) for name, kind, run in runs]
     if reference is not None:
         ref = reference if isinstance(reference, Reference) else load_reference(reference)
@@ -134,8 +134,20 @@ def _forecast(
         return given.id, "scenario", simulate(given, options=options)
     path = os.fspath(given)
     if Path(path).suffix.lower() == ".json":
-        return path, "result", load_result(path)
-    return path, "scenario", simulate(load_scenario(path, register=register), options=options)
+        result = load_result(path)
+        return f"{result.metadata.scenario_id}\0{path}", "result", result
+    scenario = load_scenario(path, register=register)
+    return f"{scenario.id}\0{path}", "scenario", simulate(scenario, options=options)
+
+
+def _named(runs: list[tuple[str, str, Result]]) -> list[tuple[str, str, Result]]:
+    """Each forecast named by its scenario id, or by the path it was given when two share an
+    id (one scenario at two revisions, say)."""
+    ids = [name.split("\0")[0] for name, _, _ in runs]
+    return [
+        (name.split("\0")[ids.count(name.split("\0")[0]) > 1 and "\0" in name], kind, run)
+        for name, kind, run in runs
+    ]
 
 
 def made_as_of(result: Result) -> str | None:

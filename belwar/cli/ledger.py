@@ -1,0 +1,96 @@
+"""The forecast ledger: ``score`` (forecasts against what happened) and ``track`` (a scenario's
+forecast across its git revisions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+from belwar.cli.options import INPUTS, OUTPUT, Flags, opt, scenario_argument, shared
+from belwar.cli.output import Delivery, deliver
+
+if TYPE_CHECKING:
+    from belwar.render.tables import Table
+
+SCORE_FORMATS = ("table", "json", "csv", "markdown")
+
+
+@shared("set_", "samples", "seed", "workers", "dask", "output", "quiet", "register")
+def score_command(
+    forecasts: Annotated[
+        list[str],
+        scenario_argument(
+            "Forecasts: scenarios (run at their own seed) or saved results (.json).",
+            "FORECAST...",
+        ),
+    ],
+    history: Annotated[
+        Path,
+        opt(
+            "--history",
+            metavar="FILE",
+            panel=INPUTS,
+            help="The observed history the forecasts are scored against.",
+            dir_okay=False,
+        ),
+    ],
+    at: Annotated[
+        Optional[str],  # noqa: UP045 - typer reads the annotation at run time
+        opt(
+            "--at",
+            metavar="DATE",
+            panel=INPUTS,
+            help="Score the record as it stood on DATE (later observations are ignored).",
+        ),
+    ] = None,
+    reference: Annotated[
+        Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
+        opt(
+            "--reference",
+            metavar="FILE",
+            panel=INPUTS,
+            help="Plain probabilities per rung and month (YAML or CSV), scored beside.",
+            dir_okay=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        opt("--format", "-f", metavar="FORMAT", panel=OUTPUT, help="table, json, csv or markdown."),
+    ] = "table",
+    *,
+    flags: Flags,
+) -> int:
+    """Score forecasts against what happened: Brier, ranked probability, log and baseline scores.
+
+    Each forecast must be made as of the history's since (a scenario's as_of): forecast month m
+    is the record's month m. Every cell the record settles is scored (a rung reached settles
+    all later months; a rung not reached, only the months observed); the cells not yet settled
+    are listed, never scored. The forecasts are ranked by their mean baseline score.
+
+    Examples:
+        The shipped spring-2022 stories against the record to the end of 2025:
+            belwar score scenarios/baseline.yaml scenarios/kremlin-squeeze.yaml \\
+                --history scenarios/history/belarus-2022-2025.yaml
+        As the record stood at the end of 2022, with a crowd's forecast beside:
+            belwar score scenarios/baseline.yaml --at 2022-12-31 \\
+                --history scenarios/history/belarus-2022-2025.yaml \\
+                --reference crowd.yaml
+    """
+    from belwar.cli.options import check_format
+    from belwar.render.score_layouts import score_tables, score_text
+    from belwar.run.scoring import score
+    from belwar.spec.history_loader import read_history
+
+    check_format(fmt, SCORE_FORMATS)
+    given = [
+        item if item.lower().endswith(".json") else flags.load(Path(item)) for item in forecasts
+    ]
+    found = read_history(history, register=flags.register_at())
+    result = score(given, found, at=at, reference=reference, options=flags.run_options())
+    how = Delivery(fmt=fmt, output=flags.output, quiet=flags.quiet)
+    deliver(result, how, text=score_text, tables=score_tables, sheets=_no_workbook)
+    return 0
+
+
+def _no_workbook(_: object) -> list[tuple[str, Table]]:
+    raise AssertionError("score has no xlsx format (SCORE_FORMATS)")
