@@ -22,12 +22,14 @@ if TYPE_CHECKING:
     from belwar.results.score import Scores
     from belwar.results.sensitivity import Sensitivity
     from belwar.results.sweep import Sweep
+    from belwar.results.track import Track
     from belwar.run.diff import compare
     from belwar.run.options import RunOptions
     from belwar.run.scoring import score
     from belwar.run.sensitivities import sensitivity
     from belwar.run.simulation import simulate
     from belwar.run.sweeps import sweep
+    from belwar.run.tracking import track
     from belwar.spec.editor_schema import scenario_schema
     from belwar.spec.evidence import Fact, Register, Source
     from belwar.spec.history import History
@@ -63,6 +65,8 @@ _EXPORTS = {
     "words_for": "belwar.core.estimative",
     "Scores": "belwar.results.score",
     "score": "belwar.run.scoring",
+    "Track": "belwar.results.track",
+    "track": "belwar.run.tracking",
 }
 
 __all__ = [
@@ -81,6 +85,7 @@ __all__ = [
     "Sensitivity",
     "Source",
     "Sweep",
+    "Track",
     "__version__",
     "compare",
     "load_history",
@@ -93,6 +98,7 @@ __all__ = [
     "sensitivity",
     "simulate",
     "sweep",
+    "track",
     "words_for",
 ]
 

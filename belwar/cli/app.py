@@ -156,6 +156,7 @@ COMMANDS: list[tuple[str, str, Callable[..., int]]] = [
     ("run-many", "Run", runs.run_many_command),
     ("evidence", "Compare", history.evidence_command),
     ("score", "Compare", ledger.score_command),
+    ("track", "Compare", ledger.track_command),
     ("diff", "Compare", analyses.diff_command),
     ("sweep", "Compare", analyses.sweep_command),
     ("sensitivity", "Compare", analyses.sensitivity_command),

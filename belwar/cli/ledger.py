@@ -94,3 +94,55 @@ def score_command(
 
 def _no_workbook(_: object) -> list[tuple[str, Table]]:
     raise AssertionError("score has no xlsx format (SCORE_FORMATS)")
+
+
+@shared("samples", "seed", "target", "month", "workers", "dask", "output", "quiet", "plot")
+def track_command(
+    path: Annotated[str, scenario_argument("The scenario file, kept in git.", "PATH")],
+    history: Annotated[
+        Optional[Path],  # noqa: UP045 - typer reads the annotation at run time
+        opt(
+            "--history",
+            metavar="FILE",
+            panel=INPUTS,
+            help="Also score each revision against this observed history.",
+            dir_okay=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        opt("--format", "-f", metavar="FORMAT", panel=OUTPUT, help="table, json, csv or markdown."),
+    ] = "table",
+    *,
+    flags: Flags,
+) -> int:
+    """Track a scenario's forecast across its git revisions, and what moved it.
+
+    One row per commit that changed the file or a file it extends (oldest first): its date,
+    its as_of, the target's probability with its 90% spread (each revision run at its own
+    seed), the change from the row before, and the assumptions that moved it: each changed
+    assumption applied alone to the revision before and run paired with it, largest first.
+
+    Examples:
+        How the baseline's full-entry forecast moved, commit by commit:
+            belwar track scenarios/baseline.yaml -n 20k
+        Deeper integration by month 6, each revision scored on the record:
+            belwar track scenarios/kremlin-squeeze.yaml --target deeper_integration \\
+                --month 6 --history scenarios/history/belarus-2022-2025.yaml
+    """
+    from belwar.cli.options import check_format
+    from belwar.render.track_layouts import track_tables, track_text
+    from belwar.run.tracking import track
+    from belwar.spec.history_loader import read_history
+
+    check_format(fmt, SCORE_FORMATS)
+    found = track(
+        path,
+        target=flags.target,
+        month=flags.month,
+        history=None if history is None else read_history(history),
+        options=flags.run_options(),
+    )
+    how = Delivery(fmt=fmt, output=flags.output, quiet=flags.quiet, plot=flags.plot)
+    deliver(found, how, text=track_text, tables=track_tables, sheets=_no_workbook)
+    return 0

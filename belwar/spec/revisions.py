@@ -142,3 +142,58 @@ def _parent(data: bytes, path: str, shown: str) -> str | None:
         return None
     joined = os.path.normpath(os.path.join(os.path.dirname(path), node.value))
     return None if joined.startswith("..") or os.path.isabs(joined) else Path(joined).as_posix()
+
+
+def chain_paths(at: AtRevision) -> list[str]:
+    """The repository paths of the file and of the parents it extends, at the revision (the
+    ones that exist there)."""
+    paths: list[str] = []
+    path: str | None = at.path
+    while path is not None and path not in paths and len(paths) < MAX_FILES:
+        data = _blob(at, path)
+        if data is None:
+            break
+        paths.append(path)
+        path = _parent(data, path, f"{at.revision}:{path}")
+    return paths
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit that changed a scenario or a parent of it: its hash, short hash and date."""
+
+    commit: str
+    short: str
+    date: str
+
+
+def history_of(path: str) -> tuple[AtRevision, list[Revision]]:
+    """Every commit, oldest first, that changed the file at ``path`` (as HEAD names it) or a
+    file it extends at that commit."""
+    head = locate("HEAD", path)
+    files = set(chain_paths(head))
+    while True:  # each commit's own chain may name parents HEAD no longer extends
+        found = _log(head.top, sorted(files))
+        more = {
+            p
+            for rev in found
+            for p in chain_paths(AtRevision(rev.commit, rev.commit, head.top, head.path))
+        }
+        if more <= files:
+            break
+        files |= more
+    kept = [
+        r for r in found if _blob(AtRevision(r.commit, r.commit, head.top, head.path), head.path)
+    ]
+    return head, kept
+
+
+def _log(top: Path, files: list[str]) -> list[Revision]:
+    shown = _git(top, "log", "--reverse", "--format=%H %h %cI", "HEAD", "--", *files)
+    if shown.returncode != 0:
+        raise input_error(f"git log failed: {shown.stderr.decode(errors='replace').strip()}")
+    revisions = []
+    for line in shown.stdout.decode().splitlines():
+        commit, short, day = line.split(" ")
+        revisions.append(Revision(commit, short, day))
+    return revisions
