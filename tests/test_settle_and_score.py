@@ -16,6 +16,7 @@ from belwar.core.calendar import add_months
 from belwar.core.settle import settled_outcomes, settled_states
 from belwar.errors import InputError
 from belwar.run.scoring import score
+from belwar.run.simulation import simulate
 from belwar.spec.history_loader import LoadedHistory, history_from_data
 from belwar.spec.loader import scenario_from_data
 from belwar.spec.scenario import Scenario
@@ -174,3 +175,19 @@ def test_the_scores_json_and_frame() -> None:
     frame = scores.to_pandas()
     assert list(frame.columns) == ["forecast", "rung", "month", "p", "outcome", "brier"]
     assert len(frame) == 2
+
+
+def test_saved_and_conditioned_results_are_scored_from_their_months(tmp_path: Path) -> None:
+    scenario = _scenario([6, 12])
+    record = _history(date(2023, 6, 1), ladder={"r1": {"reached": None}})
+    saved = tmp_path / "run.json"
+    simulate(scenario).save(saved)
+    from_file = score([saved], record).forecasts[0]
+    assert (from_file.name, from_file.kind) == ("point", "result")
+    assert from_file.mean_brier == score([scenario], record).forecasts[0].mean_brier
+    # conditioned on 12 months, the forecast's months follow them: made as of 2023-04-15
+    given = simulate(scenario, history=_history(add_months(SINCE, 12)))
+    later = _history(date(2024, 6, 1)).history.model_copy(update={"since": add_months(SINCE, 12)})
+    assert score([given], later).forecasts[0].as_of == "2023-04-15"
+    with pytest.raises(InputError, match="made as of 2023-04-15"):
+        score([given], record)

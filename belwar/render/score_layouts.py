@@ -69,9 +69,8 @@ def ranking_layout(scores: Scores) -> Table:
             "(every rung settled): RPS/k, the ranked probability score per rung above the "
             "start (0 best, 1 worst); log, ln P(the state reached), higher is better; "
             "baseline, 100 ln(K p)/ln K with K states (100: certain and right; 0: the uniform "
-            "forecast). Ranked by baseline. cells: settled of given."
+            "forecast). Ranked by baseline. cells: settled of given. " + months_note(scores)
         ),
-        notes=(own(months_note(scores), "dim"),),
     )
 
 

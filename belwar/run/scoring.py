@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from belwar.core import scores
+from belwar.core.calendar import add_months
 from belwar.core.settle import settled_outcomes, settled_states
 from belwar.errors import input_error
 from belwar.results.run import Result
@@ -151,12 +152,16 @@ def _named(runs: list[tuple[str, str, Result]]) -> list[tuple[str, str, Result]]
 
 
 def made_as_of(result: Result) -> str | None:
-    """The date a result's months count from: its conditioning record's ``through``, else its
-    scenario's ``as_of`` (None when the result does not record its scenario)."""
-    if result.conditioning is not None:
-        return result.conditioning.through
+    """The date a result's months count from: its scenario's ``as_of``, moved on by the whole
+    months observed when the result is conditioned on a record (its forecast months follow
+    them); None when the result does not record its scenario."""
     as_of = (result.scenario or {}).get("as_of")
-    return None if as_of is None else str(as_of)
+    if as_of is None:
+        return None
+    start = date.fromisoformat(str(as_of))
+    if result.conditioning is not None:
+        start = add_months(start, result.conditioning.observed_months)
+    return start.isoformat()
 
 
 def _scored_result(name: str, kind: str, result: Result, history: History) -> ForecastScore:
