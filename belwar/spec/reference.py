@@ -49,8 +49,9 @@ def load_reference(path: str | os.PathLike[str]) -> Reference:
         raise InputError([root.loc.problem("", "expected a mapping with 'probabilities'")])
     for key, node in root.value.items():
         if key not in {"name", "months", "probabilities"}:
+            where = node.key_loc or node.loc
             problems.append(
-                node.loc.problem(key, "unknown key (expected name, months, probabilities)")
+                where.problem(key, "unknown key (expected name, months, probabilities)")
             )
     name_node = root.child("name")
     name = file.stem if name_node is None else str(name_node.value)
@@ -63,7 +64,8 @@ def load_reference(path: str | os.PathLike[str]) -> Reference:
         problems.append(where.problem("probabilities", "expected rungs, each {month: p, ...}"))
     else:
         for rung, row in table.value.items():
-            found[rung] = _row(rung, row, months, problems, places)
+            if months:  # without the months the rows cannot be read
+                found[rung] = _row(rung, row, months, problems, places)
     problems += [places[spot].loc.problem(key, message) for spot, key, message in _order(found)]
     if problems:
         raise InputError(problems)
