@@ -9,7 +9,17 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from belwar.optional import require
-from belwar.render.tables import Column, Table, own, table, to_markdown, to_rich, user
+from belwar.render.tables import (
+    Column,
+    Span,
+    Table,
+    lines,
+    own,
+    table,
+    to_markdown,
+    to_rich,
+    user,
+)
 from belwar.results.track import Track
 
 if TYPE_CHECKING:
@@ -32,13 +42,12 @@ def track_layout(track: Track) -> Table:
         if r.unattributed:
             moved.append("also: " + ", ".join(r.unattributed))
         row = [
-            own(r.date[:10]),
-            own(r.short),
+            lines([Span(r.date[:10], own=True)], [Span(r.short, "dim", own=True)]),
             *([] if same else [own(r.as_of)]),
             own(f"{100 * r.p:.1f}"),
             own(f"{100 * r.p05:.1f}-{100 * r.p95:.1f}"),
             own("" if r.change is None else f"{100 * r.change:+.1f}"),
-            user("; ".join(moved)),
+            lines(*([Span(text)] for text in moved)) if moved else user(""),
         ]
         if scored:
             brier = "-" if r.mean_brier is None else f"{r.mean_brier:.4f}"
@@ -47,13 +56,12 @@ def track_layout(track: Track) -> Table:
     history = track.history
     return table(
         [
-            Column("date", wrap=False),
             Column("commit", wrap=False),
             *([] if same else [Column("as_of", wrap=False)]),
             Column("%", "right", wrap=False),
             Column("90% spread", "right", wrap=False),
             Column("change", "right", wrap=False),
-            Column("moved by", ratio=1, min_width=16),
+            Column("moved by", fold=True),
             *([Column("Brier", "right", wrap=False)] if scored else []),
         ],
         rows,
