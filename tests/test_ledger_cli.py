@@ -64,3 +64,16 @@ def test_score_with_a_reference_csv(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_score_refusals(extra: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.run(["score", BASELINE, "--history", RECORD, "-n", "200", "-q", *extra]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_one_scenario_at_two_revisions_is_named_by_its_paths(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    given = ["HEAD:scenarios/baseline.yaml", "scenarios/baseline.yaml"]
+    args = ["score", *given, "--history", RECORD, "-n", "500", "-f", "markdown", "-q"]
+    assert cli.run(args) == 0
+    out = capsys.readouterr().out
+    assert "| HEAD:scenarios/baseline.yaml |" in out
+    assert "| scenarios/baseline.yaml |" in out
+    assert "Months count from the history's since (2022-04-15)" in out

@@ -86,7 +86,9 @@ def score_command(
         item if item.lower().endswith(".json") else flags.load(Path(item)) for item in forecasts
     ]
     found = read_history(history, register=flags.register_at())
-    result = score(given, found, at=at, reference=reference, options=flags.run_options())
+    result = score(
+        given, found, at=at, reference=reference, options=flags.run_options(), names=forecasts
+    )
     how = Delivery(fmt=fmt, output=flags.output, quiet=flags.quiet)
     deliver(result, how, text=score_text, tables=score_tables, sheets=_no_workbook)
     return 0

@@ -147,8 +147,8 @@ def score_text(scores: Scores, fmt: str) -> str:
         return scores.to_json()
     if fmt == "csv":
         return _csv(scores)
-    if fmt == "markdown":
-        return to_markdown(score_layout(scores))
+    if fmt == "markdown":  # markdown tables carry no caption: what the months are comes after
+        return to_markdown(score_layout(scores)) + "\n" + months_note(scores) + "\n"
     from rich.console import Console  # noqa: PLC0415 - heavy (rich)
 
     console = Console(file=io.StringIO(), width=120, color_system=None, record=True)

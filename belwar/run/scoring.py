@@ -43,6 +43,7 @@ def score(
     reference: Reference | str | os.PathLike[str] | None = None,
     options: RunOptions | None = None,
     register: Register | None = None,
+    names: Sequence[str] | None = None,
 ) -> Scores:
     """Score each forecast on every cell ``history`` settles, as the record stood on ``at``
     (default: its ``through``; observations after ``at`` are ignored). A scenario (or a path to
@@ -59,7 +60,7 @@ def score(
             key="at",
         )
     record = as_it_stood(record, when)
-    runs = _named([_forecast(f, options, register) for f in forecasts])
+    runs = _named([_forecast(f, options, register) for f in forecasts], names)
     scored = [_scored_result(name, kind, run, record) for name, kind, run in runs]
     if reference is not None:
         ref = reference if isinstance(reference, Reference) else load_reference(reference)
@@ -141,14 +142,19 @@ def _forecast(
     return f"{scenario.id}\0{path}", "scenario", simulate(scenario, options=options)
 
 
-def _named(runs: list[tuple[str, str, Result]]) -> list[tuple[str, str, Result]]:
-    """Each forecast named by its scenario id, or by the path it was given when two share an
-    id (one scenario at two revisions, say)."""
+def _named(
+    runs: list[tuple[str, str, Result]], names: Sequence[str] | None
+) -> list[tuple[str, str, Result]]:
+    """Each forecast named by its scenario id, or by the path it was given (or its entry of
+    ``names``) when two share an id: one scenario at two revisions, say."""
     ids = [name.split("\0")[0] for name, _, _ in runs]
-    return [
-        (name.split("\0")[ids.count(name.split("\0")[0]) > 1 and "\0" in name], kind, run)
-        for name, kind, run in runs
-    ]
+    out = []
+    for i, (name, kind, run) in enumerate(runs):
+        shown, _, path = name.partition("\0")
+        if ids.count(shown) > 1:
+            shown = names[i] if names is not None else (path or f"{shown} ({i + 1})")
+        out.append((shown, kind, run))
+    return out
 
 
 def made_as_of(result: Result) -> str | None:
