@@ -19,13 +19,17 @@ if TYPE_CHECKING:
     from belwar.results.comparison import Comparison
     from belwar.results.run import Result
     from belwar.results.saved import load_result
+    from belwar.results.score import Scores
     from belwar.results.sensitivity import Sensitivity
     from belwar.results.sweep import Sweep
+    from belwar.results.track import Track
     from belwar.run.diff import compare
     from belwar.run.options import RunOptions
+    from belwar.run.scoring import score
     from belwar.run.sensitivities import sensitivity
     from belwar.run.simulation import simulate
     from belwar.run.sweeps import sweep
+    from belwar.run.tracking import track
     from belwar.spec.editor_schema import scenario_schema
     from belwar.spec.evidence import Fact, Register, Source
     from belwar.spec.history import History
@@ -59,6 +63,10 @@ _EXPORTS = {
     "load_scenario": "belwar.spec.loader",
     "scenario_schema": "belwar.spec.editor_schema",
     "words_for": "belwar.core.estimative",
+    "Scores": "belwar.results.score",
+    "score": "belwar.run.scoring",
+    "Track": "belwar.results.track",
+    "track": "belwar.run.tracking",
 }
 
 __all__ = [
@@ -73,9 +81,11 @@ __all__ = [
     "Result",
     "RunOptions",
     "Scenario",
+    "Scores",
     "Sensitivity",
     "Source",
     "Sweep",
+    "Track",
     "__version__",
     "compare",
     "load_history",
@@ -84,9 +94,11 @@ __all__ = [
     "load_scenario",
     "scenario_from_data",
     "scenario_schema",
+    "score",
     "sensitivity",
     "simulate",
     "sweep",
+    "track",
     "words_for",
 ]
 

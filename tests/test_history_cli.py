@@ -82,7 +82,8 @@ def test_a_history_that_disagrees_with_the_scenario_is_placed(
 
 
 README = (TESTS.parent / "README.md").read_text()
-SECTION = README[README.index("## What happened since") :]
+_START = README.index("## What happened since")
+SECTION = README[_START : README.index("\n## ", _START + 1)]  # to the next section
 SHOWN = re.findall(r"```sh\n(.*?)\n```\n\n```text\n(.*?)```", SECTION, flags=re.DOTALL)
 
 

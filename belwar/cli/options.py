@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 # The flag each library parameter is given by, for messages about options (not about files).
 FLAGS = {
+    "at": "--at",
     "dask": "--dask",
     "history": "--history",
     "method": "--method",
@@ -43,6 +44,7 @@ FLAGS = {
     "months": "--months",
     "output_dir": "--output-dir",
     "paths": "DIR_OR_FILES",
+    "reference": "--reference",
     "samples": "--samples",
     "seed": "--seed",
     "sobol_samples": "--sobol-samples",

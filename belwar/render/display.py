@@ -14,13 +14,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from belwar.render import charts, report
+from belwar.render import charts, report, score_layouts, track_layouts
 from belwar.render.atomic import write_text
+from belwar.render.tables import to_html
 from belwar.results.comparison import Comparison
 from belwar.results.display import Display
 from belwar.results.run import RECORD_FIELDS, Result
+from belwar.results.score import CELL_FIELDS, Scores
 from belwar.results.sensitivity import Sensitivity
 from belwar.results.sweep import Sweep
+from belwar.results.track import Track
 
 if TYPE_CHECKING:
     from rich.console import Group, RenderableType
@@ -84,7 +87,27 @@ VIEWS: dict[type[Display], Views] = {
         frame=_sensitivity_frame,
         plot=charts.tornado_chart,
     ),
+    Scores: Views(
+        html=lambda s: "".join(to_html(t) for t in score_layouts.score_layout(s)),
+        markdown=lambda s: score_layouts.score_text(s, "markdown"),
+        tables=score_layouts.score_tables,
+        frame=lambda s: report.frame(s.rows(), list(CELL_FIELDS)),
+        plot=lambda s: _no_chart("scores"),
+    ),
+    Track: Views(
+        html=lambda t: to_html(track_layouts.track_layout(t)),
+        markdown=lambda t: track_layouts.track_text(t, "markdown"),
+        tables=track_layouts.track_tables,
+        frame=lambda t: report.frame(t.records()),
+        plot=track_layouts.track_chart,
+    ),
 }
+
+
+def _no_chart(kind: str) -> Any:
+    from belwar.errors import BelwarError  # noqa: PLC0415 - only when asked
+
+    raise BelwarError(f"{kind} have no chart")
 
 
 def views(record: Display) -> Views:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from belwar.errors import InputError
-from belwar.spec import yamlio
+from belwar.spec import revisions, yamlio
 from belwar.spec.entries import citations
 from belwar.spec.evidence import Register
 from belwar.spec.extends import parent_path, read_chain, resolve_path
@@ -29,7 +29,7 @@ from belwar.spec.register import citation_problems, default_register, load_regis
 from belwar.spec.rules import check
 from belwar.spec.salvage import partial_problems, raw_citations, salvaged_rules
 from belwar.spec.scenario import Scenario, register_validator
-from belwar.spec.shipped import is_shipped, shipped_register
+from belwar.spec.shipped import PREFIX, is_shipped, shipped_register
 
 __all__ = [  # the loader's names, as cli, run and tests import them
     "Overrides",
@@ -62,13 +62,29 @@ def load_scenario(
     fully resolved :class:`Scenario`; raises :class:`InputError` carrying every problem found.
     """
     display = os.fspath(path)
-    file = Path(display)
+    named = revisions.split(display)
+    if named is not None:  # REV:PATH, read through git
+        at = revisions.locate(*named)
+        with revisions.checked_out(at) as file:
+            return _load(file, display, overrides, register, at.working_folder)
+    return _load(Path(display), display, overrides, register, None)
+
+
+def _load(
+    file: Path,
+    display: str,
+    overrides: Overrides,
+    register: Register | None,
+    register_folder: Path | None,
+) -> Scenario:
+    """:func:`load_scenario` of ``file``, named ``display``; citations resolve in the register
+    found from ``register_folder`` (default: the file's folder) unless one is given."""
     folder = resolve_path(file, Loc(display), "").parent
     chain = read_chain(file, display, folder, ())
     if register is not None:
         register = with_shipped(register, chain.files)
     root = apply_overrides(chain.node, overrides)
-    return validate_scenario(root, register=register, folder=folder)
+    return validate_scenario(root, register=register, folder=register_folder or folder)
 
 
 def register_for(
@@ -79,6 +95,14 @@ def register_for(
     with the shipped register); given a ``register`` folder, that one, joined by the shipped
     register when the file extends a shipped scenario. None if there is none."""
     display = os.fspath(path)
+    named = revisions.split(display)
+    if named is not None:  # REV:PATH: the register of the working tree where the file would be
+        at = revisions.locate(*named)
+        if register is None:
+            return default_register(at.working_folder)
+        with revisions.checked_out(at) as file:
+            files = read_chain(file, display, file.parent, ()).files
+        return with_shipped(load_register(register), files)
     file = Path(display)
     folder = resolve_path(file, Loc(display), "").parent
     if register is None:
@@ -111,6 +135,17 @@ def load_parent(
     parent scenario, loaded and resolved; ``None`` when it extends nothing. Load the file itself
     first (:func:`load_scenario` checks the reference)."""
     display = os.fspath(path)
+    named = revisions.split(display)
+    if named is not None:  # the parent at the same revision
+        at = revisions.locate(*named)
+        with revisions.checked_out(at) as file:
+            node = yamlio.read(file, display).child("extends")
+        if node is None or not isinstance(node.value, str):
+            return None
+        if node.value.startswith(PREFIX):
+            return node.value, load_scenario(parent_path(file, node.value), register=register)
+        joined = os.path.normpath(os.path.join(os.path.dirname(named[1]), node.value))
+        return node.value, load_scenario(f"{named[0]}:{joined}", register=register)
     node = yamlio.read(Path(display), display).child("extends")
     if node is None or not isinstance(node.value, str):
         return None
