@@ -76,7 +76,7 @@ def score_command(
                 --history scenarios/history/belarus-2022-2025.yaml \\
                 --reference crowd.yaml
     """
-    from belwar.cli.options import check_format
+    from belwar.cli.output import check_format
     from belwar.render.score_layouts import score_tables, score_text
     from belwar.run.scoring import score
     from belwar.spec.history_loader import read_history
@@ -132,7 +132,7 @@ def track_command(
             belwar track scenarios/kremlin-squeeze.yaml --target deeper_integration \\
                 --month 6 --history scenarios/history/belarus-2022-2025.yaml
     """
-    from belwar.cli.options import check_format
+    from belwar.cli.output import check_format
     from belwar.render.track_layouts import track_tables, track_text
     from belwar.run.tracking import track
     from belwar.spec.history_loader import read_history
