@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from belwar.core.conditioning import Conditioned, Observed, filter_month, observe
 from belwar.core.distributions import ODDS_MAX, ODDS_MIN
+from belwar.core.indicators import draw_indicator, observe_indicators
 from belwar.core.ladder import Ladder
 from belwar.core.model import Model
 from belwar.core.reductions import (
@@ -182,6 +183,8 @@ def _evaluate(
     active = _active(model, draw, monthly, n, months, observed)
     if observed is not None and found is not None:
         observe(observed, monthly, drivers, found.log_weights)
+    signals = observed.signals if observed is not None and found is not None else ()
+    drawn = [draw_indicator(i, draw, n) for i in model.indicators] if signals else []
 
     # hazards of each rung (rungs, n) from the start (h0) and once above it (h1); rungs whose
     # odds move with events are recomputed month by month into h0_t and h1_t
@@ -207,6 +210,10 @@ def _evaluate(
         p = ladder.step(h0_t, h1_t)
         if observed is not None and found is not None and t < observed_months:
             filter_month(p, observed.masks[t], found.log_weights, scratch)
+        if signals and found is not None:
+            observe_indicators(
+                model.indicators, drawn, signals, t, p, drivers, active, found.log_weights, scratch
+            )
         if t + 1 in report:
             # P(S >= k) for k = 1..rungs: running sums from the top. The states' shares sum to
             # 1 only up to rounding, so a running sum can pass 1 by an ulp or two: held at 1.
@@ -262,6 +269,8 @@ def _active(  # noqa: PLR0917 - a private kernel
     if observed is not None:
         for e, onsets in observed.events:
             active[e, : observed.months] = onsets[:, None]
+        for e, month, began in observed.given_events:
+            active[e, month - 1] = began
     for e, lasts in enumerate(model.lasts):
         _spread(active[e], lasts)
     return active

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from belwar.core import distributions
 from belwar.core.conditioning import Observed
 from belwar.core.distributions import ODDS_MAX, Distribution
 from belwar.core.inverse import InverseCDF
+
+if TYPE_CHECKING:
+    from belwar.core.indicators import Indicator
 
 MOMENTUM_KEY = "momentum"
 
@@ -89,6 +93,8 @@ class Model:
     momentum: Input | None
     may_overflow: bool = False
     observed: Observed | None = None  # a history to condition on (None: unconditioned)
+    # what can be watched for (drawn only when observed; never among the inputs)
+    indicators: tuple[Indicator, ...] = ()
 
     @property
     def states(self) -> int:

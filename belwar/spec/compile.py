@@ -34,6 +34,7 @@ from belwar.core.model import (
 )
 from belwar.core.zscores import Z90
 from belwar.spec.entries import Entry, entries
+from belwar.spec.indicators import compile_indicators
 from belwar.spec.scenario import (
     Beta,
     DistModel,
@@ -193,5 +194,6 @@ def compile_model(scenario: Scenario) -> Model:
         lasts=tuple(e.lasts_months for e in scenario.events.values()),
         event_terms=tuple(event_terms),
         momentum=momentum,
+        indicators=compile_indicators(scenario, listed, rungs, _input),
     )
     return replace(model, may_overflow=max(reach(model), default=0.0) > LOG_ODDS_SAFE)

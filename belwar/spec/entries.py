@@ -3,8 +3,9 @@
 Citations, the numeric checks, compilation and the report's list of assumptions each need every
 driver, event, hazard, odds ratio and the momentum of a scenario, with its key path, its
 distribution and its evidence. :func:`entries` yields them in one order (drivers, events, hazards
-each followed by its odds ratios, momentum), as frozen :class:`Entry` records; :data:`PATTERNS`
-gives the same entries' places in a tree that may not validate (see :mod:`belwar.spec.salvage`).
+each followed by its odds ratios, momentum, indicators each followed by theirs), as frozen
+:class:`Entry` records; :data:`PATTERNS` gives the same entries' places in a tree that may not
+validate (see :mod:`belwar.spec.salvage`).
 
 An entry has no line and column of its own: its ``path`` is the key the loader places it by.
 """
@@ -17,10 +18,18 @@ from typing import Literal
 
 from belwar.core.model import MOMENTUM_KEY
 from belwar.spec.dists import DistModel, Interval
-from belwar.spec.scenario import Driver, Event, Hazard, Momentum, OddsRatio, Scenario
+from belwar.spec.scenario import (
+    Driver,
+    Event,
+    Hazard,
+    Indicator,
+    Momentum,
+    OddsRatio,
+    Scenario,
+)
 
-Kind = Literal["driver", "event", "hazard", "odds", "momentum"]
-Spec = Driver | Event | Hazard | OddsRatio | Momentum
+Kind = Literal["driver", "event", "hazard", "odds", "momentum", "indicator", "indicator_odds"]
+Spec = Driver | Event | Hazard | OddsRatio | Momentum | Indicator
 
 # Each kind's entries in a tree, as key paths (None: any name) and the key of the distribution in
 # each entry: what `entries` spells out below, for trees that may not validate.
@@ -30,6 +39,8 @@ PATTERNS: dict[Kind, tuple[tuple[str | None, ...], str]] = {
     "hazard": (("hazards", None), "base"),
     "odds": (("hazards", None, "odds_ratios", None), "dist"),
     "momentum": (("momentum",), "dist"),
+    "indicator": (("indicators", None), "base"),
+    "indicator_odds": (("indicators", None, "odds_ratios", None), "dist"),
 }
 
 
@@ -116,6 +127,26 @@ def entries(scenario: Scenario) -> Iterator[Entry]:
             None,
             momentum,
         )
+    yield from _indicator_entries(scenario)
+
+
+def _indicator_entries(scenario: Scenario) -> Iterator[Entry]:
+    """Each indicator's base chance, followed by its odds ratios (``indicator_odds:x:term``)."""
+    for name, indicator in scenario.indicators.items():
+        path = f"indicators.{name}"
+        unit = "monthly probability"
+        yield Entry("indicator", path, name, indicator.label, unit, indicator.base, None, indicator)
+        for term, ratio in indicator.odds_ratios.items():
+            yield Entry(
+                "indicator_odds",
+                f"{path}.odds_ratios.{term}",
+                f"{name}:{term}",
+                f"odds ratio of {term} on indicator {name}",
+                f"odds multiplier per {ratio.per:g}" if ratio.per else "odds multiplier",
+                ratio.dist,
+                None,
+                ratio,
+            )
 
 
 def citations(scenario: Scenario) -> list[tuple[str, str]]:
