@@ -4,16 +4,20 @@ changes no probability; the digits do not depend on the workers."""
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from belwar import cli
 from belwar.core.calendar import add_months
 from belwar.errors import InputError
 from belwar.run.given import Given
 from belwar.run.simulation import simulate
+from belwar.run.watch import watch
 from belwar.spec.entries import citations, entries
 from belwar.spec.history_loader import history_from_data
 from belwar.spec.loader import scenario_from_data
@@ -171,3 +175,50 @@ def test_indicator_citations_are_walked() -> None:
         ("indicator", "indicator:sign"),
         ("indicator_odds", "indicator_odds:sign:state_at_least:r1"),
     ]
+
+
+def test_watching_is_conditioning() -> None:
+    scenario = _scenario(
+        {"sign": SIGN},
+        events={"e": {"label": "A shock", "monthly": 0.01}},
+        hazards={"r1": {"base": 0.1, "odds_ratios": {"e": {"dist": 4}}}},
+    )
+    found = watch(scenario, target="r1", month=1)
+    by_name = {s.name: s for s in found.signposts}
+    sign = by_name["sign"]
+    assert [s.name for s in found.signposts] == ["sign", "e"]  # the sign moves r1 the most
+    # P(seen) = 0.1 (1 - h) + 0.4 h, h the month's hazard with the event drawn
+    given = simulate(scenario, workers=1, months=[1], given=["sign@1"])
+    assert sign.if_seen == pytest.approx(given.cell("r1", 1).p, abs=1e-12)
+    total = sign.p_seen * sign.if_seen + (1 - sign.p_seen) * sign.if_not
+    assert total == pytest.approx(found.p, abs=1e-12)
+    assert by_name["e"].p_seen == pytest.approx(0.01, abs=1e-12)
+    assert by_name["e"].if_seen == pytest.approx(0.4 / 1.3, abs=1e-12)
+    odds = (sign.if_seen / (1 - sign.if_seen)) / (found.p / (1 - found.p))
+    assert sign.likelihood_ratio == pytest.approx(odds, rel=1e-12)
+
+
+def test_watch_and_given_on_the_command_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "tiny.yaml"
+    path.write_text(
+        "id: tiny\ntitle: A tiny scenario\nas_of: 2022-04-15\n"
+        "simulation: {samples: 2000, seed: 5, horizon_months: 3}\n"
+        "ladder: {rungs: [{id: r0, label: Rung 0}, {id: r1, label: Rung 1}]}\n"
+        "hazards: {r1: {base: 0.1}}\n"
+        "indicators:\n  sign:\n    label: A sign\n    base: 0.1\n"
+        "    odds_ratios: {state_at_least:r1: {dist: 6}}\n"
+    )
+    assert cli.run(["watch", str(path), "--month", "1", "-f", "json", "-q", "-j", "1"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["format"] == "belwar-watch"
+    assert found["signposts"][0]["p_seen"] == pytest.approx(0.13, abs=1e-12)
+    assert found["signposts"][0]["if_seen"] == pytest.approx(0.04 / 0.13, abs=1e-12)
+    args = ["run", str(path), "--given", "sign@1", "--months", "1", "-f", "json", "-q"]
+    assert cli.run([*args, "-j", "1"]) == 0
+    run = json.loads(capsys.readouterr().out)
+    assert run["records"][0]["p"] == pytest.approx(0.04 / 0.13, abs=1e-12)
+    assert cli.run(["run", str(path), "--given", "nope@1", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "--given: 'nope' is neither an event nor an indicator" in err

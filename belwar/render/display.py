@@ -14,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from belwar.render import charts, report
+from belwar.render import charts, report, watch_layouts
 from belwar.render.atomic import write_text
 from belwar.results.comparison import Comparison
 from belwar.results.display import Display
 from belwar.results.run import RECORD_FIELDS, Result
 from belwar.results.sensitivity import Sensitivity
 from belwar.results.sweep import Sweep
+from belwar.results.watch import Watch
 
 if TYPE_CHECKING:
     from rich.console import Group, RenderableType
@@ -54,6 +55,10 @@ def _sensitivity_frame(result: Sensitivity) -> Any:
     return report.frame([asdict(i) for i in result.influences])
 
 
+def _no_chart(record: Display) -> Any:
+    raise TypeError(f"{type(record).__name__} has no chart: its table is the whole story")
+
+
 VIEWS: dict[type[Display], Views] = {
     Result: Views(
         html=report.run_html,
@@ -83,6 +88,13 @@ VIEWS: dict[type[Display], Views] = {
         tables=report.sensitivity_tables,
         frame=_sensitivity_frame,
         plot=charts.tornado_chart,
+    ),
+    Watch: Views(
+        html=watch_layouts.watch_html,
+        markdown=lambda w: watch_layouts.watch_text(w, "markdown"),
+        tables=watch_layouts.watch_tables,
+        frame=lambda w: report.frame(watch_layouts.watch_records(w)),
+        plot=_no_chart,
     ),
 }
 

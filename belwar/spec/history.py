@@ -117,8 +117,14 @@ class History(_Model):
 
     def fingerprint(self) -> str:
         """SHA-256 of the history in canonical JSON (first 16 hex digits)."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        data = self.model_dump(mode="json", exclude=self.unset_sections())
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def unset_sections(self) -> set[str]:
+        """Sections added after format 1 shipped and left empty: out of the fingerprint and the
+        saved data, so a history without them keeps the fingerprint it always had."""
+        return set() if self.indicators else {"indicators"}
 
     def is_empty(self) -> bool:
         """Whether nothing is observed: then conditioning on it changes nothing."""
@@ -205,5 +211,5 @@ def rules(history: History) -> list[tuple[str, str]]:
 
 def plain(history: History) -> dict[str, Any]:
     """The history as JSON data (what a result records)."""
-    data: dict[str, Any] = history.model_dump(mode="json")
+    data: dict[str, Any] = history.model_dump(mode="json", exclude=history.unset_sections())
     return data
