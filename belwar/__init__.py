@@ -21,11 +21,13 @@ if TYPE_CHECKING:
     from belwar.results.saved import load_result
     from belwar.results.sensitivity import Sensitivity
     from belwar.results.sweep import Sweep
+    from belwar.results.watch import Watch
     from belwar.run.diff import compare
     from belwar.run.options import RunOptions
     from belwar.run.sensitivities import sensitivity
     from belwar.run.simulation import simulate
     from belwar.run.sweeps import sweep
+    from belwar.run.watch import watch
     from belwar.spec.editor_schema import scenario_schema
     from belwar.spec.evidence import Fact, Register, Source
     from belwar.spec.history import History
@@ -46,6 +48,8 @@ _EXPORTS = {
     "sensitivity": "belwar.run.sensitivities",
     "simulate": "belwar.run.simulation",
     "sweep": "belwar.run.sweeps",
+    "watch": "belwar.run.watch",
+    "Watch": "belwar.results.watch",
     "Fact": "belwar.spec.evidence",
     "HindsightWarning": "belwar.errors",
     "History": "belwar.spec.history",
@@ -76,6 +80,7 @@ __all__ = [
     "Sensitivity",
     "Source",
     "Sweep",
+    "Watch",
     "__version__",
     "compare",
     "load_history",
@@ -87,6 +92,7 @@ __all__ = [
     "sensitivity",
     "simulate",
     "sweep",
+    "watch",
     "words_for",
 ]
 

@@ -15,6 +15,7 @@ import pytest
 from belwar import cli
 from belwar.core.calendar import add_months
 from belwar.errors import InputError
+from belwar.run.diff import compare
 from belwar.run.given import Given
 from belwar.run.simulation import simulate
 from belwar.run.watch import watch
@@ -222,3 +223,13 @@ def test_watch_and_given_on_the_command_line(
     assert cli.run(["run", str(path), "--given", "nope@1", "-q"]) == 2
     err = capsys.readouterr().err
     assert "--given: 'nope' is neither an event nor an indicator" in err
+
+
+def test_a_diff_given_an_indicator_compares_the_conditional_forecasts() -> None:
+    a = _scenario({"sign": SIGN})
+    b = a.with_overrides({"hazards.r1.base": 0.2}, check_citations=False)
+    found = compare(a, b, given=["sign@1"], workers=1)
+    # B: P(seen) = 0.8 * 0.1 + 0.2 * 0.4 = 0.16, P(r1 | seen) = 0.08 / 0.16
+    assert found.result_a.cell("r1", 1).p == pytest.approx(0.04 / 0.13, abs=1e-12)
+    assert found.result_b.cell("r1", 1).p == pytest.approx(0.5, abs=1e-12)
+    assert found.to_dict()["history"]["id"] == "sign@1"

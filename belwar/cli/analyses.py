@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from belwar.spec.scenario import Scenario
 
 
-@shared(*RUNNING, "months", "history")
+@shared(*RUNNING, "months", "history", "given")
 def diff_command(
     a: Annotated[Path, scenario_argument("A scenario file, or a saved result (.json).", "A")],
     b: Annotated[
@@ -74,7 +74,7 @@ def diff_command(
 
     With one scenario, --set makes the other side: A against A changed, the quickest what-if.
     With two, --set changes B only. With --history both scenarios are conditioned on it and
-    their forecasts after it compared.
+    their forecasts after it compared; --given conditions both on an event or indicator.
 
     Examples:
         What a scenario changes against the baseline:
@@ -100,6 +100,7 @@ def diff_command(
         tolerance=tolerance,
         register=register,
         history=flags.given_history(),
+        given=flags.given or (),
     )
     if named is not None:
         comparison = replace(comparison, b=named)

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from belwar.results import jsonio
-from belwar.results.display import Display
+from belwar.results.display import Display, share, short_repr
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +45,19 @@ class Watch(Display):
     samples: int
     seed: int
     signposts: tuple[Signpost, ...]
+
+    def __repr__(self) -> str:
+        given = f", given {self.history_id}" if self.history_id else ""
+        head = (
+            f"{self.scenario_id}: P({self.target} by month {self.month}) = {share(self.p)}{given}"
+        )
+        lines = [
+            f"if {s.name} is seen next month ({share(s.p_seen)}): {share(s.if_seen)}"
+            for s in self.signposts[:3]
+        ]
+        more = len(self.signposts) - len(lines)
+        lines += [f"... {more} more"] if more > 0 else []
+        return short_repr("Watch", head, *lines, f"{self.samples:,} samples, seed {self.seed}")
 
     def to_dict(self) -> dict[str, Any]:
         """The saved form (see the module docs)."""
