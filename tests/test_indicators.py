@@ -14,15 +14,17 @@ import pytest
 
 from belwar import cli
 from belwar.core.calendar import add_months
-from belwar.errors import InputError
+from belwar.errors import HindsightWarning, InputError
 from belwar.run.diff import compare
 from belwar.run.given import Given
 from belwar.run.simulation import simulate
 from belwar.run.watch import watch
 from belwar.spec.entries import citations, entries
 from belwar.spec.history_loader import history_from_data
-from belwar.spec.loader import scenario_from_data
+from belwar.spec.loader import load_scenario, scenario_from_data
 from belwar.spec.scenario import Scenario
+
+from .conftest import ROOT
 
 SINCE = date(2022, 4, 15)
 SIGN = {"label": "A sign", "base": 0.1, "odds_ratios": {"state_at_least:r1": {"dist": 6}}}
@@ -233,3 +235,25 @@ def test_a_diff_given_an_indicator_compares_the_conditional_forecasts() -> None:
     assert found.result_a.cell("r1", 1).p == pytest.approx(0.04 / 0.13, abs=1e-12)
     assert found.result_b.cell("r1", 1).p == pytest.approx(0.5, abs=1e-12)
     assert found.to_dict()["history"]["id"] == "sign@1"
+
+
+def test_an_indicator_citing_a_later_fact_warns_of_hindsight(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(
+        "extends: belwar:baseline.yaml\nid: x\ntitle: x\nindicators:\n  units_at_border:\n"
+        "    evidence: [essay-2022-05/polls-six-to-eleven]\n"
+    )
+    with pytest.warns(HindsightWarning) as caught:
+        load_scenario(path)
+    [warning] = [w.message for w in caught]
+    assert isinstance(warning, HindsightWarning)
+    assert warning.problem.key == "indicators.units_at_border.evidence[0]"
+
+
+def test_the_baseline_indicators_are_cited_or_judged() -> None:
+    baseline = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    assert {"reservist_callup", "units_at_border", "minsk_commits"} <= set(baseline.indicators)
+    for indicator in baseline.indicators.values():
+        assert indicator.evidence or "analyst judgment" in indicator.note.lower()
+        for ratio in indicator.odds_ratios.values():
+            assert ratio.evidence or "analyst judgment" in (ratio.note + indicator.note).lower()
