@@ -257,3 +257,12 @@ def test_the_baseline_indicators_are_cited_or_judged() -> None:
         assert indicator.evidence or "analyst judgment" in indicator.note.lower()
         for ratio in indicator.odds_ratios.values():
             assert ratio.evidence or "analyst judgment" in (ratio.note + indicator.note).lower()
+
+
+def test_watch_refuses_a_target_that_is_not_a_rung_above_the_start() -> None:
+    with pytest.raises(InputError) as caught:
+        watch(_scenario({"sign": SIGN}), target="r2", month=1)
+    assert (
+        str(caught.value)
+        == "--target: 'r2' is not a rung above the start (rungs above the start: r1)"
+    )

@@ -21,6 +21,7 @@ from belwar.run.simulation import simulate
 from belwar.spec.history import History
 from belwar.spec.history_loader import LoadedHistory
 from belwar.spec.scenario import Scenario
+from belwar.spec.words import listing, suggest
 
 
 def watch(
@@ -35,8 +36,13 @@ def watch(
     >= target)`` (default: the top rung by the horizon), given ``history`` if any."""
     rungs = [r.id for r in scenario.ladder.rungs]
     target = target or rungs[-1]
-    if target not in rungs[rungs.index(scenario.ladder.start_id) + 1 :]:
-        raise input_error(f"'{target}' is not a rung above the start", key="--target")
+    above = rungs[rungs.index(scenario.ladder.start_id) + 1 :]
+    if target not in above:
+        raise input_error(
+            f"'{target}' is not a rung above the start{suggest(target, above)} "
+            f"(rungs above the start: {listing(above)})",
+            key="--target",
+        )
     month = month or scenario.simulation.horizon_months
     chosen = replace(options or RunOptions(), months=(month,))
 
