@@ -18,6 +18,7 @@ from belwar.errors import HindsightWarning, InputError
 from belwar.run.diff import compare
 from belwar.run.given import Given
 from belwar.run.simulation import simulate
+from belwar.run.sweeps import sweep
 from belwar.run.watch import watch
 from belwar.spec.entries import citations, entries
 from belwar.spec.history_loader import history_from_data
@@ -266,3 +267,21 @@ def test_watch_refuses_a_target_that_is_not_a_rung_above_the_start() -> None:
         str(caught.value)
         == "--target: 'r2' is not a rung above the start (rungs above the start: r1)"
     )
+
+
+def test_a_sweep_given_an_indicator_follows_the_closed_form() -> None:
+    scenario = _scenario({"sign": SIGN})
+    found = sweep(
+        scenario,
+        ["hazards.r1.base=0.1:0.3:3"],
+        target="r1",
+        month=1,
+        conditions=["sign@1"],
+        workers=1,
+    )
+    # P(r1 by 1 | seen) = 0.4 h / (0.4 h + 0.1 (1 - h)) at each base hazard h
+    for point, h in zip(found.points, (0.1, 0.2, 0.3), strict=True):
+        assert point.p == pytest.approx(0.4 * h / (0.4 * h + 0.1 * (1 - h)), abs=1e-12)
+    assert found.history == {"id": "sign@1", "fingerprint": "", "through": ""}
+    with pytest.raises(InputError, match="neither an event nor an indicator"):
+        sweep(scenario, ["hazards.r1.base=0.1:0.3:3"], month=1, conditions=["nope@1"], workers=1)

@@ -134,7 +134,7 @@ def _sides(
     return scenario, flags.load(a), f"{scenario.id} + {sets}"
 
 
-@shared(*RUNNING, "target", "month", "history")
+@shared(*RUNNING, "target", "month", "history", "given")
 def sweep_command(
     scenario: Annotated[Path, scenario_argument()],
     vary: Annotated[
@@ -166,7 +166,7 @@ def sweep_command(
     Every point uses the same seed (common random numbers), so the curve is smooth and the
     differences between points are the inputs' doing. With --threshold, the crossing is refined
     beyond the grid and given with a 95% interval. With --history every point is conditioned on
-    it and --month counts from its end.
+    it and --month counts from its end; --given conditions every point on an event or indicator.
 
     Examples:
         The top rung's chance at eight levels of Kremlin pressure, and where it crosses 10%:
@@ -192,6 +192,7 @@ def sweep_command(
             month=flags.month,
             threshold=threshold,
             history=flags.given_history(),
+            conditions=flags.given or (),
         )
     deliver(
         result, how, text=report.sweep_text, tables=report.sweep_tables, sheets=xlsx.sweep_sheets
