@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from belwar.results.sensitivity import Sensitivity
     from belwar.results.sweep import Sweep
     from belwar.results.track import Track
+    from belwar.results.watch import Watch
     from belwar.run.diff import compare
     from belwar.run.options import RunOptions
     from belwar.run.scoring import score
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from belwar.run.simulation import simulate
     from belwar.run.sweeps import sweep
     from belwar.run.tracking import track
+    from belwar.run.watch import watch
     from belwar.spec.editor_schema import scenario_schema
     from belwar.spec.evidence import Fact, Register, Source
     from belwar.spec.history import History
@@ -50,6 +52,8 @@ _EXPORTS = {
     "sensitivity": "belwar.run.sensitivities",
     "simulate": "belwar.run.simulation",
     "sweep": "belwar.run.sweeps",
+    "watch": "belwar.run.watch",
+    "Watch": "belwar.results.watch",
     "Fact": "belwar.spec.evidence",
     "HindsightWarning": "belwar.errors",
     "History": "belwar.spec.history",
@@ -86,6 +90,7 @@ __all__ = [
     "Source",
     "Sweep",
     "Track",
+    "Watch",
     "__version__",
     "compare",
     "load_history",
@@ -99,6 +104,7 @@ __all__ = [
     "simulate",
     "sweep",
     "track",
+    "watch",
     "words_for",
 ]
 

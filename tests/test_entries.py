@@ -24,6 +24,10 @@ def test_entries_are_what_the_model_samples(path: Path) -> None:
     model = compile_model(scenario)
     walked = {e.stream: e for e in entries(scenario)}
     sampled = {i.key: i for i in model.inputs()}
+    # indicators are drawn only when observed, from inputs of their own (never among inputs())
+    watched = [x for i in model.indicators for x in (i.base, *i.odds)]
+    assert not set(sampled) & {x.key for x in watched}
+    sampled |= {x.key: x for x in watched}
     unlisted = {f"hazard:{rung}" for rung in model.rungs[1:] if rung not in scenario.hazards}
     assert set(sampled) == set(walked) | unlisted  # a rung with no hazard is sampled at 0
     for key, entry in walked.items():

@@ -107,8 +107,8 @@ def test_the_readme_shows_what_the_commands_print(
         at = out.index(line, at) + 1
 
 
-def test_the_readme_section_has_its_two_commands() -> None:
-    assert [c.split()[1] for c, _ in SHOWN] == ["run", "evidence"]
+def test_the_readme_section_has_its_commands() -> None:
+    assert [c.split()[1] for c, _ in SHOWN] == ["run", "evidence", "watch", "watch"]
 
 
 def test_diff_given_a_history_compares_the_forecasts_after_it(

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from belwar.spec.scenario import Scenario
 
 
-@shared(*RUNNING, "months", "history")
+@shared(*RUNNING, "months", "history", "given")
 def diff_command(
     a: Annotated[Path, scenario_argument("A scenario file, or a saved result (.json).", "A")],
     b: Annotated[
@@ -74,7 +74,7 @@ def diff_command(
 
     With one scenario, --set makes the other side: A against A changed, the quickest what-if.
     With two, --set changes B only. With --history both scenarios are conditioned on it and
-    their forecasts after it compared.
+    their forecasts after it compared; --given conditions both on an event or indicator.
 
     Examples:
         What a scenario changes against the baseline:
@@ -100,6 +100,7 @@ def diff_command(
         tolerance=tolerance,
         register=register,
         history=flags.given_history(),
+        given=flags.given or (),
     )
     if named is not None:
         comparison = replace(comparison, b=named)
@@ -133,7 +134,7 @@ def _sides(
     return scenario, flags.load(a), f"{scenario.id} + {sets}"
 
 
-@shared(*RUNNING, "target", "month", "history")
+@shared(*RUNNING, "target", "month", "history", "given")
 def sweep_command(
     scenario: Annotated[Path, scenario_argument()],
     vary: Annotated[
@@ -165,7 +166,7 @@ def sweep_command(
     Every point uses the same seed (common random numbers), so the curve is smooth and the
     differences between points are the inputs' doing. With --threshold, the crossing is refined
     beyond the grid and given with a 95% interval. With --history every point is conditioned on
-    it and --month counts from its end.
+    it and --month counts from its end; --given conditions every point on an event or indicator.
 
     Examples:
         The top rung's chance at eight levels of Kremlin pressure, and where it crosses 10%:
@@ -191,6 +192,7 @@ def sweep_command(
             month=flags.month,
             threshold=threshold,
             history=flags.given_history(),
+            conditions=flags.given or (),
         )
     deliver(
         result, how, text=report.sweep_text, tables=report.sweep_tables, sheets=xlsx.sweep_sheets

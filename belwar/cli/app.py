@@ -33,7 +33,7 @@ import typer
 from typer import core as typer_core
 
 from belwar import __version__
-from belwar.cli import analyses, authoring, checks, history, ledger, runs
+from belwar.cli import analyses, authoring, checks, history, ledger, runs, watching
 from belwar.cli.helptext import (
     help_and_examples,
     no_flag_values,
@@ -157,6 +157,7 @@ COMMANDS: list[tuple[str, str, Callable[..., int]]] = [
     ("evidence", "Compare", history.evidence_command),
     ("score", "Compare", ledger.score_command),
     ("track", "Compare", ledger.track_command),
+    ("watch", "Compare", watching.watch_command),
     ("diff", "Compare", analyses.diff_command),
     ("sweep", "Compare", analyses.sweep_command),
     ("sensitivity", "Compare", analyses.sensitivity_command),

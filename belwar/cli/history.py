@@ -22,8 +22,8 @@ EVIDENCE_FORMATS = ("table", "json", "markdown")
 
 
 def run_given_history(scenario: Scenario, flags: Flags, chosen: RunOptions, how: Delivery) -> int:
-    """``run --history``: the run conditioned on the history, its diagnostics and what the
-    history taught about each input."""
+    """``run --history`` (or ``--given``): the run conditioned on the history and what is
+    given, its diagnostics and what they taught about each input."""
     from dataclasses import replace
 
     from belwar.render import xlsx
@@ -36,7 +36,12 @@ def run_given_history(scenario: Scenario, flags: Flags, chosen: RunOptions, how:
 
     found = flags.given_history()
     with progress(how.quiet) as tick:
-        result = simulate(scenario, options=replace(chosen, progress=tick), history=found)
+        result = simulate(
+            scenario,
+            options=replace(chosen, progress=tick),
+            history=found,
+            given=flags.given or (),
+        )
     sheets = [*xlsx.run_sheets(result), *xlsx.table_sheets(history_layout(result))]
     deliver(result, how, text=conditioned_text, tables=conditioned_tables, sheets=lambda _: sheets)
     return 0

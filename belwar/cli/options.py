@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 FLAGS = {
     "at": "--at",
     "dask": "--dask",
+    "given": "--given",
     "history": "--history",
     "method": "--method",
     "month": "--month",
@@ -212,6 +213,14 @@ History = Annotated[
     Optional[Path],  # noqa: UP045
     opt("--history", metavar="FILE", panel=INPUTS, help=_HISTORY_HELP, dir_okay=False),
 ]
+_GIVEN_HELP = (
+    "Forecast given an event beginning or an indicator seen in MONTH (counted from the "
+    "forecast start); repeatable."
+)
+Given_ = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    opt("--given", metavar="NAME@MONTH", panel=INPUTS, help=_GIVEN_HELP),
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -232,6 +241,7 @@ class Flags:
     quiet: bool = False
     plot: Path | None = None
     history: Path | None = None
+    given: list[str] | None = None
 
     def run_options(self) -> RunOptions:
         """The one :class:`~belwar.run.options.RunOptions` the command passes down."""
@@ -284,6 +294,7 @@ _SHARED: dict[str, tuple[Any, Any]] = {
     "quiet": (Quiet, False),
     "plot": (Plot, None),
     "history": (History, None),
+    "given": (Given_, None),
 }
 assert set(_SHARED) == {f.name for f in fields(Flags)}
 

@@ -13,7 +13,7 @@ from belwar.cli.options import INPUTS, OUTPUT, RUNNING, Flags, opt, scenario_arg
 from belwar.cli.output import RUN_FORMATS, deliver, print_tables, progress
 
 
-@shared(*RUNNING, "months", "history")
+@shared(*RUNNING, "months", "history", "given")
 def run_command(
     scenario: Annotated[Path, scenario_argument("The scenario file to run (YAML).")],
     *,
@@ -32,6 +32,8 @@ def run_command(
             belwar run scenarios/baseline.yaml -n 200k --months 3,6,12 -f json
         Every table on its own sheet of a workbook:
             belwar run scenarios/baseline.yaml -f xlsx -o baseline.xlsx
+        The forecast if reservists are called up next month:
+            belwar run scenarios/baseline.yaml --given reservist_callup@1
     """
     from dataclasses import replace
 
@@ -41,7 +43,7 @@ def run_command(
     how = flags.delivery().checked(RUN_FORMATS)
     chosen = flags.run_options()
     loaded = flags.load(scenario)
-    if flags.history is not None:
+    if flags.history is not None or flags.given:
         return run_given_history(loaded, flags, chosen, how)
     with progress(flags.quiet) as tick:
         result = simulate(loaded, options=replace(chosen, progress=tick))

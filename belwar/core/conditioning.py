@@ -119,6 +119,11 @@ class Observed:
     masks: NDArray[np.bool_]
     events: tuple[tuple[int, NDArray[np.bool_]], ...]
     measurements: tuple[Measurement, ...]
+    # indicators observed: (indicator, (months,) 1 seen, 0 not seen, -1 not observed), months
+    # counted from as_of and reaching past T for a --given one
+    signals: tuple[tuple[int, NDArray[np.int8]], ...] = ()
+    # events given after the history (--given): (event, month counted from as_of, began or not)
+    given_events: tuple[tuple[int, int, bool], ...] = ()
 
 
 def onset_path(months: Sequence[int], observed: int) -> NDArray[np.bool_]:
@@ -149,13 +154,16 @@ def observe(
     *,
     moving: frozenset[int] = frozenset(),
 ) -> None:
-    """Add the log likelihood of each observed event's onsets, and of every measurement of a
-    driver that holds (not in ``moving``), to ``log_weights``."""
+    """Add the log likelihood of each observed event's onsets, of every measurement of a
+    driver that holds (not in ``moving``) and of every event given after the history (one
+    month each), to ``log_weights``."""
     for e, onsets in observed.events:
         log_weights += event_log_likelihood(monthly[e], int(onsets.sum()), observed.months)
     for m in observed.measurements:
         if m.driver not in moving:
             log_weights += m.log_likelihood(drivers[m.driver])
+    for e, _, began in observed.given_events:
+        log_weights += event_log_likelihood(monthly[e], int(began), 1)
 
 
 class _Current(Protocol):

@@ -24,9 +24,11 @@ from belwar.core.conditioning import (
     observe,
 )
 from belwar.core.distributions import ODDS_MAX, ODDS_MIN
+from belwar.core.indicators import draw_indicator, observe_indicators
 from belwar.core.ladder import Ladder
 from belwar.core.model import Model
 from belwar.core.processes import (
+    Paths,
     advance,
     driven_base,
     driven_rungs,
@@ -215,6 +217,7 @@ def _evaluate(
     paths = start_paths(model, draw, drivers, values, months) if model.processes else None
     if observed is not None and found is not None:
         observe(observed, monthly, drivers, found.log_weights, moving=moving_drivers(model))
+    watch = _indicator_step(model, draw, n, observed, drivers, paths)
 
     # hazards of each rung (rungs, n) from the start (h0) and once above it (h1); rungs whose
     # odds move with events are recomputed month by month into h0_t and h1_t
@@ -246,20 +249,50 @@ def _evaluate(
         p = ladder.step(h0_t, h1_t)
         if observed is not None and found is not None and t < observed_months:
             filter_month(p, observed.masks[t], found.log_weights, scratch)
+        if watch is not None and found is not None:
+            watch(t, p, active, found.log_weights, scratch)
         if t + 1 in report:
-            # P(S >= k) for k = 1..rungs: running sums from the top. The states' shares sum to
-            # 1 only up to rounding, so a running sum can pass 1 by an ulp or two: held at 1.
             column = report[t + 1]
             if paths is not None:
                 paths.record(column)
-            exceed[-1, column] = p[-1]
-            for k in range(rungs - 1, 0, -1):
-                np.add(exceed[k, column], p[k], out=exceed[k - 1, column])
-            np.minimum(exceed[:, column], 1.0, out=exceed[:, column])
+            _exceedance(p, exceed[:, column])
     np.minimum(p, 1.0, out=p)
     if paths is not None and tracked is not None:
         tracked.append(paths.reported)
     return exceed, p, values
+
+
+def _exceedance(p: Array, out: Array) -> None:
+    """``P(S >= k)`` for ``k = 1..rungs`` into ``out`` ``(rungs, n)`` from the states' shares
+    ``p``: running sums from the top, held at 1 (the shares sum to 1 only up to rounding)."""
+    rungs = out.shape[0]
+    out[-1] = p[-1]
+    for k in range(rungs - 1, 0, -1):
+        np.add(out[k], p[k], out=out[k - 1])
+    np.minimum(out, 1.0, out=out)
+
+
+def _indicator_step(  # noqa: PLR0917 - a private helper of the month loop
+    model: Model, draw: Draw, n: int, observed: Observed | None, drivers: Array, paths: Paths | None
+) -> Callable[[int, Array, NDArray[np.bool_], Array, Array], None] | None:
+    """What conditions a month on the indicators observed in it (None when none is): their
+    draws are made once, here; an indicator's odds on a driver read the driver's value in the
+    month (its path, if it moves)."""
+    signals = observed.signals if observed is not None else ()
+    if not signals:
+        return None
+    drawn = [draw_indicator(i, draw, n) for i in model.indicators]
+    now = np.empty_like(drivers) if paths is not None else drivers
+
+    def step(
+        t: int, p: Array, active: NDArray[np.bool_], log_weights: Array, scratch: Array
+    ) -> None:
+        current = drivers if paths is None else paths.current(drivers, now)
+        observe_indicators(
+            model.indicators, drawn, signals, t, p, current, active, log_weights, scratch
+        )
+
+    return step
 
 
 def _moving(
@@ -308,6 +341,8 @@ def _active(  # noqa: PLR0917 - a private kernel
     if observed is not None:
         for e, onsets in observed.events:
             active[e, : observed.months] = onsets[:, None]
+        for e, month, began in observed.given_events:
+            active[e, month - 1] = began
     for e, lasts in enumerate(model.lasts):
         _spread(active[e], lasts)
     return active

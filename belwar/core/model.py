@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from belwar.core.conditioning import Observed
 from belwar.core.distributions import ODDS_MAX, Distribution
 from belwar.core.inverse import InverseCDF
 from belwar.core.processes import DriverProcess
+
+if TYPE_CHECKING:
+    from belwar.core.indicators import Indicator
 
 MOMENTUM_KEY = "momentum"
 
@@ -93,6 +97,8 @@ class Model:
     # drivers that move month by month, and their processes' parameters (inputs of their own)
     processes: tuple[DriverProcess, ...] = ()
     process_inputs: tuple[Input, ...] = ()
+    # what can be watched for (drawn only when observed; never among the inputs)
+    indicators: tuple[Indicator, ...] = ()
 
     @property
     def states(self) -> int:

@@ -45,7 +45,9 @@ def pareto_k(log_weights: ArrayLike, n: int | None = None) -> float:
     logs = logs[-(m + 1) :] - logs[-1]
     weights = np.exp(logs)
     exceed = weights[1:] - weights[0]
-    if not np.any(exceed > 0):
+    if not exceed[int(m / 4 + 0.5) - 1] > 0:
+        # a flat tail, or one whose lower quarter ties with its threshold (weights that take a
+        # few values, as a point-valued event or indicator given): no tail shape to fit
         return math.nan
     return _gpd_shape(exceed)
 

@@ -106,6 +106,14 @@ class Paths:
             if process.bounds is not None:
                 np.clip(self.values[i], *process.bounds, out=self.values[i])
 
+    def current(self, drivers: Array, out: Array) -> Array:
+        """Every driver's value this month ``(drivers, n)`` into ``out``: the moving ones' paths,
+        the others as drawn."""
+        np.copyto(out, drivers)
+        for d, i in self.row.items():
+            out[d] = self.values[i]
+        return out
+
     def driver(self, d: int, static: Array) -> Array:
         """Driver ``d``'s value this month: its path if it moves, else ``static``."""
         i = self.row.get(d)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from belwar.render import charts, report, score_layouts, track_layouts
+from belwar.render import charts, report, score_layouts, track_layouts, watch_layouts
 from belwar.render.atomic import write_text
 from belwar.render.tables import to_html
 from belwar.results.comparison import Comparison
@@ -24,6 +24,7 @@ from belwar.results.score import CELL_FIELDS, Scores
 from belwar.results.sensitivity import Sensitivity
 from belwar.results.sweep import Sweep
 from belwar.results.track import Track
+from belwar.results.watch import Watch
 
 if TYPE_CHECKING:
     from rich.console import Group, RenderableType
@@ -55,6 +56,10 @@ def _sweep_frame(sweep: Sweep) -> Any:
 
 def _sensitivity_frame(result: Sensitivity) -> Any:
     return report.frame([asdict(i) for i in result.influences])
+
+
+def _no_chart(record: Display) -> Any:
+    raise TypeError(f"{type(record).__name__} has no chart: its table is the whole story")
 
 
 VIEWS: dict[type[Display], Views] = {
@@ -92,7 +97,7 @@ VIEWS: dict[type[Display], Views] = {
         markdown=lambda s: score_layouts.score_text(s, "markdown"),
         tables=score_layouts.score_tables,
         frame=lambda s: report.frame(s.rows(), list(CELL_FIELDS)),
-        plot=lambda s: _no_chart("scores"),
+        plot=_no_chart,
     ),
     Track: Views(
         html=lambda t: to_html(track_layouts.track_layout(t)),
@@ -101,13 +106,14 @@ VIEWS: dict[type[Display], Views] = {
         frame=lambda t: report.frame(t.records()),
         plot=track_layouts.track_chart,
     ),
+    Watch: Views(
+        html=watch_layouts.watch_html,
+        markdown=lambda w: watch_layouts.watch_text(w, "markdown"),
+        tables=watch_layouts.watch_tables,
+        frame=lambda w: report.frame(watch_layouts.watch_records(w)),
+        plot=_no_chart,
+    ),
 }
-
-
-def _no_chart(kind: str) -> Any:
-    from belwar.errors import BelwarError  # noqa: PLC0415 - only when asked
-
-    raise BelwarError(f"{kind} have no chart")
 
 
 def views(record: Display) -> Views:

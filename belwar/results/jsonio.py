@@ -41,6 +41,7 @@ VERSIONS = {
     "evidence": 1,
     "score": 1,
     "track": 1,
+    "watch": 1,
 }
 
 

@@ -29,6 +29,7 @@ from belwar.run import execution
 from belwar.run import options as check
 from belwar.run.conditioned import conditioned
 from belwar.run.defaults import DEFAULT_TOLERANCE
+from belwar.run.given import Given, givens, with_given
 from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import simulate, summarise, with_options
 from belwar.spec.compile import compile_model
@@ -58,10 +59,12 @@ def compare(
     workers: int | None = None,
     dask: str | None = None,
     history: History | LoadedHistory | None = None,
+    given: Sequence[Given | str] = (),
 ) -> Comparison:
     """Compare two scenarios (run paired, with A's seed and sample count unless given) or two
     saved results (compared unpaired). Given a ``history`` both scenarios are conditioned on
-    it and the forecasts after it are compared, still paired. Paths ending in ``.json`` are
+    it and the forecasts after it are compared, still paired; ``given`` (``"e@1"``, see
+    :mod:`belwar.run.given`) conditions both on what is given, too. Paths ending in ``.json`` are
     read as saved results. Runs go through the execution layer (``workers`` local threads or
     processes, or the Dask cluster ``dask``) and match a serial run bit for bit.
     ``tolerance`` is a probability in [0, 1). ``options`` (a
@@ -78,10 +81,11 @@ def compare(
     name_a, side_a = _side(a, register)
     name_b, side_b = _side(b, register)
     if isinstance(side_a, Scenario) and isinstance(side_b, Scenario):
-        return _paired(name_a, name_b, (side_a, side_b), chosen, tolerance, history)
-    if history is not None:
+        conditions = (history, givens(given))
+        return _paired(name_a, name_b, (side_a, side_b), chosen, tolerance, conditions)
+    if history is not None or given:
         raise input_error(
-            "a saved result cannot be conditioned on a history: compare scenario files",
+            "a saved result cannot be conditioned on a history or --given: compare scenario files",
             key="history",
         )
     runs = replace(chosen, keep_samples=False, progress=None)
@@ -108,9 +112,10 @@ def _paired(  # noqa: PLR0917 - private; one caller
     sides: tuple[Scenario, Scenario],
     chosen: RunOptions,
     tolerance: float,
-    history: History | LoadedHistory | None,
+    conditions: tuple[History | LoadedHistory | None, tuple[Given, ...]],
 ) -> Comparison:
     a, b = sides
+    history, given = conditions
     model_a = with_options(compile_model(a), chosen)
     horizon = min(model_a.horizon, b.simulation.horizon_months)
     shown = chosen.months
@@ -123,6 +128,10 @@ def _paired(  # noqa: PLR0917 - private; one caller
     )
     if history is not None:
         model_a, model_b = conditioned(model_a, a, history), conditioned(model_b, b, history)
+    if given:
+        as_of = a.as_of.isoformat() if a.as_of is not None else "its start"
+        model_a = with_given(model_a, given, as_of=as_of)
+        model_b = with_given(model_b, given, as_of=as_of)
     pairs = _common_rungs(model_a, model_b)
     job = _PairedBatch(model_a, model_b, tuple(i for i, _ in pairs), tuple(j for _, j in pairs))
     parts = execution.map_batches(job, model_a.samples, workers=chosen.workers, dask=chosen.dask)

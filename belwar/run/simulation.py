@@ -18,6 +18,7 @@ from belwar.errors import input_error
 from belwar.results.run import Cell, Highest, InputSummary, Metadata, Result, Samples
 from belwar.run import execution, options
 from belwar.run.conditioned import conditioned, summarise_conditioned
+from belwar.run.given import Given, givens, with_given
 from belwar.run.options import RunOptions, merged
 from belwar.run.paths import summarise_paths
 from belwar.spec.compile import compile_model
@@ -40,12 +41,15 @@ def simulate(
     dask: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     history: History | LoadedHistory | None = None,
+    given: Sequence[Given | str] = (),
 ) -> Result:
     """Run ``scenario`` and return its escalation-likelihood tables.
 
     Given a ``history`` (:func:`belwar.load_history`) the run is conditioned on it exactly:
     the tables are the forecast for the months after the history's ``through``, and the
-    result's ``conditioning`` holds the diagnostics and the inputs' posteriors.
+    result's ``conditioning`` holds the diagnostics and the inputs' posteriors. ``given``
+    (``"reservist_callup@1"``, :class:`~belwar.run.given.Given`) conditions it also on an
+    event beginning or an indicator being seen in a month from the forecast start.
 
     ``samples``, ``seed`` and ``months`` (report months, within the horizon) default to the
     scenario's ``simulation`` section. ``keep_samples`` attaches the per-sample arrays.
@@ -68,6 +72,7 @@ def simulate(
     model = with_options(compile_model(scenario), chosen)
     if history is not None:
         model = conditioned(model, scenario, history)
+    model = with_given(model, givens(given), as_of=_as_of(scenario))
     started = time.perf_counter()
     done = 0
 
@@ -86,6 +91,10 @@ def simulate(
     )
     result = summarise(model, totals, seconds=time.perf_counter() - started)
     return replace(result, scenario=scenario.resolved())
+
+
+def _as_of(scenario: Scenario) -> str:
+    return scenario.as_of.isoformat() if scenario.as_of is not None else "its start"
 
 
 def with_options(model: Model, chosen: RunOptions) -> Model:

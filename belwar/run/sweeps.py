@@ -27,6 +27,7 @@ from belwar.results.sweep import Axis, Crossing, Point, Sweep
 from belwar.run import options as check
 from belwar.run.conditioned import loaded
 from belwar.run.execution import map_ordered
+from belwar.run.given import Given, givens, with_given
 from belwar.run.options import MAX_AXIS_POINTS, MAX_GRID_POINTS, RunOptions, merged
 from belwar.run.simulation import resolve_target, simulate
 from belwar.spec.compile import compile_model
@@ -98,6 +99,7 @@ def sweep(
     workers: int | None = None,
     dask: str | None = None,
     history: History | LoadedHistory | None = None,
+    conditions: Sequence[Given | str] = (),
 ) -> Sweep:
     """Run ``scenario`` at every grid point of the ``given`` axes (one or two) and read the
     probability of reaching ``target`` (default: the top rung) by ``month`` (default: the
@@ -107,7 +109,8 @@ def sweep(
     An axis may be given as ``"PATH=START:STOP:N"`` text, as on the command line.
     ``options`` (a :class:`~belwar.run.options.RunOptions`) gives samples, seed, workers and
     dask at once, in place of the keywords. Given a ``history``, every point is conditioned
-    on it and ``month`` counts from its end."""
+    on it and ``month`` counts from its end; ``conditions`` (``"e@1"``, the command line's
+    ``--given``) condition every point on an event or indicator too."""
     chosen = merged(options, samples=samples, seed=seed, workers=workers, dask=dask)
     axes = [parse_vary(a, scenario) if isinstance(a, str) else a for a in given]
     if not 1 <= len(axes) <= 2:
@@ -125,7 +128,8 @@ def sweep(
     samples = sim.samples if chosen.samples is None else check.check_samples(chosen.samples)
     seed = sim.seed if chosen.seed is None else check.check_seed(chosen.seed)
     workers, dask = check.check_workers(chosen.workers), check.check_dask(chosen.dask)
-    job = _Job(scenario, tuple(axes), target, month, samples, seed, history)
+    also = givens(conditions)
+    job = _Job(scenario, tuple(axes), target, month, samples, seed, history, also)
     for corner in _corners(axes):  # a bad path or value fails once, clearly, before any work
         job.check(corner)
     lines = len(axes[1].values) if len(axes) == 2 else 1
@@ -149,7 +153,7 @@ def sweep(
         seed,
         threshold,
         crossings,
-        history=_named(history),
+        history=_named(history, also),
     )
 
 
@@ -187,12 +191,17 @@ def _placed(crossing: Crossing, scenario: Scenario, driver: str) -> Crossing:
     return replace(crossing, percentile=float(share[0]))
 
 
-def _named(history: History | LoadedHistory | None) -> dict[str, str] | None:
-    """What a sweep records of the history it was conditioned on."""
+def _named(
+    history: History | LoadedHistory | None, also: tuple[Given, ...] = ()
+) -> dict[str, str] | None:
+    """What a sweep records of the history it was conditioned on, and of what was given (in
+    the id, as a conditioned run names it: ``record and e@1``)."""
+    label = ", ".join(str(g) for g in also)
     if history is None:
-        return None
+        return {"id": label, "fingerprint": "", "through": ""} if also else None
     h = history.history if isinstance(history, LoadedHistory) else history
-    return {"id": h.id, "fingerprint": h.fingerprint(), "through": h.through.isoformat()}
+    named = f"{h.id} and {label}" if also else h.id
+    return {"id": named, "fingerprint": h.fingerprint(), "through": h.through.isoformat()}
 
 
 def _corners(axes: Sequence[Axis]) -> list[tuple[float, ...]]:
@@ -218,6 +227,7 @@ class _Job:
     samples: int
     seed: int
     history: History | LoadedHistory | None = None
+    given: tuple[Given, ...] = ()
 
     def scenario_at(self, at: tuple[float, ...]) -> Scenario:
         overrides: dict[str, Any] = {
@@ -229,11 +239,15 @@ class _Job:
         scenario = self.scenario_at(at)
         if self.history is not None:
             check_against(loaded(self.history), scenario)
+        if self.given:  # a name or month the scenario cannot take fails here, not in a worker
+            with_given(replace(compile_model(scenario), months=(self.month,)), self.given, as_of="")
 
     def __call__(self, at: tuple[float, ...]) -> Point:
         # the points are what runs in parallel: each runs serially in its worker
         runs = RunOptions(samples=self.samples, seed=self.seed, months=(self.month,), workers=1)
-        result = simulate(self.scenario_at(at), options=runs, history=self.history)
+        result = simulate(
+            self.scenario_at(at), options=runs, history=self.history, given=self.given
+        )
         cell = result.cell(self.target, self.month)
         return Point(at=at, p=cell.p, mcse=cell.mcse)
 

@@ -35,6 +35,7 @@ from belwar.core.model import (
 from belwar.core.processes import DriverProcess
 from belwar.core.zscores import Z90
 from belwar.spec.entries import PROCESS_KINDS, Entry, entries
+from belwar.spec.indicators import compile_indicators
 from belwar.spec.scenario import (
     Beta,
     DistModel,
@@ -235,5 +236,6 @@ def compile_model(scenario: Scenario) -> Model:
         momentum=momentum,
         processes=processes,
         process_inputs=process_inputs,
+        indicators=compile_indicators(scenario, listed, rungs, _input),
     )
     return replace(model, may_overflow=max(reach(model), default=0.0) > LOG_ODDS_SAFE)

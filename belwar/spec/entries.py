@@ -3,8 +3,9 @@
 Citations, the numeric checks, compilation and the report's list of assumptions each need every
 driver, event, hazard, odds ratio and the momentum of a scenario, with its key path, its
 distribution and its evidence. :func:`entries` yields them in one order (drivers, events, hazards
-each followed by its odds ratios, momentum), as frozen :class:`Entry` records; :data:`PATTERNS`
-gives the same entries' places in a tree that may not validate (see :mod:`belwar.spec.salvage`).
+each followed by its odds ratios, momentum, indicators each followed by theirs), as frozen
+:class:`Entry` records; :data:`PATTERNS` gives the same entries' places in a tree that may not
+validate (see :mod:`belwar.spec.salvage`).
 
 An entry has no line and column of its own: its ``path`` is the key the loader places it by.
 """
@@ -21,14 +22,25 @@ from belwar.spec.scenario import (
     Driver,
     Event,
     Hazard,
+    Indicator,
     Momentum,
     OddsRatio,
     Process,
     Scenario,
 )
 
-Kind = Literal["driver", "monthly_sd", "reversion", "event", "hazard", "odds", "momentum"]
-Spec = Driver | Process | Event | Hazard | OddsRatio | Momentum
+Kind = Literal[
+    "driver",
+    "monthly_sd",
+    "reversion",
+    "event",
+    "hazard",
+    "odds",
+    "momentum",
+    "indicator",
+    "indicator_odds",
+]
+Spec = Driver | Process | Event | Hazard | OddsRatio | Momentum | Indicator
 #: the kinds that are parameters of a driver's process (``drivers.x.process.monthly_sd``)
 PROCESS_KINDS: tuple[Kind, ...] = ("monthly_sd", "reversion")
 
@@ -42,6 +54,8 @@ PATTERNS: dict[Kind, tuple[tuple[str | None, ...], str]] = {
     "hazard": (("hazards", None), "base"),
     "odds": (("hazards", None, "odds_ratios", None), "dist"),
     "momentum": (("momentum",), "dist"),
+    "indicator": (("indicators", None), "base"),
+    "indicator_odds": (("indicators", None, "odds_ratios", None), "dist"),
 }
 
 
@@ -133,6 +147,26 @@ def entries(scenario: Scenario) -> Iterator[Entry]:
             None,
             momentum,
         )
+    yield from _indicator_entries(scenario)
+
+
+def _indicator_entries(scenario: Scenario) -> Iterator[Entry]:
+    """Each indicator's base chance, followed by its odds ratios (``indicator_odds:x:term``)."""
+    for name, indicator in scenario.indicators.items():
+        path = f"indicators.{name}"
+        unit = "monthly probability"
+        yield Entry("indicator", path, name, indicator.label, unit, indicator.base, None, indicator)
+        for term, ratio in indicator.odds_ratios.items():
+            yield Entry(
+                "indicator_odds",
+                f"{path}.odds_ratios.{term}",
+                f"{name}:{term}",
+                f"odds ratio of {term} on indicator {name}",
+                f"odds multiplier per {ratio.per:g}" if ratio.per else "odds multiplier",
+                ratio.dist,
+                None,
+                ratio,
+            )
 
 
 def _process(name: str, driver: Driver) -> Iterator[Entry]:

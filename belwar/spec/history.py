@@ -99,6 +99,10 @@ class History(_Model):
     ladder: dict[Name, RungSeen] = Field(default_factory=dict)
     events: dict[Name, EventSeen] = Field(default_factory=dict)
     measurements: dict[Name, tuple[Measurement, ...]] = Field(default_factory=dict)
+    indicators: dict[Name, EventSeen] = Field(
+        default_factory=dict,
+        description="Indicators watched through `through`: the dates each was seen (none: never).",
+    )
     evidence: Evidence = ()
     note: Note = ""
 
@@ -113,12 +117,20 @@ class History(_Model):
 
     def fingerprint(self) -> str:
         """SHA-256 of the history in canonical JSON (first 16 hex digits)."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        data = self.model_dump(mode="json", exclude=self.unset_sections())
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def unset_sections(self) -> set[str]:
+        """Sections added after format 1 shipped and left empty: out of the fingerprint and the
+        saved data, so a history without them keeps the fingerprint it always had."""
+        return set() if self.indicators else {"indicators"}
 
     def is_empty(self) -> bool:
         """Whether nothing is observed: then conditioning on it changes nothing."""
-        return self.months == 0 and not (self.ladder or self.events or self.measurements)
+        return self.months == 0 and not (
+            self.ladder or self.events or self.measurements or self.indicators
+        )
 
     def citations(self) -> list[tuple[str, str]]:
         """Every ``(key, citation)`` the history makes, in file order."""
@@ -131,6 +143,8 @@ class History(_Model):
             for i, reading in enumerate(readings):
                 key = f"measurements.{driver}[{i}].evidence"
                 found += [(key, ref) for ref in reading.evidence]
+        for name, watched in self.indicators.items():
+            found += [(f"indicators.{name}.evidence", ref) for ref in watched.evidence]
         return found
 
 
@@ -163,21 +177,24 @@ def rules(history: History) -> list[tuple[str, str]]:
     for rung, seen in history.ladder.items():
         if seen.reached is not None:
             check_date(f"ladder.{rung}.reached", seen.reached)
-    for event, observed in history.events.items():
-        first: dict[int, int] = {}
-        for i, day in enumerate(observed.onsets):
-            month = check_date(f"events.{event}.onsets[{i}]", day)
-            if month is None:
-                continue
-            if month in first:
-                found.append(
-                    (
-                        f"events.{event}.onsets[{i}]",
-                        f"{day.isoformat()} is in month {month}, like onsets[{first[month]}]: an "
-                        "event begins at most once a month",
+    watched = [("events", history.events), ("indicators", history.indicators)]
+    for section, onsets in watched:
+        for event, observed in onsets.items():
+            first: dict[int, int] = {}
+            for i, day in enumerate(observed.onsets):
+                month = check_date(f"{section}.{event}.onsets[{i}]", day)
+                if month is None:
+                    continue
+                if month in first:
+                    what = "an event begins" if section == "events" else "an indicator is seen"
+                    found.append(
+                        (
+                            f"{section}.{event}.onsets[{i}]",
+                            f"{day.isoformat()} is in month {month}, like onsets[{first[month]}]: "
+                            f"{what} at most once a month",
+                        )
                     )
-                )
-            first.setdefault(month, i)
+                first.setdefault(month, i)
     for driver, readings in history.measurements.items():
         for i, reading in enumerate(readings):
             check_date(f"measurements.{driver}[{i}].date", reading.date)
@@ -194,5 +211,5 @@ def rules(history: History) -> list[tuple[str, str]]:
 
 def plain(history: History) -> dict[str, Any]:
     """The history as JSON data (what a result records)."""
-    data: dict[str, Any] = history.model_dump(mode="json")
+    data: dict[str, Any] = history.model_dump(mode="json", exclude=history.unset_sections())
     return data

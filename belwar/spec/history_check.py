@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
+
 from belwar.core.conditioning import Measurement, Observed, ladder_masks, onset_path
 from belwar.core.model import Model
 from belwar.spec.history import Count, History, Reading
@@ -44,6 +46,16 @@ def against(history: History, scenario: Scenario) -> list[tuple[str, str]]:
             )
     for driver, readings in history.measurements.items():
         found += _readings(scenario, driver, readings)
+    for name in history.indicators:
+        if name not in scenario.indicators:
+            found.append(
+                (
+                    f"indicators.{name}",
+                    f"scenario '{scenario.id}' has no indicator '{name}'"
+                    f"{suggest(name, scenario.indicators)} "
+                    f"(its indicators: {listing(scenario.indicators)})",
+                )
+            )
     return found
 
 
@@ -155,4 +167,11 @@ def observed(history: History, model: Model) -> Observed:
             for name, obs in history.events.items()
         ),
         measurements=tuple(measurements),
+        signals=tuple(
+            (
+                [i.name for i in model.indicators].index(name),
+                onset_path([history.month(d) for d in obs.onsets], T).astype(np.int8),
+            )
+            for name, obs in history.indicators.items()
+        ),
     )

@@ -65,7 +65,7 @@ def _numbers(scenario: Scenario) -> Found:
             found += _magnitude(f"{at}.reference", driver.reference)
     for entry in entries(scenario):
         key, spec, bounds = entry.dist_path, entry.dist, entry.bounds
-        kind = "odds" if entry.kind in {"odds", "momentum"} else "value"
+        kind = "odds" if entry.kind in {"odds", "momentum", "indicator_odds"} else "value"
         stated = _stated(key, spec, kind)
         found += stated
         try:

@@ -16,7 +16,8 @@ from belwar.spec.located import Loc, Located, PathKey
 Overrides = Mapping[str, object] | Sequence[str]
 
 
-_SEGMENT = re.compile(r"([a-z_][a-z0-9_]*)((?:\[\d+\])*)", re.IGNORECASE)
+# a key may carry one colon: an indicator's odds ratio on `state_at_least:<rung>`
+_SEGMENT = re.compile(r"([a-z_][a-z0-9_]*(?::[a-z_][a-z0-9_]*)?)((?:\[\d+\])*)", re.IGNORECASE)
 _LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from belwar.spec.dists import DistModel, Pert, Point, Triangular, Uniform, support
 from belwar.spec.entries import Kind, entries
+from belwar.spec.indicators import indicator_problems
 from belwar.spec.scenario import Driver, Ladder, Scenario, Simulation
 from belwar.spec.words import listing, number, suggest
 
@@ -35,6 +36,7 @@ def check(scenario: Scenario) -> Found:
         for found in _entry_rule(entry.kind, entry.dist_path, entry.dist)
     ]
     problems += _check_hazards(scenario)
+    problems += indicator_problems(scenario)
     problems += _check_correlations(scenario)
     problems += _check_simulation(scenario.simulation)
     return problems
@@ -224,6 +226,8 @@ ENTRY_RULES: dict[Kind, tuple[Rule, str]] = {
     "hazard": (within_unit, "a monthly hazard"),
     "odds": (positive, "an odds ratio"),
     "momentum": (positive, "momentum"),
+    "indicator": (within_unit, "an indicator's monthly chance"),
+    "indicator_odds": (positive, "an odds ratio"),
 }
 
 

@@ -51,6 +51,7 @@ __all__ = [  # the distribution forms and message words are imported from here t
     "Estimative",
     "Event",
     "Hazard",
+    "Indicator",
     "Interval",
     "Ladder",
     "LogNormal",
@@ -211,6 +212,30 @@ class Hazard(_Model):
     note: Note = ""
 
 
+STATE_TERM = "state_at_least:"
+IndicatorTerm = Annotated[
+    str,
+    Field(
+        pattern=r"^(state_at_least:)?[a-z][a-z0-9_]*$",
+        max_length=80,
+        description="A driver, an event, or `state_at_least:<rung>` (the state at month's end).",
+    ),
+]
+
+
+class Indicator(_Model):
+    """Something an analyst can watch for each month: seen with monthly chance `base` when
+    every driver is at its reference, no event is active and the ladder is at its start; odds
+    ratios on drivers (with `per`), on events, and on `state_at_least:<rung>`. It never moves
+    the forecast unless it is observed or conditioned on."""
+
+    label: str
+    base: Dist
+    odds_ratios: dict[IndicatorTerm, OddsRatio] = Field(default_factory=dict)
+    evidence: Evidence = ()
+    note: Note = ""
+
+
 class Momentum(_Model):
     """Multiplies the odds of every climb once the state is above the start."""
 
@@ -246,6 +271,7 @@ class Scenario(_Model):
     events: dict[Name, Event] = Field(default_factory=dict)
     hazards: dict[Name, Hazard] = Field(default_factory=dict)
     momentum: Momentum | None = None
+    indicators: dict[Name, Indicator] = Field(default_factory=dict)
     # the overrides this scenario was derived with (``with_overrides``): its name, not its data,
     # so fingerprints, stream keys and diffs of assumptions never see them
     _derived: tuple[str, ...] = PrivateAttr(default=())
@@ -259,16 +285,23 @@ class Scenario(_Model):
 
     def fingerprint(self) -> str:
         """SHA-256 of the fully resolved scenario in canonical JSON (first 16 hex digits)."""
-        data = self.model_dump(mode="json")
+        data = self.model_dump(mode="json", exclude=self._unset_sections())
         for driver in data["drivers"].values():
             if driver["process"] is None:
                 del driver["process"]  # a static driver hashes as it did before processes
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    def _unset_sections(self) -> set[str]:
+        """Sections added after format 1 shipped and left empty: out of the fingerprint and the
+        resolved data, so a scenario without them keeps the fingerprint it always had."""
+        return set() if self.indicators else {"indicators"}
+
     def resolved(self) -> dict[str, Any]:
         """The fully resolved scenario as JSON data: what a result records and a diff compares."""
-        data: dict[str, Any] = self.model_dump(mode="json", exclude_none=True)
+        data: dict[str, Any] = self.model_dump(
+            mode="json", exclude_none=True, exclude=self._unset_sections()
+        )
         return data
 
     def to_data(self) -> dict[str, Any]:
