@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from belwar.render import charts, report
+from belwar.render import charts, pool_charts, pool_layouts, report
 from belwar.render.atomic import write_text
 from belwar.results.comparison import Comparison
 from belwar.results.display import Display
+from belwar.results.pool import PoolResult
 from belwar.results.run import RECORD_FIELDS, Result
 from belwar.results.sensitivity import Sensitivity
 from belwar.results.sweep import Sweep
@@ -83,6 +84,13 @@ VIEWS: dict[type[Display], Views] = {
         tables=report.sensitivity_tables,
         frame=_sensitivity_frame,
         plot=charts.tornado_chart,
+    ),
+    PoolResult: Views(
+        html=pool_layouts.pool_html,
+        markdown=lambda p: pool_layouts.pool_text(p, "markdown"),
+        tables=pool_layouts.pool_tables,
+        frame=lambda p: report.frame(p.records()),
+        plot=pool_charts.pool_chart,
     ),
 }
 

@@ -33,7 +33,14 @@ MAX_PROBLEMS = 20  # listed in one message; the rest are counted
 
 
 #: The version of each kind of record this belwar writes (and, for a result, reads back).
-VERSIONS = {"result": 1, "diff": 1, "sweep": 1, "sensitivity": 1, "evidence": 1}
+VERSIONS = {
+    "result": 1,
+    "diff": 1,
+    "sweep": 1,
+    "sensitivity": 1,
+    "evidence": 1,
+    "pool": 1,
+}
 
 
 def envelope(kind: str, body: dict[str, Any]) -> dict[str, Any]:
