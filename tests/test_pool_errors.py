@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -43,7 +44,7 @@ def test_pool_schema_json_is_in_step_with_the_models() -> None:
     jsonschema.Draft7Validator.check_schema(schema)
     shipped = TESTS.parent / "scenarios" / "pool.schema.json"
     assert shipped.read_text() == pool_schema_text()
-    data = {
+    data: dict[str, Any] = {
         "id": "panel",
         "title": "A panel",
         "as_of": "2022-04-15",
