@@ -33,7 +33,7 @@ import typer
 from typer import core as typer_core
 
 from belwar import __version__
-from belwar.cli import analyses, authoring, checks, history, runs
+from belwar.cli import analyses, authoring, checks, history, pooling, runs
 from belwar.cli.helptext import (
     help_and_examples,
     no_flag_values,
@@ -156,6 +156,7 @@ COMMANDS: list[tuple[str, str, Callable[..., int]]] = [
     ("run-many", "Run", runs.run_many_command),
     ("evidence", "Compare", history.evidence_command),
     ("diff", "Compare", analyses.diff_command),
+    ("pool", "Compare", pooling.pool_command),
     ("sweep", "Compare", analyses.sweep_command),
     ("sensitivity", "Compare", analyses.sensitivity_command),
     ("validate", "Check scenarios", checks.validate),

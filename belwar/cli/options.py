@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 # The flag each library parameter is given by, for messages about options (not about files).
 FLAGS = {
     "dask": "--dask",
+    "extremize": "--extremize",
     "history": "--history",
     "method": "--method",
     "month": "--month",
@@ -49,6 +50,7 @@ FLAGS = {
     "threshold": "--threshold",
     "tolerance": "--tolerance",
     "vary": "--vary",
+    "weights": "--weights",
     "workers": "--workers",
 }
 

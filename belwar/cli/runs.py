@@ -15,7 +15,7 @@ from belwar.cli.output import RUN_FORMATS, deliver, print_tables, progress
 
 @shared(*RUNNING, "months", "history")
 def run_command(
-    scenario: Annotated[Path, scenario_argument("The scenario file to run (YAML).")],
+    scenario: Annotated[Path, scenario_argument("The scenario or pool file to run (YAML).")],
     *,
     flags: Flags,
 ) -> int:
@@ -35,11 +35,15 @@ def run_command(
     """
     from dataclasses import replace
 
+    from belwar.cli.pooling import run_pool_file
     from belwar.render import report, xlsx
     from belwar.run.simulation import simulate
+    from belwar.spec.pool import is_pool_file
 
     how = flags.delivery().checked(RUN_FORMATS)
     chosen = flags.run_options()
+    if is_pool_file(scenario):
+        return run_pool_file(scenario, flags, chosen, how)
     loaded = flags.load(scenario)
     if flags.history is not None:
         return run_given_history(loaded, flags, chosen, how)

@@ -20,7 +20,7 @@ from belwar.render.tables import (
     to_rich,
     user,
 )
-from belwar.render.text import EN_DASH, percent, two_figures
+from belwar.render.text import percent, spread, two_figures
 from belwar.results.pool import Disagreement, PoolResult
 
 if TYPE_CHECKING:
@@ -31,9 +31,9 @@ def pool_weights(result: PoolResult) -> Table:
     """The members, their weights as stated and normalised and, on a history, each one's log
     evidence and posterior weight."""
     updated = result.updated and any(m.log_evidence is not None for m in result.members)
-    heads = ["member", "scenario", "stated", "weight"]
+    heads = ["member", "stated", "weight"]
     if updated:
-        heads = ["member", "scenario", "prior", "log evidence", "posterior"]
+        heads = ["member", "prior", "log evidence", "posterior"]
     rows = []
     for m in result.members:
         if updated:
@@ -46,7 +46,7 @@ def pool_weights(result: PoolResult) -> Table:
             ]
         else:
             rest = [own(f"{m.stated:g}"), own(f"{m.weight:.3f}", "bold")]
-        rows.append([user(m.name), user(m.scenario_id), *rest])
+        rows.append([user(m.scenario_id), *rest])
     if updated:
         caption = (
             "prior: the stated weights, normalised; posterior: proportional to prior x "
@@ -62,15 +62,17 @@ def pool_weights(result: PoolResult) -> Table:
     meta = result.pooled.metadata
     return table(
         [
-            Column("member", fold=True),
-            Column("scenario", fold=True),
-            *(Column(h, "right", wrap=False) for h in heads[2:]),
+            Column("member", fold=True, min_width=24),
+            *(Column(h, "right", wrap=False) for h in heads[1:]),
         ],
         rows,
-        title=user(f"{result.title} ({result.pool_id}): {result.how}"),
-        caption=own(
-            f"{caption}; every member run on the same draws ({meta.samples:,} samples, seed "
-            f"{meta.seed}: common random numbers)"
+        title=user(f"{result.title} ({result.pool_id}): members and weights"),
+        notes=(
+            own(f"This is a {result.how}.", "bold"),
+            own(
+                f"{caption}; every member run on the same draws ({meta.samples:,} samples, "
+                f"seed {meta.seed}: common random numbers)"
+            ),
         ),
     )
 
@@ -89,7 +91,7 @@ def pool_members(result: PoolResult) -> Table:
             cells = [own(percent(m.result.cell(rung, month).p)) for month in months]
             rows.append([user("  " + m.scenario_id), own(f"{m.weight:.3f}"), *cells])
         shown = [pooled.cell(rung, month).p for month in months]
-        rows.append([own("  pool", "bold"), own(""), *(own(percent(p), "bold") for p in shown)])
+        rows.append([own("  pool"), own(""), *(own(percent(p), "bold") for p in shown)])
         cut = [gaps[rung, month] for month in months]
         rows.append([own("  range", "dim"), own(""), *(_range(g) for g in cut)])
         rows.append(
@@ -102,12 +104,12 @@ def pool_members(result: PoolResult) -> Table:
         breaks.add(len(rows) - 1)
     return table(
         [
-            Column("rung and story", fold=True),
+            Column("by month:", wrap=False),
             Column("weight", "right", wrap=False),
-            *(Column(f"month {m}", "right", wrap=False) for m in months),
+            *(Column(str(m), "right", wrap=False) for m in months),
         ],
         rows,
-        title=own("The pool beside its members"),
+        title=own("The pool beside its members: each rung's probability by month"),
         caption=own(
             "how far the members disagree: range, their lowest to highest probability; sd, "
             "the weighted spread of their probabilities about their weighted mean, in "
@@ -119,7 +121,7 @@ def pool_members(result: PoolResult) -> Table:
 
 
 def _range(gap: Disagreement) -> Cell:
-    return own(f"{percent(gap.low)}{EN_DASH}{percent(gap.high)}", "dim")
+    return own(spread(gap.low, gap.high), "dim")
 
 
 def _footer(result: PoolResult) -> str:
@@ -150,6 +152,13 @@ def pool_records(result: PoolResult) -> Table:
 
 def _datum(value: object) -> str:
     return repr(value) if isinstance(value, float) else "" if value is None else str(value)
+
+
+def pool_sheets(result: PoolResult) -> list[tuple[str, Table]]:
+    """A pool as a workbook: its records, then each table as markdown shows it."""
+    tables = pool_layout(result, "markdown")
+    names = ("weights", "likelihood", "members", "highest")
+    return [("results", pool_records(result)), *zip(names, tables, strict=True)]
 
 
 # --- drawn ---------------------------------------------------------------------------------------

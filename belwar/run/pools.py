@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -73,23 +73,46 @@ def run_pool(
     spec: Pool, *, options: RunOptions | None = None, history: History | LoadedHistory | None = None
 ) -> PoolResult:
     """Run every member of ``spec`` on the same draws and pool them."""
+    chosen = pool_options(spec, options)
+    found = loaded(history) if history is not None else None
+    started = time.perf_counter()
+    runs = run_members(spec, chosen, found)
+    return assemble(spec, runs, seconds=time.perf_counter() - started)
+
+
+def pool_options(spec: Pool, options: RunOptions | None) -> RunOptions:
+    """``options`` with the samples and seed of the first member where they give none: every
+    member runs with these (common random numbers)."""
     chosen = options or RunOptions()
     first = spec.members[0].scenario.simulation
-    chosen = replace(
+    return replace(
         chosen,
         samples=chosen.samples if chosen.samples is not None else first.samples,
         seed=chosen.seed if chosen.seed is not None else first.seed,
-        keep_samples=False,
     )
-    found = loaded(history) if history is not None else None
-    started = time.perf_counter()
-    runs = [_member_run(m.scenario, chosen, found) for m in spec.members]
+
+
+def run_members(
+    spec: Pool, chosen: RunOptions, history: LoadedHistory | None
+) -> list[tuple[Result, Array]]:
+    """Each member's result and histograms, run with ``chosen`` (its samples and seed given)
+    one after another, the progress counted over the whole pool."""
+    assert chosen.samples is not None
+    total = chosen.samples * len(spec.members)
+    return [
+        _member_run(m.scenario, chosen, history, _ticks(chosen, i, total))
+        for i, m in enumerate(spec.members)
+    ]
+
+
+def assemble(spec: Pool, runs: list[tuple[Result, Array]], *, seconds: float) -> PoolResult:
+    """The pool of the members' runs (given a history, a linear pool's weights updated)."""
     prior = np.array([m.weight for m in spec.members])
     weights = prior
     evidence: list[float | None] = [None] * len(runs)
     errors: list[float | None] = [None] * len(runs)
-    if found is not None:
-        conditionings = [r.conditioning for r, _ in runs]
+    conditionings = [r.conditioning for r, _ in runs]
+    if all(c is not None for c in conditionings):
         evidence = [c.log_evidence for c in conditionings if c is not None]
         errors = [c.log_evidence_mcse for c in conditionings if c is not None]
         if spec.method == "linear":
@@ -100,7 +123,7 @@ def run_pool(
             stated=m.stated,
             prior_weight=float(p),
             weight=float(w),
-            result=r,
+            result=replace(r, samples=None),
             log_evidence=e,
             log_evidence_mcse=s,
         )
@@ -109,15 +132,18 @@ def run_pool(
         )
     )
     pooled, gaps = _pooled(spec, runs, weights)
-    seconds = round(time.perf_counter() - started, 4)
+    conditioning = _conditioning(members, prior)
+    title = spec.title
+    if conditioning is not None:
+        title += f", as of {conditioning.through}, given {conditioning.history_id}"
     metadata = replace(
         pooled.metadata,
         scenario_id=spec.id,
-        title=spec.title,
+        title=title,
         fingerprint=spec.fingerprint(),
-        seconds=seconds,
+        seconds=round(seconds, 4),
     )
-    pooled = replace(pooled, metadata=metadata, conditioning=_conditioning(members, prior))
+    pooled = replace(pooled, metadata=metadata, conditioning=conditioning)
     return PoolResult(
         pool_id=spec.id,
         title=spec.title,
@@ -130,8 +156,26 @@ def run_pool(
     )
 
 
+def _ticks(chosen: RunOptions, index: int, total: int) -> Callable[[int], None] | None:
+    """Member ``index``'s progress as a share of the whole pool's ``total`` samples."""
+    report, samples = chosen.progress, chosen.samples
+    if report is None or samples is None:
+        return None
+    done = index * samples
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        report(done, total)
+
+    return tick
+
+
 def _member_run(
-    scenario: Scenario, chosen: RunOptions, history: LoadedHistory | None
+    scenario: Scenario,
+    chosen: RunOptions,
+    history: LoadedHistory | None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[Result, Array]:
     """One member's result (as :func:`~belwar.run.simulation.simulate` gives it, bit for bit)
     and its histograms of per-sample probabilities ``(rungs, months, slots)``."""
@@ -139,7 +183,13 @@ def _member_run(
     if history is not None:
         model = conditioned(model, scenario, history)
     started = time.perf_counter()
-    totals = execution.run(model, workers=chosen.workers, dask=chosen.dask)
+    totals = execution.run(
+        model,
+        workers=chosen.workers,
+        dask=chosen.dask,
+        keep_samples=chosen.keep_samples,
+        progress=progress,
+    )
     result = summarise(model, totals, seconds=time.perf_counter() - started)
     if model.observed is not None:
         histogram = merge_blocks(totals.weighted).histogram
@@ -199,7 +249,9 @@ def _pooled(
                 )
             )
     highest = _highest(spec, [r for r, _ in runs], weights)
-    pooled = replace(first, cells=tuple(cells), highest=highest, inputs=(), scenario=None)
+    pooled = replace(
+        first, cells=tuple(cells), highest=highest, inputs=(), scenario=None, samples=None
+    )
     return pooled, tuple(gaps)
 
 
