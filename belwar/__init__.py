@@ -17,12 +17,15 @@ if TYPE_CHECKING:
     from belwar.core.estimative import words_for
     from belwar.errors import BelwarError, HindsightWarning, InputError, Problem
     from belwar.results.comparison import Comparison
+    from belwar.results.pool import PoolResult
     from belwar.results.run import Result
     from belwar.results.saved import load_result
     from belwar.results.sensitivity import Sensitivity
     from belwar.results.sweep import Sweep
     from belwar.run.diff import compare
     from belwar.run.options import RunOptions
+    from belwar.run.pool_diff import compare_pools
+    from belwar.run.pools import pool
     from belwar.run.sensitivities import sensitivity
     from belwar.run.simulation import simulate
     from belwar.run.sweeps import sweep
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
     from belwar.spec.history import History
     from belwar.spec.history_loader import load_history
     from belwar.spec.loader import load_register, load_scenario, scenario_from_data
+    from belwar.spec.pool import load_pool
     from belwar.spec.scenario import Scenario
 
 _EXPORTS = {
@@ -59,6 +63,10 @@ _EXPORTS = {
     "load_scenario": "belwar.spec.loader",
     "scenario_schema": "belwar.spec.editor_schema",
     "words_for": "belwar.core.estimative",
+    "PoolResult": "belwar.results.pool",
+    "compare_pools": "belwar.run.pool_diff",
+    "load_pool": "belwar.spec.pool",
+    "pool": "belwar.run.pools",
 }
 
 __all__ = [
@@ -68,6 +76,7 @@ __all__ = [
     "HindsightWarning",
     "History",
     "InputError",
+    "PoolResult",
     "Problem",
     "Register",
     "Result",
@@ -78,10 +87,13 @@ __all__ = [
     "Sweep",
     "__version__",
     "compare",
+    "compare_pools",
     "load_history",
+    "load_pool",
     "load_register",
     "load_result",
     "load_scenario",
+    "pool",
     "scenario_from_data",
     "scenario_schema",
     "sensitivity",

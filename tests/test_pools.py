@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import belwar
 from belwar.core import pooling
 from belwar.core.reductions import BINS, LOGIT_LIMIT
 from belwar.errors import InputError
@@ -256,3 +257,13 @@ def test_the_pool_result_as_json_and_pandas() -> None:
     assert {"p", "low", "high", "range", "sd", "baseline", "kremlin_squeeze"} <= set(record)
     frame = result.to_pandas()
     assert list(frame["p"]) == [c.p for c in result.pooled.cells]
+
+
+def test_belwar_pool_displays_in_a_notebook() -> None:
+    result = belwar.pool(BASELINE, SQUEEZE, options=OPTIONS)
+    assert isinstance(result, belwar.PoolResult)
+    html = result._repr_html_()
+    assert "The pool beside its members" in html
+    assert "linear pool" in html
+    assert "kremlin_squeeze: weight 0.500" in repr(result)
+    assert "| baseline |" in result._repr_markdown_()
