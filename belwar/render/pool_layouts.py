@@ -86,26 +86,19 @@ def pool_members(result: PoolResult) -> Table:
     gaps = {(g.rung, g.month): g for g in result.disagreement}
     rows, breaks = [], set()
     for rung in pooled.rungs:
-        rows.append([own(rung, "bold"), own(""), *(own("") for _ in months)])
+        rows.append([own(rung, "bold"), *(own("") for _ in months)])
         for m in result.members:
             cells = [own(percent(m.result.cell(rung, month).p)) for month in months]
-            rows.append([user("  " + m.scenario_id), own(f"{m.weight:.3f}"), *cells])
+            rows.append([user("  " + m.scenario_id), *cells])
         shown = [pooled.cell(rung, month).p for month in months]
-        rows.append([own("  pool"), own(""), *(own(percent(p), "bold") for p in shown)])
+        rows.append([own("  pool"), *(own(percent(p), "bold") for p in shown)])
         cut = [gaps[rung, month] for month in months]
-        rows.append([own("  range", "dim"), own(""), *(_range(g) for g in cut)])
-        rows.append(
-            [
-                own("  sd (points)", "dim"),
-                own(""),
-                *(own(two_figures(100 * g.sd), "dim") for g in cut),
-            ]
-        )
+        rows.append([own("  range", "dim"), *(_range(g) for g in cut)])
+        rows.append([own("  sd (points)", "dim"), *(_sd(g) for g in cut)])
         breaks.add(len(rows) - 1)
     return table(
         [
             Column("by month:", wrap=False),
-            Column("weight", "right", wrap=False),
             *(Column(str(m), "right", wrap=False) for m in months),
         ],
         rows,
@@ -120,8 +113,18 @@ def pool_members(result: PoolResult) -> Table:
     )
 
 
+AGREE = 5e-5  # members closer than this (0.005 points) are shown as agreeing
+
+
 def _range(gap: Disagreement) -> Cell:
+    """The members' range; one figure where they agree to the shown precision."""
+    if gap.range < AGREE:
+        return own(percent(gap.high), "dim")
     return own(spread(gap.low, gap.high), "dim")
+
+
+def _sd(gap: Disagreement) -> Cell:
+    return own("0" if gap.sd < AGREE else two_figures(100 * gap.sd), "dim")
 
 
 def _footer(result: PoolResult) -> str:
