@@ -137,3 +137,15 @@ def test_a_pool_on_a_history_shows_prior_and_posterior(
     out = capsys.readouterr().out
     assert "posterior" in out
     assert "proportional to prior x evidence" in out
+
+
+def test_report_takes_a_pool_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "panel.html"
+    assert cli.run(["report", PANEL, "-o", str(page), *N, "-q"]) == 0
+    html = page.read_text()
+    for heading in ("Members and weights", "The members beside the pool", "Reproducing"):
+        assert f"<h2>{heading}" in html
+    assert "<svg" in html
+    assert "linear pool" in html
+    assert cli.run(["report", PANEL, "-o", str(page), "--compare", BASELINE, *N]) == 2
+    assert "--compare is for a scenario's report" in capsys.readouterr().err

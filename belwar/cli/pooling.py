@@ -198,3 +198,33 @@ def diff_pools(
     tables = partial(report.diff_tables, show_all=show_all)
     deliver(comparison, how, text=text, tables=tables, sheets=xlsx.diff_sheets)
     return 1 if exit_code and comparison.material else 0
+
+
+def report_pool(
+    path: Path, output: Path, flags: Flags, *, compare: bool, register: Path | None
+) -> int:
+    """``report POOL.yaml``: the pool's HTML report, written atomically."""
+    from belwar.cli.options import register_at
+    from belwar.errors import input_error
+    from belwar.render.atomic import write_text
+    from belwar.render.pool_report import build_pool_report
+    from belwar.render.report import clean
+    from belwar.run.pools import pool
+
+    if flags.set_ or compare:
+        flag = "--set" if flags.set_ else "--compare"
+        raise input_error(
+            f"{flag} is for a scenario's report: a pool's report shows its members, "
+            "each beside the pool",
+            key=flag,
+        )
+    with progress(flags.quiet) as tick:
+        result = pool(
+            path,
+            options=replace(flags.run_options(), progress=tick),
+            register=register_at(register),
+        )
+    write_text(output, build_pool_report(result))
+    if not flags.quiet:
+        typer.echo(f"wrote the report to {clean(str(output))}", err=True)
+    return 0

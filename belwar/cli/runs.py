@@ -98,6 +98,9 @@ def report_command(
     --set changes the reported scenario only; the scenarios given with --compare are read as
     they are. The tornado reads --target by --month (default: the top rung by the horizon).
 
+    A pool file gives the pool's report: its members and weights, the pooled tables and chart,
+    and every member beside the pool.
+
     Examples:
         The baseline's report, then one that also compares it with another scenario:
             belwar report scenarios/baseline.yaml -o baseline.html
@@ -109,7 +112,12 @@ def report_command(
     from belwar.render.report import clean
     from belwar.run.report_inputs import report_inputs
     from belwar.spec.loader import load_parent, load_scenario, register_for
+    from belwar.spec.pool import is_pool_file
 
+    if is_pool_file(scenario):
+        from belwar.cli.pooling import report_pool
+
+        return report_pool(scenario, output, flags, compare=bool(compare_with), register=register)
     reg = register_for(scenario, register)  # a shipped parent's register joins it
     main = load_scenario(scenario, overrides=flags.set_ or (), register=reg)
     others = [load_scenario(path, register=reg) for path in compare_with or []]
