@@ -14,7 +14,7 @@ import pytest
 from belwar.cli.app import run
 from belwar.errors import InputError
 from belwar.spec.loader import load_register
-from belwar.spec.pool import load_pool
+from belwar.spec.pool import is_pool_file, load_pool
 from belwar.spec.pool_schema import pool_schema, pool_schema_text
 
 from .conftest import TESTS
@@ -69,3 +69,11 @@ def test_validate_takes_pool_files(
     out = capsys.readouterr().out
     assert code == 0, out
     assert "pool panel, linear, 5 members" in out
+
+
+def test_a_saved_pool_result_is_not_read_as_a_pool_file(tmp_path: Path) -> None:
+    text = '{"id": "panel", "title": "t", "as_of": "2022-04-15", "pool": {"members": []}}'
+    (tmp_path / "saved.json").write_text(text)
+    (tmp_path / "same.yaml").write_text(text)
+    assert not is_pool_file(tmp_path / "saved.json")
+    assert is_pool_file(tmp_path / "same.yaml")

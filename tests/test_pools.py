@@ -254,7 +254,10 @@ def test_the_pool_result_as_json_and_pandas() -> None:
     assert [m["weight"] for m in data["members"]] == pytest.approx([0.7, 0.3])
     assert data["pool"]["how"].startswith("linear pool")
     record = data["records"][0]
-    assert {"p", "low", "high", "range", "sd", "baseline", "kremlin_squeeze"} <= set(record)
+    wanted = {"p", "low", "high", "range", "sd", "member:baseline", "member:kremlin_squeeze"}
+    assert wanted <= set(record)
+    twice = pool(BASELINE, BASELINE, options=OPTIONS).records()[0]
+    assert {"member:baseline", "member:baseline#2"} <= set(twice)
     frame = result.to_pandas()
     assert list(frame["p"]) == [c.p for c in result.pooled.cells]
 

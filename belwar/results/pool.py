@@ -8,7 +8,7 @@ JSON (``"format": "belwar-pool", "version": 1``)::
      "members": [{name, scenario_id, stated, prior_weight, weight, log_evidence,
                   log_evidence_mcse}, ...],   # weight: the one used (the posterior on a history)
      "records": [{rung, month, p, mcse, p05, p50, p95, words, low, high, range, sd,
-                  <member>: p, ...}, ...],
+                  "member:<id>": p, ...}, ...],
      "pooled": {belwar-result}, "member_results": [{belwar-result}, ...]}
 
 ``low``/``high``/``range``: the smallest and largest member probability and their gap; ``sd``:
@@ -103,14 +103,24 @@ class PoolResult(Display):
         """Whether the weights were updated on a history."""
         return self.pooled.conditioning is not None
 
+    def member_keys(self) -> list[str]:
+        """Each member's column in the records: ``member:ID``, numbered from the second when
+        two members share an id (``member:baseline#2``)."""
+        keys: list[str] = []
+        for m in self.members:
+            key = f"member:{m.scenario_id}"
+            count = sum(k == key or k.startswith(key + "#") for k in keys)
+            keys.append(key if count == 0 else f"{key}#{count + 1}")
+        return keys
+
     def records(self) -> list[dict[str, Any]]:
         """One tidy row per cell: the pool, its disagreement, and each member's probability."""
         rows = []
         for cell, gap in zip(self.pooled.cells, self.disagreement, strict=True):
             row = {**cell.record(), "low": gap.low, "high": gap.high}
             row |= {"range": gap.range, "sd": gap.sd}
-            for m in self.members:
-                row[m.scenario_id] = m.result.cell(cell.rung, cell.month).p
+            for key, m in zip(self.member_keys(), self.members, strict=True):
+                row[key] = m.result.cell(cell.rung, cell.month).p
             rows.append(row)
         return rows
 

@@ -130,7 +130,9 @@ def is_pool(root: Located) -> bool:
 
 def is_pool_file(path: str | os.PathLike[str]) -> bool:
     """Whether the file at ``path`` reads as a pool; a file that cannot be read is left to the
-    scenario loader, which reports why."""
+    scenario loader, which reports why. A ``.json`` file is a saved result, never a pool."""
+    if Path(path).suffix.lower() == ".json":
+        return False
     try:
         return is_pool(yamlio.read(Path(path), os.fspath(path)))
     except InputError:
