@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from belwar.spec.history import History
     from belwar.spec.history_loader import load_history
     from belwar.spec.loader import load_register, load_scenario, scenario_from_data
-    from belwar.spec.pool import load_pool
+    from belwar.spec.pool_loader import load_pool
     from belwar.spec.scenario import Scenario
 
 _EXPORTS = {
@@ -65,7 +65,7 @@ _EXPORTS = {
     "words_for": "belwar.core.estimative",
     "PoolResult": "belwar.results.pool",
     "compare_pools": "belwar.run.pool_diff",
-    "load_pool": "belwar.spec.pool",
+    "load_pool": "belwar.spec.pool_loader",
     "pool": "belwar.run.pools",
 }
 

@@ -14,7 +14,8 @@ import pytest
 from belwar.cli.app import run
 from belwar.errors import InputError
 from belwar.spec.loader import load_register
-from belwar.spec.pool import is_pool_file, load_pool
+from belwar.spec.pool import is_pool_file
+from belwar.spec.pool_loader import load_pool
 from belwar.spec.pool_schema import pool_schema, pool_schema_text
 
 from .conftest import TESTS

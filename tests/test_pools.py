@@ -22,7 +22,8 @@ from belwar.run.pools import pool, run_pool
 from belwar.run.simulation import simulate
 from belwar.spec.history_loader import read_history
 from belwar.spec.loader import load_register, load_scenario
-from belwar.spec.pool import load_pool, pool_of
+from belwar.spec.pool import pool_of
+from belwar.spec.pool_loader import load_pool
 
 from .conftest import SCENARIOS, TESTS
 

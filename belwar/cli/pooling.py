@@ -23,7 +23,7 @@ def validate_pool_file(path: Path, register: Register | None) -> bool:
     """Check a pool file and its members; print what was found and return whether it is
     valid."""
     from belwar.errors import InputError
-    from belwar.spec.pool import load_pool
+    from belwar.spec.pool_loader import load_pool
 
     try:
         found = load_pool(path, register=register)

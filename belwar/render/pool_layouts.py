@@ -107,6 +107,11 @@ def pool_members(result: PoolResult) -> Table:
             "how far the members disagree: range, their lowest to highest probability; sd, "
             "the weighted spread of their probabilities about their weighted mean, in "
             "percentage points"
+            + (
+                "; extremized, a log-odds pool moves away from 50%, beyond its members"
+                if result.method == "log_odds" and result.extremize > 1
+                else ""
+            )
         ),
         breaks=frozenset(breaks),
         notes=(own(_footer(result), "dim"),),

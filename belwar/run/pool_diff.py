@@ -35,7 +35,8 @@ from belwar.spec.evidence import Register
 from belwar.spec.history import History
 from belwar.spec.history_loader import LoadedHistory
 from belwar.spec.loader import load_scenario
-from belwar.spec.pool import Member, Pool, is_pool_file, load_pool
+from belwar.spec.pool import Member, Pool, is_pool_file
+from belwar.spec.pool_loader import load_pool
 from belwar.spec.scenario import Scenario
 
 PoolSide = Pool | Scenario | str | os.PathLike[str]

@@ -33,7 +33,8 @@ from belwar.spec.evidence import Register
 from belwar.spec.history import History
 from belwar.spec.history_loader import LoadedHistory
 from belwar.spec.loader import load_scenario
-from belwar.spec.pool import Method, Pool, is_pool_file, load_pool, pool_of
+from belwar.spec.pool import Method, Pool, is_pool_file, pool_of
+from belwar.spec.pool_loader import load_pool
 from belwar.spec.scenario import Scenario
 
 Array = np.ndarray
