@@ -271,3 +271,14 @@ def test_belwar_pool_displays_in_a_notebook() -> None:
     assert "linear pool" in html
     assert "kremlin_squeeze: weight 0.500" in repr(result)
     assert "| baseline |" in result._repr_markdown_()
+
+
+def test_a_pool_too_large_to_hold_is_refused_with_the_cap_named() -> None:
+    months = "[" + ", ".join(map(str, range(1, 241))) + "]"
+    long = load_scenario(
+        BASELINE,
+        overrides=["simulation.horizon_months=240", f"simulation.report_months={months}"],
+    )
+    spec = pool_of([(str(i), long) for i in range(20)])
+    with pytest.raises(InputError, match=r"14,400 rung-months .* at most 1 GiB"):
+        run_pool(spec, options=OPTIONS)

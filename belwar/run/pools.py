@@ -21,7 +21,9 @@ import numpy as np
 
 from belwar.core import pooling
 from belwar.core.model import Model
+from belwar.core.reductions import HIST_SLOTS
 from belwar.core.weighted import merge_blocks
+from belwar.errors import input_error
 from belwar.results.pool import Disagreement, PoolMember, PoolResult
 from belwar.results.run import Cell, Conditioning, Highest, Result
 from belwar.run import execution
@@ -38,6 +40,7 @@ from belwar.spec.pool_loader import load_pool
 from belwar.spec.scenario import Scenario
 
 Array = np.ndarray
+MAX_HELD_BYTES = 1 << 30  # the members' histograms a pool holds at once
 
 
 def pool(
@@ -53,8 +56,6 @@ def pool(
     the file says). ``weights`` default to equal; they are normalised. See :func:`run_pool`."""
     if len(members) == 1 and not isinstance(members[0], Scenario) and is_pool_file(members[0]):
         if weights is not None or method != "linear" or extremize != 1.0:
-            from belwar.errors import input_error  # noqa: PLC0415 - only on this misuse
-
             raise input_error("a pool file gives its own weights and method", key="weights")
         return run_pool(load_pool(members[0], register=register), options=options, history=history)
     named = [
@@ -99,11 +100,30 @@ def run_members(
     """Each member's result and histograms, run with ``chosen`` (its samples and seed given)
     one after another, the progress counted over the whole pool."""
     assert chosen.samples is not None
+    check_held(spec, chosen)
     total = chosen.samples * len(spec.members)
     return [
         _member_run(m.scenario, chosen, history, _ticks(chosen, i, total))
         for i, m in enumerate(spec.members)
     ]
+
+
+def check_held(spec: Pool, chosen: RunOptions) -> None:
+    """Refuse a pool whose members' histograms (held together until the weights are known,
+    ``HIST_SLOTS`` numbers for each rung and month of each member) would pass
+    ``MAX_HELD_BYTES``, naming the cap."""
+    cells = 0
+    for m in spec.members:
+        model = with_options(compile_model(m.scenario), RunOptions(months=chosen.months))
+        cells += (model.states - 1) * len(model.months)
+    size = cells * HIST_SLOTS * 8
+    if size > MAX_HELD_BYTES:
+        raise input_error(
+            f"a pool holds every member's histograms: {cells:,} rung-months of "
+            f"{HIST_SLOTS:,} numbers ({size / 2**30:.1f} GiB), at most "
+            f"{MAX_HELD_BYTES // 2**30} GiB: report fewer months or pool fewer members",
+            key="months",
+        )
 
 
 def assemble(spec: Pool, runs: list[tuple[Result, Array]], *, seconds: float) -> PoolResult:
