@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,26 @@ def test_report_takes_a_pool_file(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "linear pool" in html
     assert cli.run(["report", PANEL, "-o", str(page), "--compare", BASELINE, *N]) == 2
     assert "--compare is for a scenario's report" in capsys.readouterr().err
+
+
+README = (SCENARIOS.parent / "README.md").read_text()
+SECTION = README[README.index("## Pools") : README.index("## What happened since")]
+SHOWN = re.findall(r"```sh\n(.*?)\n```\n\n```text\n(.*?)```", SECTION, flags=re.DOTALL)
+
+
+@pytest.mark.parametrize("shown", SHOWN, ids=["run", "run-history"])
+def test_the_readme_shows_what_pools_print(
+    shown: tuple[str, str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(SCENARIOS.parent)
+    monkeypatch.setenv("COLUMNS", "80")
+    command, printed = shown
+    assert cli.run([*shlex.split(command)[1:], "--quiet"]) == 0
+    out = [line.rstrip() for line in capsys.readouterr().out.splitlines() if line.strip()]
+    at = 0
+    for line in (line.rstrip() for line in printed.splitlines() if line.strip()):
+        if line == "...":  # the README leaves some lines out
+            continue
+        assert line in out[at:], line
+        at = out.index(line, at) + 1
+    assert len(SHOWN) == 2
