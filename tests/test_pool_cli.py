@@ -97,7 +97,7 @@ def test_a_log_odds_pool_says_it_pools_the_outputs(capsys: pytest.CaptureFixture
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--weights", "1"], "--weights: 1 weights for 2 members"),
+        (["--weights", "1"], "--weights: 1 weight for 2 members"),
         (["--weights", "1,x"], "--weights: expected numbers separated by commas"),
         (["--weights", "1,-1"], "--weights: every weight must be positive"),
         (["--method", "average"], "--method: unknown method 'average'"),

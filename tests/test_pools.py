@@ -240,7 +240,7 @@ def test_ad_hoc_pools_refuse_what_a_file_would() -> None:
     base, wide = load_scenario(BASELINE), load_scenario(BASELINE, overrides=["as_of=2022-05-01"])
     with pytest.raises(InputError, match="must share as_of"):
         pool_of([("a", base), ("b", wide)])
-    with pytest.raises(InputError, match="2 weights for 1 members"):
+    with pytest.raises(InputError, match="2 weights for 1 member:"):
         pool_of([("a", base)], weights=[1, 2])
     with pytest.raises(InputError, match="positive"):
         pool_of([("a", base), ("b", base)], weights=[1, 0])

@@ -154,7 +154,8 @@ def pool_of(
     stated = [1.0] * len(scenarios) if weights is None else [float(w) for w in weights]
     if len(stated) != len(scenarios):
         raise input_error(
-            f"{len(stated)} weights for {len(scenarios)} members: give one weight each",
+            f"{_count(len(stated), 'weight')} for {_count(len(scenarios), 'member')}: give "
+            "one weight each",
             key="weights",
         )
     if not all(0 < w <= 1e6 for w in stated):
@@ -179,6 +180,10 @@ def pool_of(
     return Pool(
         id=id, title=shown, as_of=as_of, method=method, extremize=extremize, members=members
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def misaligned(scenarios: Sequence[Scenario], as_of: date | None) -> list[tuple[int, str]]:
