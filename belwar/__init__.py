@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from belwar.core.estimative import words_for
     from belwar.errors import BelwarError, HindsightWarning, InputError, Problem
     from belwar.results.comparison import Comparison
+    from belwar.results.pool import PoolResult
     from belwar.results.run import Result
     from belwar.results.saved import load_result
     from belwar.results.score import Scores
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from belwar.results.watch import Watch
     from belwar.run.diff import compare
     from belwar.run.options import RunOptions
+    from belwar.run.pool_diff import compare_pools
+    from belwar.run.pools import pool
     from belwar.run.scoring import score
     from belwar.run.sensitivities import sensitivity
     from belwar.run.simulation import simulate
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from belwar.spec.history import History
     from belwar.spec.history_loader import load_history
     from belwar.spec.loader import load_register, load_scenario, scenario_from_data
+    from belwar.spec.pool_loader import load_pool
     from belwar.spec.scenario import Scenario
 
 _EXPORTS = {
@@ -71,6 +75,10 @@ _EXPORTS = {
     "score": "belwar.run.scoring",
     "Track": "belwar.results.track",
     "track": "belwar.run.tracking",
+    "PoolResult": "belwar.results.pool",
+    "compare_pools": "belwar.run.pool_diff",
+    "load_pool": "belwar.spec.pool_loader",
+    "pool": "belwar.run.pools",
 }
 
 __all__ = [
@@ -80,6 +88,7 @@ __all__ = [
     "HindsightWarning",
     "History",
     "InputError",
+    "PoolResult",
     "Problem",
     "Register",
     "Result",
@@ -93,10 +102,13 @@ __all__ = [
     "Watch",
     "__version__",
     "compare",
+    "compare_pools",
     "load_history",
+    "load_pool",
     "load_register",
     "load_result",
     "load_scenario",
+    "pool",
     "scenario_from_data",
     "scenario_schema",
     "score",

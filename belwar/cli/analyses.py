@@ -38,12 +38,14 @@ if TYPE_CHECKING:
 
 @shared(*RUNNING, "months", "history", "given")
 def diff_command(
-    a: Annotated[Path, scenario_argument("A scenario file, or a saved result (.json).", "A")],
+    a: Annotated[
+        Path, scenario_argument("A scenario or pool file, or a saved result (.json).", "A")
+    ],
     b: Annotated[
         Optional[Path],  # noqa: UP045 (typer reads the annotation at run time)
         typer.Argument(
             metavar="[B]",
-            help="The other scenario or saved result (default: A changed by --set).",
+            help="The other scenario, pool or saved result (default: A changed by --set).",
             show_default=False,
             autocompletion=complete_scenario,
         ),
@@ -74,7 +76,9 @@ def diff_command(
 
     With one scenario, --set makes the other side: A against A changed, the quickest what-if.
     With two, --set changes B only. With --history both scenarios are conditioned on it and
-    their forecasts after it compared; --given conditions both on an event or indicator.
+    their forecasts after it compared; --given conditions both on an event or indicator. A
+    pool file on either side is compared as its pooled forecast, its members run on the same
+    draws (paired when both sides pool linearly).
 
     Examples:
         What a scenario changes against the baseline:
@@ -86,10 +90,16 @@ def diff_command(
     from dataclasses import replace
     from functools import partial
 
+    from belwar.cli.pooling import diff_pools
     from belwar.render import report, xlsx
     from belwar.run.diff import compare
+    from belwar.spec.pool import is_pool_file
 
     how = flags.delivery().checked(RUN_FORMATS)
+    if is_pool_file(a) or (b is not None and is_pool_file(b)):
+        return diff_pools(
+            a, b, flags, how, tolerance=tolerance, show_all=show_all, exit_code=exit_code
+        )
     side_a, side_b, named = _sides(a, b, flags)
     chosen = flags.run_options()
     register = flags.register_at()

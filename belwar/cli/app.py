@@ -33,7 +33,7 @@ import typer
 from typer import core as typer_core
 
 from belwar import __version__
-from belwar.cli import analyses, authoring, checks, history, ledger, runs, watching
+from belwar.cli import analyses, authoring, checks, history, ledger, pooling, runs, watching
 from belwar.cli.helptext import (
     help_and_examples,
     no_flag_values,
@@ -159,6 +159,7 @@ COMMANDS: list[tuple[str, str, Callable[..., int]]] = [
     ("track", "Compare", ledger.track_command),
     ("watch", "Compare", watching.watch_command),
     ("diff", "Compare", analyses.diff_command),
+    ("pool", "Compare", pooling.pool_command),
     ("sweep", "Compare", analyses.sweep_command),
     ("sensitivity", "Compare", analyses.sensitivity_command),
     ("validate", "Check scenarios", checks.validate),

@@ -26,7 +26,7 @@ def validate(
         list[Path],
         typer.Argument(
             metavar="FILE...",
-            help="Scenario and history files to check.",
+            help="Scenario, pool and history files to check.",
             autocompletion=complete_scenario,
         ),
     ],
@@ -39,7 +39,8 @@ def validate(
     that every citation resolves in the evidence register. With --set, each file is checked as
     changed, and the changes are listed first.
 
-    A history file is checked on its own and against every scenario given beside it.
+    A history file is checked on its own and against every scenario given beside it; a pool
+    file with its members.
 
     Examples:
         Check every shipped scenario, then one as changed:
@@ -47,18 +48,24 @@ def validate(
             belwar validate scenarios/baseline.yaml --set simulation.samples=1000
     """
     from belwar.cli.history import is_history_file, validate_history_file
+    from belwar.cli.pooling import validate_pool_file
     from belwar.errors import InputError
     from belwar.render.report import clean
     from belwar.spec.loader import load_scenario
+    from belwar.spec.pool import is_pool_file
 
     reg = flags.register_at()
     for change in flags.set_ or ():
         typer.echo(f"with --set {clean(change)}")
     failed = 0
     histories = [p for p in paths if is_history_file(p)]
+    pools = [p for p in paths if is_pool_file(p)]
     scenarios = []
     for path in paths:
         if path in histories:
+            continue
+        if path in pools:
+            failed += not validate_pool_file(path, reg)
             continue
         try:
             scenario = load_scenario(path, overrides=flags.set_ or (), register=reg)

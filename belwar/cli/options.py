@@ -39,6 +39,7 @@ FLAGS = {
     "at": "--at",
     "dask": "--dask",
     "given": "--given",
+    "extremize": "--extremize",
     "history": "--history",
     "method": "--method",
     "month": "--month",
@@ -53,6 +54,7 @@ FLAGS = {
     "threshold": "--threshold",
     "tolerance": "--tolerance",
     "vary": "--vary",
+    "weights": "--weights",
     "workers": "--workers",
 }
 

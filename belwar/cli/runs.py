@@ -15,7 +15,7 @@ from belwar.cli.output import RUN_FORMATS, deliver, print_tables, progress
 
 @shared(*RUNNING, "months", "history", "given")
 def run_command(
-    scenario: Annotated[Path, scenario_argument("The scenario file to run (YAML).")],
+    scenario: Annotated[Path, scenario_argument("The scenario or pool file to run (YAML).")],
     *,
     flags: Flags,
 ) -> int:
@@ -37,11 +37,15 @@ def run_command(
     """
     from dataclasses import replace
 
+    from belwar.cli.pooling import run_pool_file
     from belwar.render import report, xlsx
     from belwar.run.simulation import simulate
+    from belwar.spec.pool import is_pool_file
 
     how = flags.delivery().checked(RUN_FORMATS)
     chosen = flags.run_options()
+    if is_pool_file(scenario):
+        return run_pool_file(scenario, flags, chosen, how)
     loaded = flags.load(scenario)
     if flags.history is not None or flags.given:
         return run_given_history(loaded, flags, chosen, how)
@@ -96,6 +100,9 @@ def report_command(
     --set changes the reported scenario only; the scenarios given with --compare are read as
     they are. The tornado reads --target by --month (default: the top rung by the horizon).
 
+    A pool file gives the pool's report: its members and weights, the pooled tables and chart,
+    and every member beside the pool.
+
     Examples:
         The baseline's report, then one that also compares it with another scenario:
             belwar report scenarios/baseline.yaml -o baseline.html
@@ -107,7 +114,12 @@ def report_command(
     from belwar.render.report import clean
     from belwar.run.report_inputs import report_inputs
     from belwar.spec.loader import load_parent, load_scenario, register_for
+    from belwar.spec.pool import is_pool_file
 
+    if is_pool_file(scenario):
+        from belwar.cli.pooling import report_pool
+
+        return report_pool(scenario, output, flags, compare=bool(compare_with), register=register)
     reg = register_for(scenario, register)  # a shipped parent's register joins it
     main = load_scenario(scenario, overrides=flags.set_ or (), register=reg)
     others = [load_scenario(path, register=reg) for path in compare_with or []]

@@ -122,6 +122,9 @@ def _words(d: Delta, *, broken: bool = False) -> Cell:
 def _how(comparison: Comparison) -> str:
     if comparison.paired:
         return "paired: same seed, common random numbers"
+    if comparison.result_a.scenario is None or comparison.result_b.scenario is None:
+        # a pooled side (run/pool_diff): a log-odds pool or a history leaves nothing to pair
+        return "unpaired pooled forecasts (same draws), errors added in quadrature"
     return "unpaired saved results, errors added in quadrature"
 
 

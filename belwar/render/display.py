@@ -14,11 +14,20 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from belwar.render import charts, report, score_layouts, track_layouts, watch_layouts
+from belwar.render import (
+    charts,
+    pool_charts,
+    pool_layouts,
+    report,
+    score_layouts,
+    track_layouts,
+    watch_layouts,
+)
 from belwar.render.atomic import write_text
 from belwar.render.tables import to_html
 from belwar.results.comparison import Comparison
 from belwar.results.display import Display
+from belwar.results.pool import PoolResult
 from belwar.results.run import RECORD_FIELDS, Result
 from belwar.results.score import CELL_FIELDS, Scores
 from belwar.results.sensitivity import Sensitivity
@@ -112,6 +121,13 @@ VIEWS: dict[type[Display], Views] = {
         tables=watch_layouts.watch_tables,
         frame=lambda w: report.frame(watch_layouts.watch_records(w)),
         plot=_no_chart,
+    ),
+    PoolResult: Views(
+        html=pool_layouts.pool_html,
+        markdown=lambda p: pool_layouts.pool_text(p, "markdown"),
+        tables=pool_layouts.pool_tables,
+        frame=lambda p: report.frame(p.records()),
+        plot=pool_charts.pool_chart,
     ),
 }
 

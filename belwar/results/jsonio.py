@@ -42,6 +42,7 @@ VERSIONS = {
     "score": 1,
     "track": 1,
     "watch": 1,
+    "pool": 1,
 }
 
 

@@ -77,17 +77,18 @@ def read_chain(file: Path, display: str, tree: Path, chain: tuple[Path, ...]) ->
     return Chain(yamlio.merge(parent.node, node), (here, *parent.files))
 
 
-def _relative(file: Path, ref: str, loc: Loc, tree: Path) -> Path:
-    """The parent at ``ref``, relative to ``file``: not absolute, not outside ``tree``."""
+def _relative(file: Path, ref: str, loc: Loc, tree: Path, key: str = "extends") -> Path:
+    """The parent at ``ref``, relative to ``file``: not absolute, not outside ``tree``
+    (``key`` names the field in problems: a pool's members are found the same way)."""
     shown = yamlio.short(ref)
     if Path(ref).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", ref):
         raise InputError(
-            [loc.problem("extends", f"'{shown}' is absolute: give a path relative to this file")]
+            [loc.problem(key, f"'{shown}' is absolute: give a path relative to this file")]
         )
-    target = resolve_path(parent_path(file, ref), loc, "extends")
+    target = resolve_path(parent_path(file, ref), loc, key)
     if not target.is_relative_to(tree):
         raise InputError(
-            [loc.problem("extends", f"'{shown}' leaves the scenario's folder ({relative(tree)})")]
+            [loc.problem(key, f"'{shown}' leaves the scenario's folder ({relative(tree)})")]
         )
     return target
 
@@ -95,7 +96,7 @@ def _relative(file: Path, ref: str, loc: Loc, tree: Path) -> Path:
 _SHIPPED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def _shipped(file: Path, ref: str, loc: Loc) -> Path:
+def _shipped(file: Path, ref: str, loc: Loc, key: str = "extends") -> Path:
     """The shipped scenario ``ref`` names (``belwar:`` and a file name in belwar's scenarios,
     nothing more: no folders, no ``..``), with its symlinks followed and still inside that
     folder."""
@@ -104,17 +105,17 @@ def _shipped(file: Path, ref: str, loc: Loc) -> Path:
     shown = yamlio.short(ref)
     if not _SHIPPED_NAME.fullmatch(name) or name.startswith(".."):
         message = f"'{shown}' must name a shipped scenario file, such as {PREFIX}baseline.yaml"
-        raise InputError([loc.problem("extends", message + " (no folders)")])
+        raise InputError([loc.problem(key, message + " (no folders)")])
     names = shipped_names()
     if folder is None or name not in names:
         known = ", ".join(PREFIX + n for n in names) or "none are installed"
         hint = suggest(name, names).replace("'", f"'{PREFIX}", 1) if names else ""
         raise InputError(
-            [loc.problem("extends", f"no shipped scenario '{shown}'{hint} (shipped: {known})")]
+            [loc.problem(key, f"no shipped scenario '{shown}'{hint} (shipped: {known})")]
         )
-    target = resolve_path(parent_path(file, ref), loc, "extends")
+    target = resolve_path(parent_path(file, ref), loc, key)
     if not target.is_relative_to(folder):
-        raise InputError([loc.problem("extends", f"'{shown}' leaves belwar's scenarios")])
+        raise InputError([loc.problem(key, f"'{shown}' leaves belwar's scenarios")])
     return target
 
 
@@ -125,6 +126,20 @@ def parent_path(file: Path, ref: str) -> Path:
     if ref.startswith(PREFIX) and folder is not None:
         return folder / ref[len(PREFIX) :]
     return file.parent / ref
+
+
+def member_path(file: Path, ref: str, loc: Loc, key: str) -> Path:
+    """The scenario a pool member ``ref`` in ``file`` names, checked as ``extends`` is: a
+    shipped scenario (``belwar:NAME``) or a relative path inside ``file``'s folder."""
+    if ref.startswith(PREFIX):
+        return _shipped(file, ref, loc, key)
+    folder = resolve_path(file, loc, key).parent
+    return _relative(file, ref, loc, folder, key)
+
+
+def joined(display: str, ref: str) -> str:
+    """How the file at ``ref`` beside ``display`` is named in messages (see :func:`_joined`)."""
+    return ref if ref.startswith(PREFIX) else _joined(display, ref)
 
 
 def _joined(display: str, ref: str) -> str:

@@ -25,6 +25,7 @@ from belwar.spec.located import Loc, Located
 from belwar.spec.numeric import numeric_problems
 from belwar.spec.overrides import Overrides, apply_overrides, parse_key
 from belwar.spec.placing import place, validate
+from belwar.spec.pool import is_pool
 from belwar.spec.register import citation_problems, default_register, load_register
 from belwar.spec.rules import check
 from belwar.spec.salvage import partial_problems, raw_citations, salvaged_rules
@@ -81,6 +82,9 @@ def _load(
     found from ``register_folder`` (default: the file's folder) unless one is given."""
     folder = resolve_path(file, Loc(display), "").parent
     chain = read_chain(file, display, folder, ())
+    if is_pool(chain.node):  # the whole message, not every scenario key the pool lacks
+        message = "a pool file, not a scenario: belwar run, pool, diff and report take pools"
+        raise InputError([place(chain.node, ("pool",), message, at_key=True)])
     if register is not None:
         register = with_shipped(register, chain.files)
     root = apply_overrides(chain.node, overrides)
