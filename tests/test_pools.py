@@ -19,6 +19,7 @@ from belwar.errors import InputError
 from belwar.results.run import Result
 from belwar.run.options import RunOptions
 from belwar.run.pools import pool, run_pool
+from belwar.run.scoring import score
 from belwar.run.simulation import simulate
 from belwar.spec.history_loader import read_history
 from belwar.spec.loader import load_register, load_scenario
@@ -282,3 +283,20 @@ def test_a_pool_too_large_to_hold_is_refused_with_the_cap_named() -> None:
     spec = pool_of([(str(i), long) for i in range(20)])
     with pytest.raises(InputError, match=r"14,400 rung-months .* at most 1 GiB"):
         run_pool(spec, options=OPTIONS)
+
+
+def test_a_pool_file_is_scored_as_its_pooled_forecast(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # a pool of one member is the member bit for bit, so it scores exactly as the member does
+    (tmp_path / "one.yaml").write_text(
+        "id: one\ntitle: One story\nas_of: 2022-04-15\npool:\n  method: linear\n  members:\n"
+        "    - {scenario: belwar:baseline.yaml, weight: 1}\n"
+    )
+    record = SCENARIOS / "history" / "belarus-2022-2025.yaml"
+    monkeypatch.chdir(tmp_path)
+    pooled, alone = score(["one.yaml", BASELINE], record, options=OPTIONS).forecasts
+    assert (pooled.name, pooled.kind, alone.kind) == ("one", "pool", "scenario")
+    assert pooled.as_of == alone.as_of == "2022-04-15"
+    assert pooled.cells == alone.cells
+    assert pooled.months == alone.months

@@ -58,8 +58,8 @@ def _mean(values: list[float]) -> float | None:
 
 @dataclass(frozen=True, kw_only=True)
 class ForecastScore:
-    """One forecast's scores: ``kind`` is scenario (run here), result (a saved run) or
-    reference (plain probabilities)."""
+    """One forecast's scores: ``kind`` is scenario (run here), pool (a pool file's pooled
+    forecast, run here), result (a saved run) or reference (plain probabilities)."""
 
     name: str
     kind: str

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -24,11 +25,13 @@ from belwar.results.run import Result
 from belwar.results.saved import load_result
 from belwar.results.score import CellScore, ForecastScore, MonthScore, Scores
 from belwar.run.options import RunOptions
+from belwar.run.pools import pool
 from belwar.run.simulation import simulate
 from belwar.spec.evidence import Register
 from belwar.spec.history import History, RungSeen
 from belwar.spec.history_loader import LoadedHistory, read_history
 from belwar.spec.loader import load_scenario
+from belwar.spec.pool import is_pool_file
 from belwar.spec.reference import Reference, load_reference
 from belwar.spec.scenario import Scenario
 
@@ -138,8 +141,21 @@ def _forecast(
     if Path(path).suffix.lower() == ".json":
         result = load_result(path)
         return f"{result.metadata.scenario_id}\0{path}", "result", result
+    if is_pool_file(path):
+        return _pooled(path, options, register)
     scenario = load_scenario(path, register=register)
     return f"{scenario.id}\0{path}", "scenario", simulate(scenario, options=options)
+
+
+def _pooled(
+    path: str, options: RunOptions | None, register: Register | None
+) -> tuple[str, str, Result]:
+    """A pool file's pooled forecast, made as of its members' shared ``as_of`` (the pooled
+    tables record no scenario of their own)."""
+    pooled = pool(path, options=options, register=register)
+    as_of = (pooled.members[0].result.scenario or {}).get("as_of")
+    result = replace(pooled.pooled, scenario={"id": pooled.pool_id, "as_of": as_of})
+    return f"{pooled.pool_id}\0{path}", "pool", result
 
 
 def _named(
