@@ -84,6 +84,8 @@ def test_a_history_that_disagrees_with_the_scenario_is_placed(
 README = (TESTS.parent / "README.md").read_text()
 _START = README.index("## What happened since")
 SECTION = README[_START : README.index("\n## ", _START + 1)]  # to the next section
+_WATCH = README.index("## What to watch for")
+SECTION += README[_WATCH : README.index("\n## ", _WATCH + 1)]  # watch runs on the record too
 SHOWN = re.findall(r"```sh\n(.*?)\n```\n\n```text\n(.*?)```", SECTION, flags=re.DOTALL)
 
 
