@@ -49,13 +49,19 @@ def test_the_report_on_two_workers_is_the_serial_report(tmp_path: Path) -> None:
 def test_the_report_runs_the_base_scenario_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every block of the base scenario is drawn once (it was three times: the run, the
-    tornado and the comparison), and every block of each other scenario once."""
+    """Every block of the base scenario is drawn once unconditioned (it was three times: the
+    run, the tornado and the comparison; and the watch section reuses it), and every block of
+    each other scenario once. What is watched adds two conditioned runs per signpost (seen
+    next month, and not), and nothing more."""
     blocks: Counter[tuple[str, int, int]] = Counter()
+    watched: Counter[tuple[str, int]] = Counter()
     original = engine.run_block
 
     def counted(model: Model, block: int, n: int, **kwargs: Any) -> engine.BlockStats:
-        blocks[model.scenario_id, model.seed, block] += 1
+        if model.observed is None:
+            blocks[model.scenario_id, model.seed, block] += 1
+        else:
+            watched[model.observed.history_id, block] += 1
         return original(model, block, n, **kwargs)
 
     monkeypatch.setattr(engine, "run_block", counted)
@@ -63,6 +69,12 @@ def test_the_report_runs_the_base_scenario_once(
     ids = {load_scenario(path).id for path in [BASE, *OTHERS]}
     assert {scenario for scenario, _, _ in blocks} == ids
     assert set(blocks.values()) == {1}
+    base = load_scenario(BASE)
+    signposts = {*base.indicators, *base.events}
+    assert {label for label, _ in watched} == {
+        f"{name}@1{mark}" for name in signposts for mark in ("", " not seen")
+    }
+    assert set(watched.values()) == {1}
 
 
 @pytest.mark.parametrize("months", [None, (3, 6)], ids=["scenario-months", "horizon-left-out"])

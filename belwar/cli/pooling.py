@@ -132,6 +132,7 @@ def run_pool_file(path: Path, flags: Flags, chosen: RunOptions, how: Delivery) -
             "--set changes one scenario, and a pool has several: change the member files",
             key="--set",
         )
+    _refuse_given(flags)
     with progress(flags.quiet) as tick:
         result = pool(
             path,
@@ -141,6 +142,18 @@ def run_pool_file(path: Path, flags: Flags, chosen: RunOptions, how: Delivery) -
         )
     _deliver(result, how)
     return 0
+
+
+def _refuse_given(flags: Flags) -> None:
+    """A pool is conditioned on a history, not on ``--given``: say so rather than ignore it."""
+    from belwar.errors import input_error
+
+    if flags.given:
+        raise input_error(
+            "--given is not built for pools: give it to each member's own run, or condition "
+            "the pool on a history with --history",
+            key="--given",
+        )
 
 
 def _deliver(result: PoolResult, how: Delivery) -> None:
@@ -181,6 +194,7 @@ def diff_pools(
     from belwar.render import report, xlsx
     from belwar.run.pool_diff import compare_pools
 
+    _refuse_given(flags)
     if b is None or flags.set_:
         raise input_error(
             "a pool is compared with a second scenario or pool, not changed by --set: give B",
@@ -210,7 +224,10 @@ def report_pool(
     from belwar.render.pool_report import build_pool_report
     from belwar.render.report import clean
     from belwar.run.pools import pool
+    from belwar.spec.history_loader import read_history
 
+    reg = register_at(register)
+    _refuse_given(flags)
     if flags.set_ or compare:
         flag = "--set" if flags.set_ else "--compare"
         raise input_error(
@@ -222,7 +239,8 @@ def report_pool(
         result = pool(
             path,
             options=replace(flags.run_options(), progress=tick),
-            register=register_at(register),
+            history=None if flags.history is None else read_history(flags.history, register=reg),
+            register=reg,
         )
     write_text(output, build_pool_report(result))
     if not flags.quiet:

@@ -55,7 +55,19 @@ def run_command(
     return 0
 
 
-@shared("set_", "samples", "seed", "months", "workers", "dask", "target", "month", "quiet")
+@shared(
+    "set_",
+    "samples",
+    "seed",
+    "months",
+    "workers",
+    "dask",
+    "target",
+    "month",
+    "quiet",
+    "history",
+    "given",
+)
 def report_command(
     scenario: Annotated[Path, scenario_argument()],
     output: Annotated[
@@ -100,19 +112,31 @@ def report_command(
     --set changes the reported scenario only; the scenarios given with --compare are read as
     they are. The tornado reads --target by --month (default: the top rung by the horizon).
 
+    A scenario with indicators or events adds what to watch for next month: each one's chance
+    of being seen and what seeing it would do to the target.
+
+    With --history the report is the forecast after the history, conditioned on it exactly
+    (months count from its end): the run, the tornado, what to watch for and every --compare
+    diff are conditioned, and a section shows what the history taught about each input.
+    --given conditions them all on an event or indicator as well.
+
     A pool file gives the pool's report: its members and weights, the pooled tables and chart,
-    and every member beside the pool.
+    and every member beside the pool; with --history, the members re-weighted by their evidence.
 
     Examples:
         The baseline's report, then one that also compares it with another scenario:
             belwar report scenarios/baseline.yaml -o baseline.html
             belwar report scenarios/baseline.yaml -o report.html \\
                 --compare scenarios/kremlin-squeeze.yaml -n 200k
+        The baseline's report as of the end of 2025, given what happened since spring 2022:
+            belwar report scenarios/baseline.yaml -o now.html \\
+                --history scenarios/history/belarus-2022-2025.yaml
     """
     from belwar.render.atomic import write_text
     from belwar.render.html_report import build
     from belwar.render.report import clean
     from belwar.run.report_inputs import report_inputs
+    from belwar.spec.history_loader import read_history
     from belwar.spec.loader import load_parent, load_scenario, register_for
     from belwar.spec.pool import is_pool_file
 
@@ -131,6 +155,8 @@ def report_command(
         target=flags.target,
         month=flags.month,
         parent=load_parent(scenario, register=reg),
+        history=None if flags.history is None else read_history(flags.history, register=reg),
+        given=flags.given or (),
     )
     page = build(
         main,
@@ -140,6 +166,7 @@ def report_command(
         register=reg,
         extends=found.extends,
         from_parent=found.from_parent,
+        watch=found.watch,
     )
     write_text(output, page)
     if not flags.quiet:

@@ -3,10 +3,13 @@
 Charts are inline SVG and styles inline CSS (:mod:`belwar.render.report_style`), so the page makes
 no network request. It opens with a summary (the headline probabilities, what moves the top rung
 most, what changes against each compared scenario) and a table of contents, then holds the
-likelihood table and fan chart, the tornado of the top rung, the assumptions
-(:mod:`belwar.render.report_assumptions`: the parent and what differs from it, the correlations,
-every input and the facts it cites), the diff against each compared scenario, the documents
-cited and the metadata needed to reproduce the run.
+likelihood table and fan chart, the tornado of the top rung, what to watch for next month (each
+indicator and event: its chance of being seen and what seeing it would do to the top rung), the
+assumptions (:mod:`belwar.render.report_assumptions`: the parent and what differs from it, the
+correlations, every input and the facts it cites), the diff against each compared scenario, the
+documents cited and the metadata needed to reproduce the run. A run conditioned on a history
+(or on what is given) says so in its heading and summary, and adds what the history taught:
+the weights' diagnostics and each input's prior against its posterior.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from belwar.core.pareto import WARN_ABOVE
 from belwar.render import report
 from belwar.render.report_assumptions import (
     assumptions_table,
@@ -28,6 +32,7 @@ from belwar.render.report_assumptions import (
     table,
 )
 from belwar.render.report_style import STYLE
+from belwar.render.tables import to_html
 from belwar.render.text import percent, signed
 from belwar.results.comparison import Change
 from belwar.results.run import Result
@@ -37,6 +42,7 @@ from belwar.spec.scenario import Scenario
 if TYPE_CHECKING:
     from belwar.results.comparison import Comparison
     from belwar.results.sensitivity import Sensitivity
+    from belwar.results.watch import Watch
 
 TOP = 10  # inputs the report's tornado shows; `belwar sensitivity --all` lists every one
 
@@ -52,10 +58,11 @@ def build(
     register: Register | None = None,
     extends: str | None = None,
     from_parent: Sequence[Change] = (),
+    watch: Watch | None = None,
 ) -> str:
     """The report of ``scenario`` as one HTML page, from its computed ``result``, the
-    ``tornado`` of its top rung, its ``comparisons`` with other scenarios and, if it
-    ``extends`` a parent, the assumption changes ``from_parent`` (see
+    ``tornado`` of its top rung, its ``comparisons`` with other scenarios, if it ``extends`` a
+    parent the assumption changes ``from_parent``, and what to ``watch`` for next month (see
     :func:`belwar.run.report_inputs.report_inputs`); it runs nothing."""
     labels = input_labels(scenario)
     shown = replace(
@@ -67,6 +74,16 @@ def build(
     sections = [
         ("likelihood", "Escalation likelihood", _likelihood(result)),
         ("tornado", f"What moves {_rung_label(result, tornado.target)}", _tornado(tornado, shown)),
+        *(
+            [("watch", "What to watch for next month", _watch(watch, result))]
+            if watch is not None
+            else []
+        ),
+        *(
+            [("history", _taught_title(result), _taught(result))]
+            if result.conditioning is not None
+            else []
+        ),
         (
             "assumptions",
             "Assumptions",
@@ -106,10 +123,15 @@ def build(
 def _heading(scenario: Scenario, result: Result, extends: str | None) -> str:
     """The title, what was run, and the scenario's own description."""
     meta = result.metadata
+    c = result.conditioning
+    if c is not None:
+        as_of = f", as of {escape(c.through)}, given <code>{escape(c.history_id)}</code>"
+    else:
+        as_of = f", as of {scenario.as_of.isoformat()}" if scenario.as_of else ""
     return (
         f"<h1>{escape(scenario.title)}</h1>"
         f'<p class="muted">Scenario <code>{escape(meta.scenario_id)}</code>'
-        + (f", as of {scenario.as_of.isoformat()}" if scenario.as_of else "")
+        + as_of
         + (f", extends <code>{escape(extends)}</code>" if extends else "")
         + f". {meta.samples:,} samples, seed {meta.seed}.</p>"
         + (f"<p>{escape(scenario.description)}</p>" if scenario.description else "")
@@ -162,9 +184,12 @@ def _summary(  # noqa: PLR0917 - private; one caller
     parts = [
         '<section class="summary" id="summary" aria-label="Summary">',
         "<p><strong>Headline.</strong> The chance that the highest rung reached is at least "
-        "each rung, by each month (the tables below give the Monte Carlo error and the spread "
-        "across the assumptions):</p>",
+        "each rung, by each month"
+        + _counted_from(result)
+        + " (the tables below give the Monte Carlo error and the spread across the "
+        "assumptions):</p>",
         table(["at least", *(f"by month {m}" for m in result.months)], rows),
+        _given_summary(result),
         _moves_most(result, tornado),
         _compared(scenario, comparisons),
     ]
@@ -176,6 +201,79 @@ def _summary(  # noqa: PLR0917 - private; one caller
         )
     parts.append("</section>")
     return "\n".join(p for p in parts if p)
+
+
+def _counted_from(result: Result) -> str:
+    c = result.conditioning
+    if c is None:
+        return ""
+    return f", months counted from {escape(c.through)}, given <code>{escape(c.history_id)}</code>"
+
+
+def _given_summary(result: Result) -> str:
+    """What the conditioning did to the samples, and a warning when its weights cannot be
+    trusted."""
+    c = result.conditioning
+    if c is None:
+        return ""
+    n = result.metadata.samples
+    line = (
+        f"<p><strong>Given.</strong> Conditioned exactly on <code>{escape(c.history_id)}</code>"
+        + (
+            f" ({c.observed_months} months observed to {escape(c.through)})"
+            if c.observed_months
+            else ""
+        )
+        + f": {c.ess:,.0f} effective samples of {n:,} ({c.ess / n:.1%}), Pareto k "
+        f'{c.pareto_k:.2f} (see <a href="#history">{escape(_taught_title(result))}</a>).</p>'
+    )
+    if not c.pareto_k <= WARN_ABOVE:  # NaN too
+        line += (
+            f'<p class="warning"><strong>Not reliable.</strong> Pareto k is above {WARN_ABOVE}: '
+            "what is observed is too surprising for these assumptions, and the weighted numbers "
+            "rest on a few samples.</p>"
+        )
+    return line
+
+
+def _taught_title(result: Result) -> str:
+    c = result.conditioning
+    assert c is not None
+    return "What the history taught" if c.observed_months else "What the conditions taught"
+
+
+def _taught(result: Result) -> str:
+    """The weights' diagnostics and each input's prior against its posterior."""
+    from belwar.render.history_layouts import history_layout  # noqa: PLC0415 - one use
+
+    return (
+        "<p>Every sample is weighted by the probability it gives what is observed; the tables "
+        "above are the weighted forecast. The effective sample size says how many equally "
+        "weighted samples the weights are worth; a Pareto k above "
+        f"{WARN_ABOVE} means a few samples carry the result. Below, each input as drawn (the "
+        "prior) and as re-weighted (the posterior).</p>"
+        + "".join(_scroll(to_html(t)) for t in history_layout(result))
+    )
+
+
+def _watch(found: Watch, result: Result) -> str:
+    """Each indicator and event: its chance of being seen next month, the top rung's chance if
+    it is and if not, most moving first."""
+    from belwar.render.watch_layouts import watch_layout  # noqa: PLC0415 - one use
+
+    if not found.signposts:
+        return "<p>Nothing is left to watch: every indicator and event is given for next month.</p>"
+    top = found.signposts[0]
+    target = _rung_label(result, found.target)
+    return (
+        f"<p>What seeing each signpost next month would do to the chance of "
+        f"<em>{escape(target)}</em> by month {found.month}, now {percent(found.p)}. Seeing "
+        f"<em>{escape(top.label)}</em> would move it most: to {percent(top.if_seen)} "
+        f"({signed(top.shift_points / 100)} points). Each row is an exact conditioning of the "
+        "same samples, so the chance of the target averages back to today's over seen and "
+        "not seen; <code>belwar watch</code> prints the same table.</p>"
+        + _scroll(to_html(watch_layout(found)))
+    )
 
 
 def _assumptions_named(labels: Sequence[str]) -> str:

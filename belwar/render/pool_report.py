@@ -1,7 +1,7 @@
 """``belwar report POOL.yaml``: a pool's report as one self-contained HTML page (inline CSS and
-SVG, no network): how the pool is made and its weights, the pooled likelihood with its chart,
-every member beside the pool with how far they disagree, the highest rung reached, and what it
-takes to reproduce the run. It runs nothing."""
+SVG, no network): how the pool is made and its weights (on a history, prior and posterior), the
+pooled likelihood with its chart, every member beside the pool with how far they disagree, the
+highest rung reached, and what it takes to reproduce the run. It runs nothing."""
 
 from __future__ import annotations
 
@@ -22,8 +22,22 @@ def build_pool_report(result: PoolResult) -> str:
     pooled = result.pooled
     top, last = pooled.rungs[-1], pooled.months[-1]
     gap = next(g for g in result.disagreement if g.rung == top and g.month == last)
+    c = pooled.conditioning
+    given = (
+        f". It is the forecast as of {escape(c.through)}, given "
+        f"<code>{escape(c.history_id)}</code> (months counted "
+        f"from {escape(c.through)}; "
+        + (
+            "each member is conditioned on it and re-weighted by its evidence"
+            if result.method == "linear"
+            else "each member is conditioned on it, and the weights stay as stated"
+        )
+        + ': see <a href="#weights">Members and weights</a>)'
+        if c is not None
+        else ""
+    )
     summary = (
-        f"<p>This is a {escape(result.how)}. By month {last} the pool gives "
+        f"<p>This is a {escape(result.how)}{given}. By month {last} the pool gives "
         f"<em>{escape(_label(result, top))}</em> "
         f"<strong>{percent(pooled.probability(top, last))}</strong>; its members range from "
         f"{percent(gap.low)} to {percent(gap.high)}.</p>"

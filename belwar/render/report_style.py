@@ -25,6 +25,7 @@ a {{ color: var(--accent); }}
 .lowers {{ color: var(--lowers); font-weight: 600; }}
 .summary {{ background: var(--tint); border-left: 4px solid var(--accent);
             padding: 0.6rem 1rem; margin: 1rem 0; }}
+.warning {{ border-left: 4px solid var(--raises); padding: 0.2rem 0.6rem; background: #fff4ec; }}
 .summary ul {{ margin: 0.3rem 0; padding-left: 1.2rem; }}
 nav.toc ol {{ columns: 2 14rem; margin: 0.3rem 0; padding-left: 1.4rem; }}
 .scroll {{ overflow-x: auto; max-width: 100%; }}

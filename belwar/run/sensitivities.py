@@ -112,23 +112,33 @@ def sensitivity(
         )
         influences, groups = with_sobol(model, influences, how)
     used = sobol_samples if method == "sobol" else 0
-    ranked = _ranked(scenario, result, target, month, method, influences, used, groups)
-    c = result.conditioning
-    if c is None:
-        return ranked
-    named = {"id": c.history_id, "fingerprint": c.fingerprint, "through": c.through}
-    return replace(ranked, history=named)
+    return _named(
+        _ranked(scenario, result, target, month, method, influences, used, groups), result
+    )
 
 
 def tornado_of(
     scenario: Scenario, model: Model, result: Result, target: str, month: int
 ) -> Sensitivity:
-    """The tornado of ``target`` by ``month`` from a run of ``model`` (of ``scenario``) that
-    kept its samples and reports ``month`` among others: what :func:`sensitivity` gives with
-    the same samples and seed, without running the scenario again. Check the run with
+    """The tornado of ``target`` by ``month`` from a run of ``model`` (of ``scenario``, perhaps
+    conditioned on a history) that kept its samples and reports ``month`` among others: what
+    :func:`sensitivity` gives with the same samples, seed and history, without running the
+    scenario again. Check the run with
     :func:`check_kept` before making it."""
-    influences = _influences(model, result, target, month)
-    return _ranked(scenario, result, target, month, DEFAULT_METHOD, influences, 0)
+    if model.observed is not None:
+        influences = weighted_influences(model, result, target, month)
+    else:
+        influences = _influences(model, result, target, month)
+    return _named(_ranked(scenario, result, target, month, DEFAULT_METHOD, influences, 0), result)
+
+
+def _named(ranked: Sensitivity, result: Result) -> Sensitivity:
+    """``ranked`` naming the history its run was conditioned on, if any."""
+    c = result.conditioning
+    if c is None:
+        return ranked
+    named = {"id": c.history_id, "fingerprint": c.fingerprint, "through": c.through}
+    return replace(ranked, history=named)
 
 
 def _influences(model: Model, result: Result, target: str, month: int) -> list[Influence]:
