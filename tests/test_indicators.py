@@ -285,3 +285,30 @@ def test_a_sweep_given_an_indicator_follows_the_closed_form() -> None:
     assert found.history == {"id": "sign@1", "fingerprint": "", "through": ""}
     with pytest.raises(InputError, match="neither an event nor an indicator"):
         sweep(scenario, ["hazards.r1.base=0.1:0.3:3"], month=1, conditions=["nope@1"], workers=1)
+
+
+def test_watch_given_one_signpost_watches_the_rest_given_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Two signs, each base 0.1 and odds ratio 6 on the rung (so 0.4 when it is reached), on a
+    rung of point hazard 0.1. Given the first seen in month 1: P(rung) = 0.04 / 0.13; the second
+    is then seen with chance (0.1 * 0.4 * 0.4 + 0.9 * 0.1 * 0.1) / 0.13 = 0.025 / 0.13, and
+    seen, the rung's chance is 0.016 / 0.025 = 0.64. The first is known, so not watched."""
+    sign = "    base: 0.1\n    odds_ratios: {state_at_least:r1: {dist: 6}}\n"
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "id: two\ntitle: Two signs\nas_of: 2022-04-15\n"
+        "simulation: {samples: 2000, seed: 5, horizon_months: 3}\n"
+        "ladder: {rungs: [{id: r0, label: Rung 0}, {id: r1, label: Rung 1}]}\n"
+        "hazards: {r1: {base: 0.1}}\n"
+        f"indicators:\n  first:\n    label: First\n{sign}  second:\n    label: Second\n{sign}"
+    )
+    argv = ["watch", str(path), "--month", "1", "--given", "first@1", "-f", "json", "-q"]
+    assert cli.run([*argv, "-j", "1"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["p"] == pytest.approx(0.04 / 0.13, abs=1e-12)
+    [second] = found["signposts"]
+    assert second["name"] == "second"
+    assert second["p_seen"] == pytest.approx(0.025 / 0.13, abs=1e-12)
+    assert second["if_seen"] == pytest.approx(0.64, abs=1e-12)
+    assert found["history_id"] == "first@1"

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     "quiet",
     "register",
     "history",
+    "given",
 )
 def watch_command(
     scenario: Annotated[Path, scenario_argument("The scenario to watch (YAML).")],
@@ -41,6 +42,8 @@ def watch_command(
     likelier seeing it is if the target comes about), and the shift in percentage points and in
     ICD-203 words; sorted by how far seeing it would move the target (default: the top rung by
     the horizon). Watching is conditioning: "if seen" is `belwar run --given NAME@1`.
+    --given watches what is left given something already seen (a signpost given for next
+    month is known, so it is not watched).
 
     Examples:
         What would move the chance of full entry within a year:
@@ -59,6 +62,7 @@ def watch_command(
         target=flags.target,
         month=flags.month,
         options=flags.run_options(),
+        given=flags.given or (),
     )
     deliver(found, how, text=watch_text, tables=watch_tables, sheets=_no_workbook)
     return 0

@@ -269,10 +269,11 @@ def _watch(found: Watch, result: Result) -> str:
         f"<p>What seeing each signpost next month would do to the chance of "
         f"<em>{escape(target)}</em> by month {found.month}, now {percent(found.p)}. Seeing "
         f"<em>{escape(top.label)}</em> would move it most: to {percent(top.if_seen)} "
-        f"({signed(top.shift_points / 100)} points). Each row is an exact conditioning of the "
-        "same samples, so the chance of the target averages back to today's over seen and "
-        "not seen; <code>belwar watch</code> prints the same table.</p>"
-        + _scroll(to_html(watch_layout(found)))
+        f"({signed(top.shift_points / 100)} points). Each row conditions the same samples "
+        "exactly on the signpost seen, and on it not seen: weighted by their chances the two "
+        "average back to today's chance (for an indicator exactly; for an event, whose path "
+        "each sample draws, within the Monte Carlo error). <code>belwar watch</code> prints "
+        "the same table.</p>" + _scroll(to_html(watch_layout(found)))
     )
 
 
