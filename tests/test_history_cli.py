@@ -86,7 +86,8 @@ _START = README.index("## What happened since")
 SECTION = README[_START : README.index("\n## ", _START + 1)]  # to the next section
 _WATCH = README.index("## What to watch for")
 SECTION += README[_WATCH : README.index("\n## ", _WATCH + 1)]  # watch runs on the record too
-SHOWN = re.findall(r"```sh\n(.*?)\n```\n\n```text\n(.*?)```", SECTION, flags=re.DOTALL)
+# a command block followed at once by what it prints (a block of commands alone is not shown)
+SHOWN = re.findall(r"```sh\n([^`]*?)\n```\n\n```text\n(.*?)```", SECTION, flags=re.DOTALL)
 
 
 def _lines(text: str) -> list[str]:

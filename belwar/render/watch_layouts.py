@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from belwar.core.estimative import words_for
 from belwar.render.tables import (
+    Cell,
     Column,
     Span,
     Table,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 FORMATS = ("table", "json", "csv", "markdown")
+NAME_WIDTH = 26  # the signposts' names wrap to two or three lines, not five
 
 
 def _pct(p: float) -> str:
@@ -37,39 +39,48 @@ def _ratio(value: float) -> str:
 
 
 def watch_layout(found: Watch) -> Table:
-    """The signposts, sorted by how far seeing each would move the target."""
-    rows = [
-        [
-            lines(
-                (Span(s.label),),
-                (Span(s.kind, "dim", own=True),),
-            ),
+    """The signposts, sorted by how far seeing each would move the target. Where the words
+    column would squeeze the signposts' names to a few words a line (80 columns), the words
+    go under each name instead."""
+
+    def row(s: Signpost, *, words_apart: bool) -> list[Cell]:
+        words = s.words_if_seen.replace("_", " ")
+        kind = [Span(s.kind, "dim", own=True)]
+        if not words_apart:
+            kind.append(Span(f"; if seen: {words}", "dim", own=True))
+        cells = [
+            lines((Span(s.label),), kind),
             own(_pct(s.p_seen), value=s.p_seen),
             own(_pct(s.if_seen), value=s.if_seen),
             own(_pct(s.if_not), value=s.if_not),
             own(_ratio(s.likelihood_ratio), value=s.likelihood_ratio),
             own(f"{s.shift_points:+.1f}", value=s.shift_points),
-            own(s.words_if_seen.replace("_", " ")),
         ]
-        for s in found.signposts
-    ]
+        return [*cells, own(words)] if words_apart else cells
+
     given = f", given {found.history_id}" if found.history_id else ""
+    title = own(
+        f"What to watch for next month: {found.target} by month {found.month} is "
+        f"{_pct(found.p)} ({words_for(found.p).replace('_', ' ')}){given}"
+    )
+    caption = own(
+        "seen: the chance it is seen (an event: begins) next month; if seen / if not: the "
+        "target's probability then; LR: how much likelier seeing it is if the target comes "
+        "about than if not; pts: the shift if seen, in percentage points "
+        f"({found.samples:,} samples, seed {found.seed})"
+    )
+    name = Column("signpost", min_width=NAME_WIDTH)
+    numbers = [Column(h, "right", wrap=False) for h in ("seen", "if seen", "if not", "LR", "pts")]
     return table(
-        [
-            Column("signpost", min_width=14),
-            *(Column(h, "right", wrap=False) for h in ("seen", "if seen", "if not", "LR", "pts")),
-            Column("if seen, in words"),
-        ],
-        rows,
-        title=own(
-            f"What to watch for next month: {found.target} by month {found.month} is "
-            f"{_pct(found.p)} ({words_for(found.p).replace('_', ' ')}){given}"
-        ),
-        caption=own(
-            "seen: the chance it is seen (an event: begins) next month; if seen / if not: the "
-            "target's probability then; LR: how much likelier seeing it is if the target comes "
-            "about than if not; pts: the shift if seen, in percentage points "
-            f"({found.samples:,} samples, seed {found.seed})"
+        [name, *numbers, Column("if seen, in words")],
+        [row(s, words_apart=True) for s in found.signposts],
+        title=title,
+        caption=caption,
+        narrow=table(
+            [name, *numbers],
+            [row(s, words_apart=False) for s in found.signposts],
+            title=title,
+            caption=caption,
         ),
     )
 
