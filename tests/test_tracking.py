@@ -12,6 +12,9 @@ from typing import Any
 import pytest
 
 from belwar import cli
+from belwar.render.tables import to_csv
+from belwar.render.track_layouts import SHOWN_ALSO, track_layout
+from belwar.results.track import Track, TrackRow
 from belwar.run.simulation import simulate
 from belwar.run.tracking import group, track
 from belwar.spec.loader import scenario_from_data
@@ -115,3 +118,31 @@ def test_a_file_never_committed(repo: Repo, capsys: pytest.CaptureFixture[str]) 
 )
 def test_changes_are_grouped_by_assumption(key: str, expected: str | None) -> None:
     assert group(key) == expected
+
+
+def test_what_else_changed_is_named_by_entry_not_by_every_key() -> None:
+    signs = range(SHOWN_ALSO + 2)
+    keys = (*(f"indicators.sign_{i}.{f}" for i in signs for f in ("base", "note")), "title")
+    row = TrackRow(
+        commit="0" * 40,
+        short="0000000",
+        date="2026-12-01T00:00:00+00:00",
+        as_of="2022-04-15",
+        scenario_id="x",
+        samples=100,
+        seed=1,
+        p=0.1,
+        mcse=0.01,
+        p05=0.0,
+        p95=0.2,
+        change=0.0,
+        moved=(),
+        unattributed=keys,
+    )
+    found = Track(path="x.yaml", target="r1", month=1, history=None, rows=(row,))
+    drawn = to_csv(track_layout(found))
+    assert "indicators.sign_0 (2 fields)" in drawn
+    assert f"indicators.sign_{SHOWN_ALSO - 1} (2 fields)" in drawn
+    assert f"indicators.sign_{SHOWN_ALSO} " not in drawn
+    assert "and 3 more" in drawn  # two indicators and the title left unnamed
+    assert found.to_dict()["rows"][0]["unattributed"] == list(keys)  # the JSON keeps every key

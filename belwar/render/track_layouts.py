@@ -27,6 +27,24 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
 SHOWN_MOVES = 3
+SHOWN_ALSO = 4  # entries (``indicators.minsk_commits``) named for what changed but moved nothing
+
+
+def _also(keys: tuple[str, ...] | list[str]) -> list[str]:
+    """What else changed, one entry a line: the keys grouped by the entry they belong to (a
+    driver, an indicator: the first two parts of the key), at most ``SHOWN_ALSO`` named; the
+    JSON and CSV keep every key."""
+    entries: dict[str, int] = {}
+    for key in keys:
+        entry = ".".join(key.split(".")[:2])
+        entries[entry] = entries.get(entry, 0) + 1
+    named = [
+        f"{entry} ({count} fields)" if count > 1 else entry
+        for entry, count in list(entries.items())[:SHOWN_ALSO]
+    ]
+    if len(entries) > SHOWN_ALSO:
+        named.append(f"and {len(entries) - SHOWN_ALSO} more")
+    return ["also changed:", *named]
 
 
 def track_layout(track: Track) -> Table:
@@ -40,7 +58,7 @@ def track_layout(track: Track) -> Table:
         if len(r.moved) > SHOWN_MOVES:
             moved.append(f"{len(r.moved) - SHOWN_MOVES} more")
         if r.unattributed:
-            moved.append("also: " + ", ".join(r.unattributed))
+            moved += _also(r.unattributed)
         row = [
             lines([Span(r.date[:10], own=True)], [Span(r.short, "dim", own=True)]),
             *([] if same else [own(r.as_of)]),
