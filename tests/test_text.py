@@ -7,6 +7,7 @@ from pathlib import Path
 
 from belwar import cli
 from belwar.render.report import _md, clean
+from belwar.render.text import spread
 
 from .conftest import TESTS
 
@@ -47,3 +48,9 @@ def test_table_written_to_a_file_has_no_escapes(tmp_path: Path) -> None:
     assert "\x1b" not in table
     assert "\x07" not in table
     assert "Clear\\x1b[2J\\x1b]0;pwned\\x07 (example)" in table
+
+
+def test_a_spread_whose_ends_read_the_same_is_one_figure() -> None:
+    assert spread(1.0, 1.0) == "100%"
+    assert spread(0.0, 0.0) == "0%"
+    assert spread(0.029, 0.15) == "2.9\u201315%"

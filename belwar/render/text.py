@@ -99,8 +99,10 @@ def _spread_end(p: float) -> str:
 
 def spread(low: float, high: float) -> str:
     """A 90% interval of probabilities, compactly, each end to two significant figures (see
-    :func:`_spread_end`): ``2.9-15%`` (with an en dash)."""
-    return f"{_spread_end(low)}{EN_DASH}{_spread_end(high)}%"
+    :func:`_spread_end`): ``2.9-15%`` (with an en dash), or one figure when both ends read the
+    same (``100%``: every assumption agrees)."""
+    ends = _spread_end(low), _spread_end(high)
+    return f"{ends[0]}%" if ends[0] == ends[1] else f"{ends[0]}{EN_DASH}{ends[1]}%"
 
 
 def signed(delta: float) -> str:

@@ -113,7 +113,7 @@ def summarise_conditioned(model: Model, totals: Totals, result: Result) -> Resul
                 Cell(
                     rung=rung,
                     month=month,
-                    p=_p(mean[i]),
+                    p=_p(mean[i], mcse[i]),
                     mcse=float(mcse[i]),
                     p05=p05,
                     p50=p50,
@@ -121,7 +121,7 @@ def summarise_conditioned(model: Model, totals: Totals, result: Result) -> Resul
                 )
             )
     highest = tuple(
-        Highest(rung, _p(mean[cells_n + s]), float(mcse[cells_n + s]))
+        Highest(rung, _p(mean[cells_n + s], mcse[cells_n + s]), float(mcse[cells_n + s]))
         for s, rung in enumerate(model.rungs)
     )
     start = cells_n + model.states
@@ -151,8 +151,16 @@ def summarise_conditioned(model: Model, totals: Totals, result: Result) -> Resul
     )
 
 
-def _p(value: float) -> float:
-    return float(min(max(value, 0.0), 1.0)) if math.isfinite(value) else math.nan
+def _p(value: float, mcse: float) -> float:
+    """A weighted mean probability, in [0, 1]. With no Monte Carlo error every sample gave the
+    same value; when that is 0 or 1 (a rung the history reached, or one it cannot reach yet),
+    the rounding of the weighted sums is undone, so a certainty reads as one."""
+    if not math.isfinite(value):
+        return math.nan
+    value = min(max(float(value), 0.0), 1.0)
+    if mcse == 0 and abs(value - round(value)) < 1e-9:
+        return float(round(value))
+    return value
 
 
 def _posteriors(
