@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from belwar.core.pareto import WARN_ABOVE
 from belwar.render import report
+from belwar.render.conditions import warning
 from belwar.render.tables import (
     Column,
     Span,
@@ -32,13 +33,6 @@ def _k(k: float) -> str:
     return f"{k:.2f}" + (" (too high: not reliable)" if not k <= WARN_ABOVE else "")
 
 
-def _warning(stories: str) -> str:
-    return (
-        f"Pareto k above {WARN_ABOVE} for {stories}: the history is too surprising for the "
-        "assumptions and the weighted numbers are not reliable."
-    )
-
-
 def diagnostics(result: Result) -> Table:
     """How far the history moved the samples: ESS, Pareto ``k``, log evidence."""
     c = result.conditioning
@@ -51,7 +45,7 @@ def diagnostics(result: Result) -> Table:
         ("Pareto k", _k(c.pareto_k)),
         ("log evidence", f"{c.log_evidence:.4f} ± {c.log_evidence_mcse:.4f}"),
     ]
-    notes = (own(_warning("this run"), "bold yellow"),) if not c.pareto_k <= WARN_ABOVE else ()
+    notes = (own(warning("this run"), "bold yellow"),) if not c.pareto_k <= WARN_ABOVE else ()
     return table(
         [Column("given the history", wrap=False), Column("", wrap=False)],
         [[own(a), own(b)] for a, b in rows],
@@ -121,7 +115,7 @@ def evidence_layout(evidence: Evidence) -> Table:
             ]
         )
     high = [s.scenario_id for s in evidence.stories if not s.pareto_k <= WARN_ABOVE]
-    notes = (own(_warning(", ".join(high)), "bold yellow"),) if high else ()
+    notes = (own(warning(", ".join(high)), "bold yellow"),) if high else ()
     return table(
         [
             Column("story", fold=True),

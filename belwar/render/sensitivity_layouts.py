@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from belwar.render.conditions import condition_spans, weights_notes
 from belwar.render.palette import LOWERS, RAISES
 from belwar.render.run_layouts import View
 from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, user
@@ -82,7 +83,14 @@ def headline(result: Sensitivity, *, keys: bool = False) -> str:
 
 
 def _title(result: Sensitivity, keys: bool) -> Cell:
-    return lines([Span(headline(result, keys=keys), "bold")], [Span(_question(result))])
+    """The headline and the question, then what the run was conditioned on, if anything."""
+    given = [condition_spans(result.conditions)] if result.conditions is not None else []
+    return lines([Span(headline(result, keys=keys), "bold")], [Span(_question(result))], *given)
+
+
+def _notes(result: Sensitivity, hidden: Cell) -> tuple[Cell, ...]:
+    """What the conditioned run's weights say, then how many rows are hidden."""
+    return (*weights_notes([("", result.weights)]), hidden)
 
 
 def _hidden(count: int, what: str) -> Cell:
@@ -133,7 +141,7 @@ def tornado_layout(result: Sensitivity, *, top: int | None = TOP, keys: bool = F
         rows,
         title=_title(result, keys),
         caption=own(caption),
-        notes=(_hidden(len(result.influences) - len(shown), "input"),),
+        notes=_notes(result, _hidden(len(result.influences) - len(shown), "input")),
     )
 
 
@@ -206,7 +214,7 @@ def sensitivity_brief(
         [Column(h, "left" if h == "input" else "right") for h in heads],
         rows,
         title=_title(result, keys) if view == "markdown" else own(headline(result, keys=keys)),
-        notes=(_hidden(len(result.influences) - len(shown), "input"),),
+        notes=_notes(result, _hidden(len(result.influences) - len(shown), "input")),
     )
 
 

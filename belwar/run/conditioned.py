@@ -7,6 +7,7 @@ diagnostics and each input's prior against its posterior.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -18,7 +19,9 @@ from belwar.core.pareto import WARN_ABOVE
 from belwar.core.reductions import percentiles
 from belwar.core.weighted import held_bytes, merge_blocks, quantile_of
 from belwar.errors import input_error
+from belwar.results.conditions import Conditions, Seen
 from belwar.results.run import Cell, Conditioning, Highest, Posterior, Result
+from belwar.run.given import Given
 from belwar.run.paths import summarise_paths
 from belwar.spec import limits
 from belwar.spec.history import History
@@ -169,6 +172,22 @@ def _posteriors(
             Posterior(item.key, float(means[i]), float(mcse[i]), *(float(v) for v in values))
         )
     return tuple(found)
+
+
+def conditions_of(
+    history: History | LoadedHistory | None, given: Sequence[Given]
+) -> Conditions | None:
+    """What an analysis records of the history and the givens it was conditioned on (``None``:
+    neither)."""
+    if history is None and not given:
+        return None
+    seen = tuple(Seen(g.name, g.month, g.seen) for g in given)
+    if history is None:
+        return Conditions(given=seen)
+    h = history.history if isinstance(history, LoadedHistory) else history
+    return Conditions(
+        history_id=h.id, fingerprint=h.fingerprint(), through=h.through.isoformat(), given=seen
+    )
 
 
 def warns(conditioning: Conditioning) -> bool:
