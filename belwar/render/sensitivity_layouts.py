@@ -5,8 +5,9 @@ shown unless more are asked for, and nothing here computes: the order is the res
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from belwar.render.conditions import condition_spans, weights_notes
 from belwar.render.palette import LOWERS, RAISES
@@ -22,7 +23,20 @@ TOP = DEFAULT_TOP  # rows shown unless more are asked for
 BAR = 8  # characters of the widest bar
 
 
-def input_label(item: Influence, by_key: dict[str, Influence], *, keys: bool = False) -> str:
+class Named(Protocol):
+    """An input as results name it (an influence, an input summary)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+def input_label(item: Named, by_key: Mapping[str, Named], *, keys: bool = False) -> str:
     """What a reader calls an input: its own label; a rung's hazard and an odds ratio by the
     rung's name (as the target is named) and the label of what the odds ratio counts
     (``keys``: the stream key instead)."""
