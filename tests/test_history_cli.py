@@ -38,7 +38,7 @@ def test_run_given_a_history_titles_and_diagnoses_it(capsys: pytest.CaptureFixtu
         assert row in out
     assert "log evidence" in out
     assert "What the history taught" in out
-    assert "driver:public_opposition" in out
+    assert "Share of Belarusians against" in out  # inputs by label, not key
 
 
 def test_a_conditioned_result_remembers_its_history(capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,6 +15,7 @@ import pytest
 from belwar import cli
 from belwar.core.calendar import add_months
 from belwar.errors import HindsightWarning, InputError
+from belwar.results.conditions import Conditions, Seen
 from belwar.run.diff import compare
 from belwar.run.given import Given
 from belwar.run.simulation import simulate
@@ -235,7 +236,10 @@ def test_a_diff_given_an_indicator_compares_the_conditional_forecasts() -> None:
     # B: P(seen) = 0.8 * 0.1 + 0.2 * 0.4 = 0.16, P(r1 | seen) = 0.08 / 0.16
     assert found.result_a.cell("r1", 1).p == pytest.approx(0.04 / 0.13, abs=1e-12)
     assert found.result_b.cell("r1", 1).p == pytest.approx(0.5, abs=1e-12)
-    assert found.to_dict()["history"]["id"] == "sign@1"
+    history = found.to_dict()["history"]
+    assert history["id"] is None
+    assert history["given"] == [{"name": "sign", "month": 1, "seen": True}]
+    assert set(history["a"]) == {"ess", "pareto_k"}
 
 
 def test_an_indicator_citing_a_later_fact_warns_of_hindsight(tmp_path: Path) -> None:
@@ -282,7 +286,8 @@ def test_a_sweep_given_an_indicator_follows_the_closed_form() -> None:
     # P(r1 by 1 | seen) = 0.4 h / (0.4 h + 0.1 (1 - h)) at each base hazard h
     for point, h in zip(found.points, (0.1, 0.2, 0.3), strict=True):
         assert point.p == pytest.approx(0.4 * h / (0.4 * h + 0.1 * (1 - h)), abs=1e-12)
-    assert found.history == {"id": "sign@1", "fingerprint": "", "through": ""}
+    assert found.conditions == Conditions(given=(Seen("sign", 1),))
+    assert all(p.weights is not None for p in found.points)
     with pytest.raises(InputError, match="neither an event nor an indicator"):
         sweep(scenario, ["hazards.r1.base=0.1:0.3:3"], month=1, conditions=["nope@1"], workers=1)
 

@@ -48,8 +48,9 @@ def test_a_conditioned_report_is_each_conditioned_analysis_on_its_own() -> None:
     assert found.tornado == sensitivity(
         base, target=alone.rungs[-1], options=replace(CHOSEN, months=None), history=record
     )
-    assert found.tornado.history is not None
-    assert found.tornado.history["id"] == "belarus_2022_2025"
+    assert found.tornado.conditions is not None
+    assert found.tornado.conditions.history_id == "belarus_2022_2025"
+    assert found.tornado.weights is not None
     assert [c.to_dict() for c in found.comparisons] == [
         compare(base, squeeze, options=CHOSEN, history=record).to_dict()
     ]

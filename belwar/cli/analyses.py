@@ -210,7 +210,7 @@ def sweep_command(
     return 0
 
 
-@shared(*RUNNING, "target", "month", "history")
+@shared(*RUNNING, "target", "month", "history", "given")
 def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an option
     scenario: Annotated[Path, scenario_argument()],
     method: Annotated[
@@ -256,7 +256,8 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
     and its rank correlation with the target, all from one run. --method sobol ranks by
     first-order and total Sobol indices with 95% intervals instead; correlated drivers are
     counted together as one group. With --history the tornado is the conditioned run's (the
-    posterior's tenths, weighted) and --month counts from the history's end.
+    posterior's tenths, weighted) and --month counts from the history's end; --given
+    conditions it on an event or indicator.
 
     Examples:
         What moves the top rung's chance by the horizon, then with Sobol indices:
@@ -280,6 +281,7 @@ def sensitivity_command(  # noqa: PLR0917 - typer maps each parameter to an opti
             method=method,
             sobol_samples=sobol_samples,
             history=flags.given_history(),
+            given=flags.given or (),
         )
     rows = None if show_all else top
     deliver(

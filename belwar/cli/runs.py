@@ -174,7 +174,7 @@ def report_command(
     return 0
 
 
-@shared("samples", "seed", "workers", "dask", "register")
+@shared("samples", "seed", "workers", "dask", "register", "history", "given")
 def run_many_command(
     paths: Annotated[
         list[str],
@@ -199,14 +199,27 @@ def run_many_command(
 ) -> int:
     """Run a set of scenario files in parallel: one result file each and a summary table.
 
+    With --history every scenario is conditioned on it (each must start where the history
+    does) and each result remembers it; --given conditions each on an event or indicator.
+
     Examples:
         Every scenario of a folder, each result saved in results/:
             belwar run-many scenarios/ -o results/
+        Every scenario given what happened since spring 2022:
+            belwar run-many scenarios/ -o results/ \\
+                --history scenarios/history/belarus-2022-2025.yaml
     """
     from belwar.render import report
     from belwar.run.batch import run_many
 
     chosen = flags.run_options()
-    runs = run_many(paths, str(output_dir), options=chosen, register=flags.register_at())
+    runs = run_many(
+        paths,
+        str(output_dir),
+        options=chosen,
+        register=flags.register_at(),
+        history=flags.given_history(),
+        given=flags.given or (),
+    )
     print_tables(report.many_table(runs))
     return 0

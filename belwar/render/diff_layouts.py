@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from belwar.core.estimative import words_for
 from belwar.render.changes import InputChange, Setting, grouped
+from belwar.render.conditions import condition_spans, weights_notes
 from belwar.render.likelihood_layouts import View, error_note
 from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, user
 from belwar.render.text import KEY_WIDTH, POINTS, key_lines, percent, signed, two_figures
@@ -128,6 +129,22 @@ def _how(comparison: Comparison) -> str:
     return "unpaired saved results, errors added in quadrature"
 
 
+def _title(comparison: Comparison, head: str, view: View = "terminal") -> Cell:
+    """``head``, then what both sides were conditioned on, if anything: on a line of its own
+    in a terminal, after a comma elsewhere."""
+    given = comparison.given
+    if given is None:
+        return own(head)
+    if view == "terminal":
+        return lines([Span(head, own=True)], condition_spans(given))
+    return lines([Span(f"{head}, ", own=True), *condition_spans(given)])
+
+
+def _weights(comparison: Comparison) -> tuple[Cell, ...]:
+    a, b = comparison.weights
+    return weights_notes([("A", a), ("B", b)])
+
+
 def _material(comparison: Comparison) -> str:
     tolerance = 100 * comparison.tolerance
     unit = POINTS.removesuffix("s") if tolerance == 1 else POINTS
@@ -156,15 +173,16 @@ def diff_results(
                 "dim",
             )
         )
-    title = f"Results ({_how(comparison)}; {samples:,} samples)"
+    notes += _weights(comparison)
+    title = _title(comparison, f"Results ({_how(comparison)}; {samples:,} samples)")
     tables = [_terminal_results(material, title=title, notes=notes)]
     if show_all and others:
-        title = "Changes that are not material (within the tolerance or the noise)"
+        title = own("Changes that are not material (within the tolerance or the noise)")
         tables.append(_terminal_results(others, title=title, notes=[]))
     return tables
 
 
-def _terminal_results(shown: list[Delta], *, title: str, notes: list[Cell]) -> Table:
+def _terminal_results(shown: list[Delta], *, title: Cell, notes: list[Cell]) -> Table:
     """A row per rung and month, the rung named on its first; the words of a change on one
     line where that fits, else broken after the arrow."""
     numbers = [Column(h, "right", wrap=False, fold=True) for h in ("month", "A", "B", "change")]
@@ -173,20 +191,20 @@ def _terminal_results(shown: list[Delta], *, title: str, notes: list[Cell]) -> T
     if not shown:
         empty = [own("(no material change)"), *(own("") for _ in range(5))]
         words = Column("in words (A → B)")
-        return table([*columns, words], [empty], title=own(title), notes=tuple(notes))
+        return table([*columns, words], [empty], title=title, notes=tuple(notes))
     wide, narrow = (_rung_rows(shown, broken=b) for b in (False, True))
     notes = [error_note((d.mcse for d in shown), "row"), *notes]
     return table(
         [*columns, Column("in words (A → B)", wrap=False)],
         wide[0],
-        title=own(title),
+        title=title,
         caption=caption,
         notes=tuple(notes),
         breaks=wide[1],
         narrow=table(
             [*columns, Column("in words (A → B)")],
             narrow[0],
-            title=own(title),
+            title=title,
             caption=caption,
             notes=tuple(notes),
             breaks=narrow[1],
@@ -230,8 +248,8 @@ def _wide_results(comparison: Comparison, shown: list[Delta]) -> Table:
             Column("in words (A → B)"),
         ],
         rows,
-        title=own(f"Results ({kind})"),
-        notes=(own(f"points: {POINTS}; {_material(comparison)}"),),
+        title=_title(comparison, f"Results ({kind})", "markdown"),
+        notes=(own(f"points: {POINTS}; {_material(comparison)}"), *_weights(comparison)),
     )
 
 

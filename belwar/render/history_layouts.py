@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 
 from belwar.core.pareto import WARN_ABOVE
 from belwar.render import report
+from belwar.render.conditions import warning
+from belwar.render.sensitivity_layouts import TOP, input_label
 from belwar.render.tables import (
+    Cell,
     Column,
     Span,
     Table,
@@ -21,6 +24,7 @@ from belwar.render.tables import (
     to_rich,
     user,
 )
+from belwar.render.text import EN_DASH
 from belwar.results.evidence import Evidence
 from belwar.results.run import Conditioning, Result
 
@@ -30,13 +34,6 @@ if TYPE_CHECKING:
 
 def _k(k: float) -> str:
     return f"{k:.2f}" + (" (too high: not reliable)" if not k <= WARN_ABOVE else "")
-
-
-def _warning(stories: str) -> str:
-    return (
-        f"Pareto k above {WARN_ABOVE} for {stories}: the history is too surprising for the "
-        "assumptions and the weighted numbers are not reliable."
-    )
 
 
 def diagnostics(result: Result) -> Table:
@@ -51,7 +48,7 @@ def diagnostics(result: Result) -> Table:
         ("Pareto k", _k(c.pareto_k)),
         ("log evidence", f"{c.log_evidence:.4f} ± {c.log_evidence_mcse:.4f}"),
     ]
-    notes = (own(_warning("this run"), "bold yellow"),) if not c.pareto_k <= WARN_ABOVE else ()
+    notes = (own(warning("this run"), "bold yellow"),) if not c.pareto_k <= WARN_ABOVE else ()
     return table(
         [Column("given the history", wrap=False), Column("", wrap=False)],
         [[own(a), own(b)] for a, b in rows],
@@ -64,44 +61,99 @@ def _g(value: float) -> str:
     return f"{value:.3g}" if math.isfinite(value) else "-"
 
 
-def prior_posterior(result: Result) -> Table:
+LABEL_WIDTH = 22  # the narrowest an input's label is wrapped to
+
+
+def _moved(moved: float) -> str:
+    return f"{moved:+.2f} sd"
+
+
+def prior_posterior(result: Result, *, top: int | None = None) -> Table:
     """Each input's prior (as sampled) against its posterior: mean and 5th/50th/95th, the
-    prior on a cell's first line and the posterior on its second."""
+    prior on a cell's first line and the posterior on its second, and how far the history
+    moved the mean in sds of the prior. Inputs are named by label and sorted by how far they
+    moved (furthest first); ``top`` of them (``None``: all)."""
     c: Conditioning | None = result.conditioning
     assert c is not None
-    rows = []
-    for prior, post in zip(result.inputs, c.posterior, strict=True):
-        pairs = [
-            (prior.mean, post.mean),
-            (prior.p05, post.p05),
-            (prior.p50, post.p50),
-            (prior.p95, post.p95),
-        ]
+    by_key = {item.key: item for item in result.inputs}
+    pairs = sorted(
+        zip(result.inputs, c.posterior, strict=True), key=lambda pair: -abs(pair[1].moved)
+    )
+    shown = pairs if top is None else pairs[:top]
+    two = [Span("prior", "dim", own=True)], [Span("posterior", own=True)]
+
+    def pair(a: str, b: str) -> Cell:
+        return lines([Span(a, "dim", own=True)], [Span(b, "bold", own=True)])
+
+    rows, narrow = [], []
+    for prior, post in shown:
+        name = user(input_label(prior, by_key))
+        moved = lines([Span("")], [Span(_moved(post.moved), "bold", own=True)])
         rows.append(
             [
-                user(prior.key),
-                lines([Span("prior", "dim", own=True)], [Span("posterior", own=True)]),
+                name,
+                lines(*two),
                 *(
-                    lines([Span(_g(a), "dim", own=True)], [Span(_g(b), "bold", own=True)])
-                    for a, b in pairs
+                    pair(_g(a), _g(b))
+                    for a, b in (
+                        (prior.mean, post.mean),
+                        (prior.p05, post.p05),
+                        (prior.p50, post.p50),
+                        (prior.p95, post.p95),
+                    )
                 ),
+                moved,
             ]
         )
+        ends = (
+            f"{_g(prior.p05)}{EN_DASH}{_g(prior.p95)}",
+            f"{_g(post.p05)}{EN_DASH}{_g(post.p95)}",
+        )
+        narrow.append([name, lines(*two), pair(_g(prior.mean), _g(post.mean)), pair(*ends), moved])
+    hidden = len(pairs) - len(shown)
+    notes = (
+        own(
+            f"{hidden} more input{'s' if hidden != 1 else ''} moved less (-f json or -f "
+            "markdown lists every one)",
+            "dim",
+        ),
+    )
+    title = own("What the history taught: each input's prior and posterior")
+    caption = "moved: the posterior mean less the prior's, in sds of the prior"
+    label = Column("input", min_width=LABEL_WIDTH)
     return table(
         [
-            Column("input", fold=True),
+            label,
             Column("", wrap=False),
             *(Column(h, "right", wrap=False) for h in ("mean", "5th", "median", "95th")),
+            Column("moved", "right", wrap=False),
         ],
         rows,
-        title=own("What the history taught: each input's prior and posterior"),
+        title=title,
+        caption=own(caption),
+        notes=notes if hidden else (),
         ruled=True,
+        narrow=table(
+            [
+                label,
+                Column("", wrap=False),
+                Column("mean", "right", wrap=False),
+                Column(f"5th{EN_DASH}95th", "right", wrap=False),
+                Column("moved", "right", wrap=False),
+            ],
+            narrow,
+            title=title,
+            caption=own(f"5th{EN_DASH}95th: percentiles; {caption}"),
+            notes=notes if hidden else (),
+            ruled=True,
+        ),
     )
 
 
-def history_layout(result: Result) -> list[Table]:
-    """The tables a conditioned run adds after its own."""
-    return [diagnostics(result), prior_posterior(result)]
+def history_layout(result: Result, *, top: int | None = None) -> list[Table]:
+    """The tables a conditioned run adds after its own (``top``: the inputs the history moved
+    most, else every one)."""
+    return [diagnostics(result), prior_posterior(result, top=top)]
 
 
 def evidence_layout(evidence: Evidence) -> Table:
@@ -121,7 +173,7 @@ def evidence_layout(evidence: Evidence) -> Table:
             ]
         )
     high = [s.scenario_id for s in evidence.stories if not s.pareto_k <= WARN_ABOVE]
-    notes = (own(_warning(", ".join(high)), "bold yellow"),) if high else ()
+    notes = (own(warning(", ".join(high)), "bold yellow"),) if high else ()
     return table(
         [
             Column("story", fold=True),
@@ -156,7 +208,8 @@ def _plain(items: list[RenderableType]) -> str:
 
 def conditioned_tables(result: Result) -> list[RenderableType]:
     """A conditioned run as rich renderables: the run's tables, then the history's."""
-    return [*report.run_tables(result), *(r for t in history_layout(result) for r in to_rich(t))]
+    tables = history_layout(result, top=TOP)
+    return [*report.run_tables(result), *(r for t in tables for r in to_rich(t))]
 
 
 def conditioned_text(result: Result, fmt: str) -> str:

@@ -5,6 +5,8 @@ differently today, the difference is spelled here, in one place per result type.
 
 from __future__ import annotations
 
+from belwar.core.pareto import WARN_ABOVE
+from belwar.render.conditions import warning
 from belwar.render.likelihood_layouts import (
     View,
     label_lines,
@@ -110,8 +112,23 @@ def run_records(result: Result) -> Table:
 # --- a batch of runs -----------------------------------------------------------------------------
 
 
+def _many_title(runs: list[tuple[str, Result]]) -> Cell:
+    """The summary's title, then what every run was conditioned on (the runs of a batch are
+    conditioned alike: the first names it)."""
+    head = "Chance of reaching each rung by the last reported month"
+    c = runs[0][1].conditioning if runs else None
+    if c is None:
+        return own(head)
+    given = [Span("given ", own=True), Span(c.history_id)]
+    if c.observed_months:
+        given += [Span(f", as of {c.through} (months counted from there)", own=True)]
+    return lines([Span(head, own=True)], given)
+
+
 def many_layout(runs: list[tuple[str, Result]]) -> Table:
-    """One row per scenario: the chance of reaching each rung by its last reported month."""
+    """One row per scenario: the chance of reaching each rung by its last reported month.
+    Conditioned runs add each one's effective samples and Pareto ``k``: as columns where the
+    terminal is wide enough, else in a note under the table."""
     rungs: list[str] = []
     for _, result in runs:
         rungs += [r for r in result.rungs if r not in rungs]
@@ -122,15 +139,42 @@ def many_layout(runs: list[tuple[str, Result]]) -> Table:
             own(percent(result.probability(r, month)) if r in result.rungs else "-") for r in rungs
         ]
         rows.append([user(result.metadata.scenario_id), own(str(month)), *cells])
+    columns = [
+        Column("scenario", wrap=False),
+        Column("month", "right"),
+        *(Column(r.replace("_", " "), "right") for r in rungs),
+    ]
+    title = _many_title(runs)
+    weighed = [(r.metadata.scenario_id, r.conditioning) for _, r in runs if r.conditioning]
+    if not weighed:
+        return table(columns, rows, title=title)
+    high = [name for name, c in weighed if _high(c.pareto_k)]
+    warned = (own(warning(", ".join(high)), "bold yellow"),) if high else ()
+    listed = "; ".join(f"{name} {c.ess:,.0f}, k {c.pareto_k:.2f}" for name, c in weighed)
     return table(
-        [
-            Column("scenario", wrap=False),
-            Column("month", "right"),
-            *(Column(r.replace("_", " "), "right") for r in rungs),
-        ],
-        rows,
-        title=own("Chance of reaching each rung by the last reported month"),
+        [*columns, Column("ESS", "right", wrap=False), Column("k", "right", wrap=False)],
+        [[*row, *_weights(r)] for row, (_, r) in zip(rows, runs, strict=True)],
+        title=title,
+        caption=own("ESS: effective samples; k: Pareto shape of the largest weights"),
+        notes=warned,
+        narrow=table(
+            columns,
+            rows,
+            title=title,
+            caption=own(f"effective samples and Pareto k of the weights: {listed}"),
+            notes=warned,
+        ),
     )
+
+
+def _weights(result: Result) -> list[Cell]:
+    c = result.conditioning
+    if c is None:
+        return [own("-"), own("-")]
+    return [
+        own(f"{c.ess:,.0f}"),
+        own(f"{c.pareto_k:.2f}", "bold yellow" if _high(c.pareto_k) else ""),
+    ]
 
 
 # --- the evidence register -----------------------------------------------------------------------
@@ -194,3 +238,7 @@ def sources_facts(register: Register, driver: str | None = None, view: View = "t
         title=user("Facts" + (f" bearing on {driver}" if driver else "")),
         ruled=True,
     )
+
+
+def _high(k: float) -> bool:
+    return not k <= WARN_ABOVE

@@ -5,9 +5,11 @@ shown unless more are asked for, and nothing here computes: the order is the res
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
+from belwar.render.conditions import condition_spans, weights_notes
 from belwar.render.palette import LOWERS, RAISES
 from belwar.render.run_layouts import View
 from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, user
@@ -21,7 +23,20 @@ TOP = DEFAULT_TOP  # rows shown unless more are asked for
 BAR = 8  # characters of the widest bar
 
 
-def input_label(item: Influence, by_key: dict[str, Influence], *, keys: bool = False) -> str:
+class Named(Protocol):
+    """An input as results name it (an influence, an input summary)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+def input_label(item: Named, by_key: Mapping[str, Named], *, keys: bool = False) -> str:
     """What a reader calls an input: its own label; a rung's hazard and an odds ratio by the
     rung's name (as the target is named) and the label of what the odds ratio counts
     (``keys``: the stream key instead)."""
@@ -82,7 +97,14 @@ def headline(result: Sensitivity, *, keys: bool = False) -> str:
 
 
 def _title(result: Sensitivity, keys: bool) -> Cell:
-    return lines([Span(headline(result, keys=keys), "bold")], [Span(_question(result))])
+    """The headline and the question, then what the run was conditioned on, if anything."""
+    given = [condition_spans(result.conditions)] if result.conditions is not None else []
+    return lines([Span(headline(result, keys=keys), "bold")], [Span(_question(result))], *given)
+
+
+def _notes(result: Sensitivity, hidden: Cell) -> tuple[Cell, ...]:
+    """What the conditioned run's weights say, then how many rows are hidden."""
+    return (*weights_notes([("", result.weights)]), hidden)
 
 
 def _hidden(count: int, what: str) -> Cell:
@@ -133,7 +155,7 @@ def tornado_layout(result: Sensitivity, *, top: int | None = TOP, keys: bool = F
         rows,
         title=_title(result, keys),
         caption=own(caption),
-        notes=(_hidden(len(result.influences) - len(shown), "input"),),
+        notes=_notes(result, _hidden(len(result.influences) - len(shown), "input")),
     )
 
 
@@ -206,7 +228,7 @@ def sensitivity_brief(
         [Column(h, "left" if h == "input" else "right") for h in heads],
         rows,
         title=_title(result, keys) if view == "markdown" else own(headline(result, keys=keys)),
-        notes=(_hidden(len(result.influences) - len(shown), "input"),),
+        notes=_notes(result, _hidden(len(result.influences) - len(shown), "input")),
     )
 
 

@@ -8,6 +8,7 @@ import math
 from typing import TYPE_CHECKING
 
 from belwar.core.estimative import words_for
+from belwar.render.conditions import condition_spans, weights_notes
 from belwar.render.run_layouts import View
 from belwar.render.tables import Cell, Column, Span, Table, lines, own, table, user
 from belwar.render.text import percent
@@ -101,6 +102,14 @@ def _tipping_notes(sweep: Sweep) -> tuple[Cell, ...]:
     return tuple(found)
 
 
+def _conditioned(sweep: Sweep) -> tuple[list[Span], tuple[Cell, ...]]:
+    """What every point was conditioned on (empty when nothing) and the notes on the least
+    reliable point's weights."""
+    if sweep.conditions is None:
+        return [], ()
+    return condition_spans(sweep.conditions), weights_notes([("", sweep.weights)], least=True)
+
+
 def sweep_layout(sweep: Sweep) -> Table:
     """A curve as a value-by-value table, a grid as a matrix; then the tipping points."""
     what = f"P(reaching {sweep.target} by month {sweep.month})"
@@ -129,7 +138,11 @@ def sweep_layout(sweep: Sweep) -> Table:
         ]
         largest = max((p.mcse for p in sweep.points), default=0.0)
         errors += f"; Monte Carlo errors up to {mc_points(largest)} points"
-    return table(columns, rows, title=user(title), caption=own(errors), notes=_tipping_notes(sweep))
+    given, weights = _conditioned(sweep)
+    head = lines([Span(title)], given) if given else user(title)
+    return table(
+        columns, rows, title=head, caption=own(errors), notes=(*weights, *_tipping_notes(sweep))
+    )
 
 
 def sweep_points(sweep: Sweep, view: View = "markdown") -> Table:
@@ -141,7 +154,13 @@ def sweep_points(sweep: Sweep, view: View = "markdown") -> Table:
     ]
     notes = _tipping_notes(sweep) if view == "markdown" else ()
     if view == "markdown":
-        return table([Column(h, "right") for h in heads], rows, notes=notes)
+        given, weights = _conditioned(sweep)
+        return table(
+            [Column(h, "right") for h in heads],
+            rows,
+            title=lines(given) if given else None,
+            notes=(*weights, *notes),
+        )
     return table(heads, rows, title=own(f"P(reaching {sweep.target} by month {sweep.month})"))
 
 

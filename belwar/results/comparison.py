@@ -9,7 +9,8 @@ Printed as JSON (``"format": "belwar-diff", "version": 1``)::
      "changes": [{"key", "old", "new"}, ...],
      "records": [{"rung", "month", "p_a", "p_b", "delta", "mcse", "material"}, ...],
      "unpaired_mcse": [...],                     # one per record, hypot of the runs' own errors
-     "history": {"id", "fingerprint", "through"}}  # only when both sides are conditioned
+     "history": {"id", "fingerprint", "through", "given",      # only when conditioned (see
+                 "a": {"ess", "pareto_k"}, "b": {...}}}       # belwar.results.conditions)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from belwar.results import jsonio
+from belwar.results.conditions import Conditions, Weights, weights_of
 from belwar.results.display import Display, points, share, short_repr
 from belwar.results.run import Result
 
@@ -58,6 +60,23 @@ class Comparison(Display):
     deltas: tuple[Delta, ...]
     result_a: Result
     result_b: Result
+    conditions: Conditions | None = None  # what both sides were conditioned on
+
+    @property
+    def given(self) -> Conditions | None:
+        """What both sides were conditioned on: :attr:`conditions`, or for saved results that
+        were each conditioned, A's history as its result names it."""
+        if self.conditions is not None:
+            return self.conditions
+        c = self.result_a.conditioning
+        if c is None or self.result_b.conditioning is None:
+            return None
+        return Conditions(history_id=c.history_id, fingerprint=c.fingerprint, through=c.through)
+
+    @property
+    def weights(self) -> tuple[Weights | None, Weights | None]:
+        """The effective sample size and Pareto ``k`` of each side's conditioned run."""
+        return weights_of(self.result_a), weights_of(self.result_b)
 
     @property
     def material(self) -> bool:
@@ -109,8 +128,12 @@ class Comparison(Display):
         )
 
     def _history(self) -> dict[str, Any]:
-        """``{"history": {id, fingerprint, through}}`` when both sides were conditioned."""
-        c = self.result_a.conditioning
-        if c is None:
+        """``{"history": {id, fingerprint, through, given, a, b}}`` when conditioned."""
+        given = self.given
+        if given is None:
             return {}
-        return {"history": {"id": c.history_id, "fingerprint": c.fingerprint, "through": c.through}}
+        sides = {
+            side: None if w is None else w.to_dict()
+            for side, w in zip("ab", self.weights, strict=True)
+        }
+        return {"history": {**given.to_dict(), **sides}}

@@ -14,7 +14,8 @@ Saved results are JSON, versioned (``"format": "belwar-result", "version": 1``):
                  "unit"}, ...],
      "scenario": {...},                                            # the fully resolved scenario
      "history": {history_id, fingerprint, through, observed_months, ess, pareto_k,
-                 log_evidence, log_evidence_mcse, posterior: [{key, mean, p05, p50, p95}]},
+                 log_evidence, log_evidence_mcse,
+                 posterior: [{key, mean, mcse, p05, p50, p95, prior_sd, moved}]},
                                                     # only given a history
      "paths": [{"key", "month", "mean", "p05", "p50", "p95"}, ...]}
                                                     # only with drivers that move
@@ -107,7 +108,8 @@ class Metadata:
 @dataclass(frozen=True)
 class Posterior:
     """An input given the history: its weighted mean (with its MCSE) and 5th/50th/95th
-    percentiles."""
+    percentiles; the sd of its prior, and how far the history moved its mean, in prior sds
+    (signed: the posterior mean less the prior's, over ``prior_sd``; 0 for a fixed input)."""
 
     key: str
     mean: float
@@ -115,6 +117,8 @@ class Posterior:
     p05: float
     p50: float
     p95: float
+    prior_sd: float
+    moved: float
 
 
 @dataclass(frozen=True, kw_only=True)

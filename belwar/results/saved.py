@@ -154,6 +154,8 @@ class _Posterior(_Strict):
     p05: float
     p50: float
     p95: float
+    prior_sd: Annotated[float, _check(lambda v: v >= 0.0, "must be at least 0")]
+    moved: float
 
 
 class _Conditioning(_Strict):

@@ -9,7 +9,9 @@ Printed as JSON (``"format": "belwar-sensitivity", "version": 1``)::
                   "rank_correlation", "first_order", "first_low", "first_high", "total_order",
                   "total_low", "total_high"}, ...],                  # widest swing first
      "groups": [{"keys", "first_order", "first_low", "first_high", "total_order",
-                 "total_low", "total_high"}, ...]}     # with method "sobol" only; largest first
+                 "total_low", "total_high"}, ...],     # with method "sobol" only; largest first
+     "history": {"id", "fingerprint", "through", "given",     # only when conditioned (see
+                 "ess", "pareto_k"}}                           # belwar.results.conditions)
 
 Sobol indices belong to groups of inputs that are independent of one another: each block of
 drivers tied by correlations is one group (its indices are those of the block's drivers taken
@@ -24,6 +26,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from belwar.results import jsonio
+from belwar.results.conditions import Conditions, Weights
 from belwar.results.display import Display, share, short_repr
 
 
@@ -78,7 +81,8 @@ class Sensitivity(Display):
     influences: tuple[Influence, ...]
     sobol_samples: int = 0
     groups: tuple[SobolGroup, ...] = ()
-    history: dict[str, str] | None = None  # given a history: its id, fingerprint and through
+    conditions: Conditions | None = None  # given a history: what the run was conditioned on
+    weights: Weights | None = None  # ... and what its weights say
 
     def __repr__(self) -> str:
         head = (
@@ -99,8 +103,13 @@ class Sensitivity(Display):
 
     def to_dict(self) -> dict[str, Any]:
         """The analysis' settings, then one record per input (see the module docs)."""
-        meta = {k: v for k, v in asdict(self).items() if k not in ("influences", "groups")}
-        if self.history is None:  # only a conditioned analysis names its history
-            del meta["history"]
+        kept = ("influences", "groups", "conditions", "weights")
+        meta = {k: v for k, v in asdict(self).items() if k not in kept}
         groups = {"groups": [asdict(g) for g in self.groups]} if self.groups else {}
-        return jsonio.envelope("sensitivity", {**meta, "records": self.records(), **groups})
+        history = {}
+        if self.conditions is not None:  # only a conditioned analysis names its history
+            diagnosed = {} if self.weights is None else self.weights.to_dict()
+            history = {"history": {**self.conditions.to_dict(), **diagnosed}}
+        return jsonio.envelope(
+            "sensitivity", {**meta, "records": self.records(), **groups, **history}
+        )

@@ -7,7 +7,11 @@ Printed as JSON (``"format": "belwar-sweep", "version": 1``)::
      "axes": [{"path", "driver", "values"}, ...],
      "threshold": p or null,
      "crossings": [{"along", "value", "low", "high", "direction"}, ...],
-     "records": [{<each axis path>: value, "p", "mcse"}, ...]}     # grid order
+     "records": [{<each axis path>: value, "p", "mcse"}, ...],     # grid order
+     "history": {"id", "fingerprint", "through", "given",          # only when conditioned (see
+                 "ess_min", "pareto_k_max"}}                       # belwar.results.conditions)
+
+A conditioned sweep's records also give each point's ``ess`` and ``pareto_k``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 from belwar.optional import require
 from belwar.results import jsonio
+from belwar.results.conditions import Conditions, Weights
 from belwar.results.display import Display, share, short_repr
 
 
@@ -44,6 +49,7 @@ class Point:
     at: tuple[float, ...]
     p: float
     mcse: float
+    weights: Weights | None = None  # given a history or --given: what the point's weights say
 
 
 @dataclass(frozen=True)
@@ -95,18 +101,40 @@ class Sweep(Display):
     seed: int
     threshold: float | None = None
     crossings: tuple[Crossing, ...] = ()
-    history: dict[str, str] | None = None  # given a history: its id, fingerprint and through
+    conditions: Conditions | None = None  # given a history or --given: what every point was
+
+    @property
+    def weights(self) -> Weights | None:
+        """The weights of the least reliable point (smallest ESS, largest ``k``, as one
+        record), or ``None`` when the points are not conditioned."""
+        found = [p.weights for p in self.points if p.weights is not None]
+        if not found:
+            return None
+        return Weights(
+            ess=min(w.ess for w in found),
+            pareto_k=max(w.pareto_k for w in found),
+            samples=self.samples,
+        )
 
     def records(self) -> list[dict[str, Any]]:
-        """One record per point: each axis value by its path, then ``p`` and ``mcse``."""
+        """One record per point: each axis value by its path, then ``p`` and ``mcse`` (and,
+        conditioned, the point's ``ess`` and ``pareto_k``)."""
         return [
             {
                 **{axis.path: v for axis, v in zip(self.axes, point.at, strict=True)},
                 "p": point.p,
                 "mcse": point.mcse,
+                **({} if point.weights is None else point.weights.to_dict()),
             }
             for point in self.points
         ]
+
+    def _history(self) -> dict[str, Any]:
+        if self.conditions is None:
+            return {}
+        worst = self.weights
+        diagnosed = {} if worst is None else {"ess_min": worst.ess, "pareto_k_max": worst.pareto_k}
+        return {"history": {**self.conditions.to_dict(), **diagnosed}}
 
     def crossing_records(self) -> list[dict[str, Any]]:
         """One record per crossing: the second axis' value by its path (on a grid), then
@@ -173,6 +201,6 @@ class Sweep(Display):
                     for c in self.crossings
                 ],
                 "records": self.records(),
-                **({"history": self.history} if self.history is not None else {}),
+                **self._history(),
             },
         )

@@ -11,15 +11,20 @@ import contextlib
 import pathlib
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from belwar.errors import InputError, Problem, input_error
 from belwar.results.run import Result
 from belwar.run import options as check
+from belwar.run.conditioned import conditioned
 from belwar.run.execution import map_ordered
+from belwar.run.given import Given, givens, with_given
 from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import simulate
+from belwar.spec.compile import compile_model
 from belwar.spec.evidence import Register
+from belwar.spec.history import History
+from belwar.spec.history_loader import LoadedHistory
 from belwar.spec.loader import load_scenario
 from belwar.spec.scenario import Scenario
 
@@ -34,6 +39,8 @@ def run_many(
     workers: int | None = None,
     dask: str | None = None,
     register: Register | None = None,
+    history: History | LoadedHistory | None = None,
+    given: Sequence[Given | str] = (),
 ) -> list[tuple[str, Result]]:
     """Run every scenario file (a folder means its ``*.yaml`` files, ``schema.json`` aside),
     save one result each as ``<output_dir>/<scenario id>.json`` (the folder is made if need
@@ -42,7 +49,10 @@ def run_many(
     The options, every file and the output folder are checked first, so a bad one stops the
     batch before any work; if a result cannot be written, the error says which were.
     ``options`` (a :class:`~belwar.run.options.RunOptions`) gives samples, seed, workers and
-    dask at once, in place of the keywords."""
+    dask at once, in place of the keywords. Given a ``history`` every scenario is conditioned
+    on it (each result remembers it) and ``given`` (``"e@1"``, :mod:`belwar.run.given`)
+    conditions each on an event or indicator too; a scenario the history or a given does not
+    fit is an error naming its file, found before any work."""
     chosen = merged(options, samples=samples, seed=seed, workers=workers, dask=dask)
     if chosen.samples is not None:
         check.check_samples(chosen.samples)
@@ -50,12 +60,15 @@ def run_many(
         check.check_seed(chosen.seed)
     workers, dask = check.check_workers(chosen.workers), check.check_dask(chosen.dask)
     files, scenarios = _load_all(paths, register)
+    also = givens(given)
+    _check_conditions(files, scenarios, history, also)
     target = pathlib.Path(output_dir)
     made = _writable_folder(target, output_dir)
     # each file is one serial run: the files are what runs in parallel
     runs = RunOptions(samples=chosen.samples, seed=chosen.seed, workers=1)
     try:
-        results = map_ordered(_RunOne(runs), scenarios, workers=workers, dask=dask)
+        job = _RunOne(runs, history, also)
+        results = map_ordered(job, scenarios, workers=workers, dask=dask)
     except BaseException:
         for folder in made:  # nothing was written: leave no empty folders behind
             with contextlib.suppress(OSError):
@@ -97,6 +110,31 @@ def _load_all(
     return files, scenarios
 
 
+def _check_conditions(
+    files: list[pathlib.Path],
+    scenarios: list[Scenario],
+    history: History | LoadedHistory | None,
+    given: tuple[Given, ...],
+) -> None:
+    """Every way ``history`` and ``given`` do not fit the scenarios, each problem naming the
+    scenario file it is about, at once."""
+    if history is None and not given:
+        return
+    problems: list[Problem] = []
+    for file, scenario in zip(files, scenarios, strict=True):
+        model = compile_model(scenario)
+        try:
+            if history is not None:
+                model = conditioned(model, scenario, history)
+            with_given(model, given, as_of="")
+        except InputError as exc:
+            problems += [
+                replace(p, message=f"{p.message} (scenario file {file})") for p in exc.problems
+            ]
+    if problems:
+        raise InputError(problems)
+
+
 def _writable_folder(target: pathlib.Path, shown: str) -> list[pathlib.Path]:
     """Make ``target`` (and its missing parents) and check a file can be written in it;
     return the folders made, deepest first."""
@@ -136,9 +174,12 @@ def _stopped_writing(shown: str, names: list[str], failed: int, exc: Exception) 
 
 @dataclass(frozen=True)
 class _RunOne:
-    """One scenario run with ``runs`` (what a worker does; picklable)."""
+    """One scenario run with ``runs``, given ``history`` and ``given`` (what a worker does;
+    picklable)."""
 
     runs: RunOptions
+    history: History | LoadedHistory | None = None
+    given: tuple[Given, ...] = ()
 
     def __call__(self, scenario: Scenario) -> Result:
-        return simulate(scenario, options=self.runs)
+        return simulate(scenario, options=self.runs, history=self.history, given=self.given)

@@ -27,7 +27,7 @@ from belwar.results.run import Result
 from belwar.results.saved import load_result
 from belwar.run import execution
 from belwar.run import options as check
-from belwar.run.conditioned import conditioned
+from belwar.run.conditioned import conditioned, conditions_of
 from belwar.run.defaults import DEFAULT_TOLERANCE
 from belwar.run.given import Given, givens, with_given
 from belwar.run.options import RunOptions, merged
@@ -81,8 +81,9 @@ def compare(
     name_a, side_a = _side(a, register)
     name_b, side_b = _side(b, register)
     if isinstance(side_a, Scenario) and isinstance(side_b, Scenario):
-        conditions = (history, givens(given))
-        return _paired(name_a, name_b, (side_a, side_b), chosen, tolerance, conditions)
+        also = givens(given)
+        found = _paired(name_a, name_b, (side_a, side_b), chosen, tolerance, (history, also))
+        return replace(found, conditions=conditions_of(history, also))
     if history is not None or given:
         raise input_error(
             "a saved result cannot be conditioned on a history or --given: compare scenario files",

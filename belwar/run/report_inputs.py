@@ -21,7 +21,7 @@ from belwar.results.run import Result
 from belwar.results.sensitivity import Sensitivity
 from belwar.results.watch import Watch
 from belwar.run import execution
-from belwar.run.conditioned import conditioned
+from belwar.run.conditioned import conditioned, conditions_of
 from belwar.run.diff import assumption_changes, compare, paired_from_runs
 from belwar.run.given import Given, givens, with_given
 from belwar.run.options import RunOptions
@@ -82,7 +82,7 @@ def report_inputs(
     totals = execution.run(model, keep_samples=True, workers=chosen.workers, dask=chosen.dask)
     seconds = time.perf_counter() - started
     run = replace(summarise(model, totals, seconds=seconds), scenario=scenario.resolved())
-    tornado = tornado_of(scenario, model, run, target, month)
+    tornado = tornado_of(scenario, model, run, target, month, conditions_of(history, known))
     comparisons = []
     for other in others if model.observed is None else ():
         months = tuple(m for m in shown if m <= min(horizon, other.simulation.horizon_months))

@@ -13,19 +13,21 @@ tornado describes every input as it is, correlated or not.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from belwar.core.model import Model
 from belwar.errors import input_error
+from belwar.results.conditions import Conditions, weights_of
 from belwar.results.run import Result
 from belwar.results.sensitivity import Influence, Sensitivity, SobolGroup
 from belwar.run import execution
 from belwar.run import options as check
-from belwar.run.conditioned import conditioned
+from belwar.run.conditioned import conditioned, conditions_of
 from belwar.run.defaults import DEFAULT_METHOD, DEFAULT_RESAMPLES, DEFAULT_SOBOL_SAMPLES
+from belwar.run.given import Given, givens, with_given
 from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import resolve_target, summarise, with_options
 from belwar.run.sobol import (
@@ -63,21 +65,25 @@ def sensitivity(
     workers: int | None = None,
     dask: str | None = None,
     history: History | LoadedHistory | None = None,
+    given: Sequence[Given | str] = (),
 ) -> Sensitivity:
     """Rank the scenario's uncertain inputs by how much they move the probability of reaching
     ``target`` (default: the top rung) by ``month`` (default: the horizon). ``options`` (a
     :class:`~belwar.run.options.RunOptions`) gives samples, seed, workers and dask at once, in
     place of the keywords. Given a ``history`` the tornado is the conditioned run's (the
     posterior's tenths, weighted means; :mod:`belwar.run.weighted_tornado`) and ``month``
-    counts from the history's end; Sobol indices are not given then."""
+    counts from the history's end; ``given`` (``"e@1"``, :mod:`belwar.run.given`) conditions
+    the run on an event or indicator too. Sobol indices are not given for a conditioned run."""
     chosen = merged(options, samples=samples, seed=seed, workers=workers, dask=dask)
     if method not in ("tornado", "sobol"):
         raise input_error(
             f"unknown method '{method}'{suggest(method, ['tornado', 'sobol'])}", key="method"
         )
-    if method == "sobol" and history is not None:
+    also = givens(given)
+    if method == "sobol" and (history is not None or also):
         raise input_error(
-            "Sobol indices are not given for a run conditioned on a history: use the tornado",
+            "Sobol indices are not given for a run conditioned on a history or --given: use "
+            "the tornado",
             key="method",
         )
     if method == "sobol":
@@ -88,6 +94,8 @@ def sensitivity(
     model = with_options(compile_model(scenario), replace(chosen, months=(month,)))
     if history is not None:
         model = conditioned(model, scenario, history)
+    as_of = scenario.as_of.isoformat() if scenario.as_of is not None else "its start"
+    model = with_given(model, also, as_of=as_of)
     check_kept(model, sobol_samples if method == "sobol" else 0)
     tick = _Ticker(chosen.progress, model.samples)
     totals = execution.run(model, keep_samples=True, workers=workers, dask=dask, progress=tick)
@@ -112,33 +120,36 @@ def sensitivity(
         )
         influences, groups = with_sobol(model, influences, how)
     used = sobol_samples if method == "sobol" else 0
-    return _named(
-        _ranked(scenario, result, target, month, method, influences, used, groups), result
-    )
+    ranked = _ranked(scenario, result, target, month, method, influences, used, groups)
+    return _named(ranked, result, conditions_of(history, also))
 
 
-def tornado_of(
-    scenario: Scenario, model: Model, result: Result, target: str, month: int
+def tornado_of(  # noqa: PLR0917 - the run and what it is read at
+    scenario: Scenario,
+    model: Model,
+    result: Result,
+    target: str,
+    month: int,
+    conditions: Conditions | None = None,
 ) -> Sensitivity:
     """The tornado of ``target`` by ``month`` from a run of ``model`` (of ``scenario``, perhaps
-    conditioned on a history) that kept its samples and reports ``month`` among others: what
-    :func:`sensitivity` gives with the same samples, seed and history, without running the
-    scenario again. Check the run with
-    :func:`check_kept` before making it."""
+    conditioned on a history and givens, as ``conditions`` records) that kept its samples and
+    reports ``month`` among others: what :func:`sensitivity` gives with the same samples, seed
+    and conditions, without running the scenario again. Check the run with :func:`check_kept`
+    before making it."""
     if model.observed is not None:
         influences = weighted_influences(model, result, target, month)
     else:
         influences = _influences(model, result, target, month)
-    return _named(_ranked(scenario, result, target, month, DEFAULT_METHOD, influences, 0), result)
+    ranked = _ranked(scenario, result, target, month, DEFAULT_METHOD, influences, 0)
+    return _named(ranked, result, conditions)
 
 
-def _named(ranked: Sensitivity, result: Result) -> Sensitivity:
-    """``ranked`` naming the history its run was conditioned on, if any."""
-    c = result.conditioning
-    if c is None:
+def _named(ranked: Sensitivity, result: Result, conditions: Conditions | None) -> Sensitivity:
+    """``ranked`` with what its run was conditioned on and what its weights say, if anything."""
+    if conditions is None:
         return ranked
-    named = {"id": c.history_id, "fingerprint": c.fingerprint, "through": c.through}
-    return replace(ranked, history=named)
+    return replace(ranked, conditions=conditions, weights=weights_of(result))
 
 
 def _influences(model: Model, result: Result, target: str, month: int) -> list[Influence]:

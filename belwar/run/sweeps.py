@@ -23,9 +23,10 @@ import numpy as np
 from belwar.core.distributions import Distribution
 from belwar.core.zscores import Z95
 from belwar.errors import input_error
+from belwar.results.conditions import weights_of
 from belwar.results.sweep import Axis, Crossing, Point, Sweep
 from belwar.run import options as check
-from belwar.run.conditioned import loaded
+from belwar.run.conditioned import conditions_of, loaded
 from belwar.run.execution import map_ordered
 from belwar.run.given import Given, givens, with_given
 from belwar.run.options import MAX_AXIS_POINTS, MAX_GRID_POINTS, RunOptions, merged
@@ -153,7 +154,7 @@ def sweep(
         seed,
         threshold,
         crossings,
-        history=_named(history, also),
+        conditions=conditions_of(history, also),
     )
 
 
@@ -189,19 +190,6 @@ def _placed(crossing: Crossing, scenario: Scenario, driver: str) -> Crossing:
         return crossing
     share = _driver_dist(scenario, driver).cdf(np.array([crossing.value]))
     return replace(crossing, percentile=float(share[0]))
-
-
-def _named(
-    history: History | LoadedHistory | None, also: tuple[Given, ...] = ()
-) -> dict[str, str] | None:
-    """What a sweep records of the history it was conditioned on, and of what was given (in
-    the id, as a conditioned run names it: ``record and e@1``)."""
-    label = ", ".join(str(g) for g in also)
-    if history is None:
-        return {"id": label, "fingerprint": "", "through": ""} if also else None
-    h = history.history if isinstance(history, LoadedHistory) else history
-    named = f"{h.id} and {label}" if also else h.id
-    return {"id": named, "fingerprint": h.fingerprint(), "through": h.through.isoformat()}
 
 
 def _corners(axes: Sequence[Axis]) -> list[tuple[float, ...]]:
@@ -249,7 +237,7 @@ class _Job:
             self.scenario_at(at), options=runs, history=self.history, given=self.given
         )
         cell = result.cell(self.target, self.month)
-        return Point(at=at, p=cell.p, mcse=cell.mcse)
+        return Point(at=at, p=cell.p, mcse=cell.mcse, weights=weights_of(result))
 
 
 def _crossings(
