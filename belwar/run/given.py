@@ -18,19 +18,17 @@ import numpy as np
 from belwar.core.conditioning import Observed
 from belwar.core.model import Model
 from belwar.errors import input_error
+from belwar.results.conditions import Seen
 from belwar.spec.words import listing, suggest
 
 _FORM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)@(?P<month>[0-9]{1,4})$")
 
 
 @dataclass(frozen=True)
-class Given:
-    """An event beginning, or an indicator being seen (``seen=False``: not), in ``month``
-    counted from the forecast start."""
-
-    name: str
-    month: int
-    seen: bool = True
+class Given(Seen):
+    """What a run is given, as a result records it (:class:`~belwar.results.conditions.Seen`:
+    ``name`` seen, or with ``seen=False`` not, in ``month`` from the forecast start), read from
+    the command line."""
 
     @classmethod
     def parse(cls, text: str) -> Given:
