@@ -267,13 +267,14 @@ class Flags:
         the register."""
         return load(path, self.set_ if overrides is None else overrides, self.register)
 
-    def given_history(self) -> LoadedHistory | None:
-        """The history file at ``--history``, read and checked on its own, or None."""
+    def given_history(self, register: Register | None = None) -> LoadedHistory | None:
+        """The history file at ``--history``, read and checked on its own against
+        ``register`` (default: ``--register``'s), or None."""
         from belwar.spec.history_loader import read_history
 
         if self.history is None:
             return None
-        return read_history(self.history, register=self.register_at())
+        return read_history(self.history, register=register or self.register_at())
 
     def delivery(self) -> Delivery:
         """Where and how the result goes."""

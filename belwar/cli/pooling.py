@@ -224,7 +224,6 @@ def report_pool(
     from belwar.render.pool_report import build_pool_report
     from belwar.render.report import clean
     from belwar.run.pools import pool
-    from belwar.spec.history_loader import read_history
 
     reg = register_at(register)
     _refuse_given(flags)
@@ -239,7 +238,7 @@ def report_pool(
         result = pool(
             path,
             options=replace(flags.run_options(), progress=tick),
-            history=None if flags.history is None else read_history(flags.history, register=reg),
+            history=flags.given_history(reg),
             register=reg,
         )
     write_text(output, build_pool_report(result))

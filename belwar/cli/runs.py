@@ -136,7 +136,6 @@ def report_command(
     from belwar.render.html_report import build
     from belwar.render.report import clean
     from belwar.run.report_inputs import report_inputs
-    from belwar.spec.history_loader import read_history
     from belwar.spec.loader import load_parent, load_scenario, register_for
     from belwar.spec.pool import is_pool_file
 
@@ -155,7 +154,7 @@ def report_command(
         target=flags.target,
         month=flags.month,
         parent=load_parent(scenario, register=reg),
-        history=None if flags.history is None else read_history(flags.history, register=reg),
+        history=flags.given_history(reg),
         given=flags.given or (),
     )
     page = build(

@@ -29,7 +29,7 @@ from belwar.run import execution
 from belwar.run import options as check
 from belwar.run.conditioned import conditioned, conditions_of
 from belwar.run.defaults import DEFAULT_TOLERANCE
-from belwar.run.given import Given, givens, with_given
+from belwar.run.given import Given, forecast_start, givens, with_given
 from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import simulate, summarise, with_options
 from belwar.spec.compile import compile_model
@@ -130,7 +130,7 @@ def _paired(  # noqa: PLR0917 - private; one caller
     if history is not None:
         model_a, model_b = conditioned(model_a, a, history), conditioned(model_b, b, history)
     if given:
-        as_of = a.as_of.isoformat() if a.as_of is not None else "its start"
+        as_of = forecast_start(a)
         model_a = with_given(model_a, given, as_of=as_of)
         model_b = with_given(model_b, given, as_of=as_of)
     pairs = _common_rungs(model_a, model_b)

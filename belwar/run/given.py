@@ -19,6 +19,7 @@ from belwar.core.conditioning import Observed
 from belwar.core.model import Model
 from belwar.errors import input_error
 from belwar.results.conditions import Seen
+from belwar.spec.scenario import Scenario
 from belwar.spec.words import listing, suggest
 
 _FORM = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)@(?P<month>[0-9]{1,4})$")
@@ -44,6 +45,11 @@ class Given(Seen):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.month}" + ("" if self.seen else " not seen")
+
+
+def forecast_start(scenario: Scenario) -> str:
+    """Where a scenario's forecast starts, as what is given names it: its ``as_of``."""
+    return scenario.as_of.isoformat() if scenario.as_of is not None else "its start"
 
 
 def givens(items: Iterable[Given | str]) -> tuple[Given, ...]:

@@ -23,7 +23,7 @@ from belwar.results.watch import Watch
 from belwar.run import execution
 from belwar.run.conditioned import conditioned, conditions_of
 from belwar.run.diff import assumption_changes, compare, paired_from_runs
-from belwar.run.given import Given, givens, with_given
+from belwar.run.given import Given, forecast_start, givens, with_given
 from belwar.run.options import RunOptions
 from belwar.run.sensitivities import check_kept, tornado_of
 from belwar.run.simulation import resolve_target, summarise, with_options
@@ -76,7 +76,7 @@ def report_inputs(
     if history is not None:
         model = conditioned(model, scenario, history)
     known = givens(given)
-    as_of = scenario.as_of.isoformat() if scenario.as_of is not None else "its start"
+    as_of = forecast_start(scenario)
     model = with_given(model, known, as_of=as_of)
     started = time.perf_counter()
     totals = execution.run(model, keep_samples=True, workers=chosen.workers, dask=chosen.dask)

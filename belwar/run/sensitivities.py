@@ -27,7 +27,7 @@ from belwar.run import execution
 from belwar.run import options as check
 from belwar.run.conditioned import conditioned, conditions_of
 from belwar.run.defaults import DEFAULT_METHOD, DEFAULT_RESAMPLES, DEFAULT_SOBOL_SAMPLES
-from belwar.run.given import Given, givens, with_given
+from belwar.run.given import Given, forecast_start, givens, with_given
 from belwar.run.options import RunOptions, merged
 from belwar.run.simulation import resolve_target, summarise, with_options
 from belwar.run.sobol import (
@@ -94,7 +94,7 @@ def sensitivity(
     model = with_options(compile_model(scenario), replace(chosen, months=(month,)))
     if history is not None:
         model = conditioned(model, scenario, history)
-    as_of = scenario.as_of.isoformat() if scenario.as_of is not None else "its start"
+    as_of = forecast_start(scenario)
     model = with_given(model, also, as_of=as_of)
     check_kept(model, sobol_samples if method == "sobol" else 0)
     tick = _Ticker(chosen.progress, model.samples)

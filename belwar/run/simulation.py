@@ -18,7 +18,7 @@ from belwar.errors import input_error
 from belwar.results.run import Cell, Highest, InputSummary, Metadata, Result, Samples
 from belwar.run import execution, options
 from belwar.run.conditioned import conditioned, summarise_conditioned
-from belwar.run.given import Given, givens, with_given
+from belwar.run.given import Given, forecast_start, givens, with_given
 from belwar.run.options import RunOptions, merged
 from belwar.run.paths import summarise_paths
 from belwar.spec.compile import compile_model
@@ -72,7 +72,7 @@ def simulate(
     model = with_options(compile_model(scenario), chosen)
     if history is not None:
         model = conditioned(model, scenario, history)
-    model = with_given(model, givens(given), as_of=_as_of(scenario))
+    model = with_given(model, givens(given), as_of=forecast_start(scenario))
     started = time.perf_counter()
     done = 0
 
@@ -91,10 +91,6 @@ def simulate(
     )
     result = summarise(model, totals, seconds=time.perf_counter() - started)
     return replace(result, scenario=scenario.resolved())
-
-
-def _as_of(scenario: Scenario) -> str:
-    return scenario.as_of.isoformat() if scenario.as_of is not None else "its start"
 
 
 def with_options(model: Model, chosen: RunOptions) -> Model:
